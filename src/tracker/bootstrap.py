@@ -1,0 +1,64 @@
+"""The composition root: the one place that reads settings and builds engines and stores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+
+from tracker.app import Clock, Tracker
+from tracker.config import Settings, load_settings
+from tracker.domain.log import Upcasters
+from tracker.domain.upcasting import UPCASTERS
+from tracker.store.engine import make_engine, parse_url
+from tracker.store.log import EventLog
+from tracker.store.migrations import ensure_schema
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_database_path() -> Path:
+    return platformdirs.user_data_path("tracker") / "tracker.db"
+
+
+def database_url(settings: Settings) -> str:
+    """``--db`` / ``TRACKER_DATABASE_URL`` / config, else the embedded SQLite file."""
+    return settings.database.url or f"sqlite:///{default_database_path()}"
+
+
+def bootstrap(
+    *,
+    settings: Settings | None = None,
+    config_dir: str | Path | None = None,
+    db_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    clock: Clock = utc_now,
+    upcasters: Upcasters = UPCASTERS,
+    check_schema: bool = True,
+) -> Tracker:
+    """Build a tracker. A fresh or older embedded database is migrated here."""
+    if settings is None:
+        settings = load_settings(
+            config_dir=config_dir,
+            environ=environ,
+            overrides={"database": {"url": db_url}},
+        )
+    url = database_url(settings)
+    engine = make_engine(
+        url,
+        synchronous=settings.database.sqlite_synchronous,
+        busy_timeout_ms=settings.database.busy_timeout_ms,
+    )
+    if check_schema:
+        embedded = parse_url(url).get_backend_name() == "sqlite"
+        try:
+            ensure_schema(engine, auto_upgrade=embedded)
+        except BaseException:
+            engine.dispose()
+            raise
+    log = EventLog(engine, clock=clock, upcasters=upcasters)
+    return Tracker(settings=settings, url=url, log=log, clock=clock)

@@ -1,0 +1,189 @@
+"""Settings as one frozen object.
+
+Precedence, lowest first: the defaults below < ``tracker.toml`` in the config
+directory < ``TRACKER_<SECTION>_<KEY>`` environment variables < options given
+on the command line. The config directory is ``--config``, else
+``TRACKER_CONFIG``, else ``./config`` when it exists, else the copy shipped in
+the package.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import ConfigError
+
+SETTINGS_FILE = "tracker.toml"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str | None = None
+    # FULL makes every committed append durable on power loss, not only on a crash.
+    sqlite_synchronous: str = "FULL"
+    busy_timeout_ms: int = 10_000
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    allow_private_networks: bool = False
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_bytes: int = 16 * 1024 * 1024
+    max_redirects: int = 5
+    user_agent: str = "tracker/0.1 (+https://example.invalid/tracker; news update tracker)"
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    catch_up_seconds: int = 30
+    reconcile_seconds: int = 60
+    default_every_seconds: int = 900
+    max_backoff_seconds: int = 6 * 3600
+    jitter_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_dir: Path
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "database": DatabaseSettings,
+    "fetch": FetchSettings,
+    "service": ServiceSettings,
+}
+
+
+def shipped_config_dir() -> Path:
+    """The configuration shipped with tracker (wheel copy, else the source tree's)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_config"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "config"
+
+
+def resolve_config_dir(explicit: str | Path | None, environ: Mapping[str, str]) -> Path:
+    if explicit is not None:
+        chosen = Path(explicit)
+    elif environ.get("TRACKER_CONFIG"):
+        chosen = Path(environ["TRACKER_CONFIG"])
+    elif Path("config").is_dir():
+        chosen = Path("config")
+    else:
+        return shipped_config_dir()
+    if not chosen.is_dir():
+        raise ConfigError(f"{chosen}: config directory does not exist")
+    return chosen
+
+
+def load_settings(
+    *,
+    config_dir: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Mapping[str, object]] | None = None,
+) -> Settings:
+    """Merge defaults, the TOML file, the environment and explicit overrides."""
+    env = os.environ if environ is None else environ
+    directory = resolve_config_dir(config_dir, env)
+    values: dict[str, dict[str, object]] = {name: {} for name in _SECTIONS}
+
+    path = directory / SETTINGS_FILE
+    if path.is_file():
+        _merge_file(values, path)
+    _merge_environment(values, env)
+    for section, keys in (overrides or {}).items():
+        for key, raw in keys.items():
+            if raw is not None:
+                values[section][key] = _coerce(_field_type(section, key), raw, f"--{key}")
+
+    built = {name: cls(**values[name]) for name, cls in _SECTIONS.items()}
+    return Settings(config_dir=directory, **built)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read one TOML file, turning any failure into a one-line ConfigError."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _merge_file(values: dict[str, dict[str, object]], path: Path) -> None:
+    document = read_toml(path)
+    for section, table in document.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"{path}: unknown section [{section}]")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {section}: expected a table")
+        for key, raw in table.items():
+            where = f"{path}: {section}.{key}"
+            values[section][key] = _coerce(_field_type(section, key, where), raw, where)
+
+
+def _merge_environment(values: dict[str, dict[str, object]], environ: Mapping[str, str]) -> None:
+    for section, cls in _SECTIONS.items():
+        for item in dataclasses.fields(cls):
+            name = f"TRACKER_{section}_{item.name}".upper()
+            if name in environ:
+                values[section][item.name] = _coerce(
+                    _field_type(section, item.name), environ[name], name
+                )
+
+
+def _field_type(section: str, key: str, where: str | None = None) -> object:
+    hints = typing.get_type_hints(_SECTIONS[section])
+    if key not in hints:
+        raise ConfigError(f"{where or section}: unknown key {section}.{key}")
+    return hints[key]
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _coerce(kind: object, raw: object, where: str) -> object:
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+            return raw.strip().lower() in _TRUE
+        raise ConfigError(f"{where}: expected true or false, got {raw!r}")
+    if kind is int:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return int(raw.strip())
+            except ValueError:
+                pass
+        raise ConfigError(f"{where}: expected an integer, got {raw!r}")
+    if kind is float:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw)
+        if isinstance(raw, str):
+            try:
+                return float(raw.strip())
+            except ValueError:
+                pass
+        raise ConfigError(f"{where}: expected a number, got {raw!r}")
+    if isinstance(raw, str):
+        return raw
+    raise ConfigError(f"{where}: expected a string, got {raw!r}")

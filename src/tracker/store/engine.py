@@ -1,0 +1,109 @@
+"""Engines for SQLite (embedded default) and PostgreSQL, configured the same way everywhere."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from tracker.errors import ConfigError, StorageError
+
+WRITE = "tracker_write"
+_SYNCHRONOUS = {"OFF", "NORMAL", "FULL", "EXTRA"}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def parse_url(raw: str) -> URL:
+    """Validate a database URL and pin the drivers tracker is tested with."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"invalid database URL {raw!r}") from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if url.drivername not in ("sqlite", "sqlite+pysqlite"):
+            raise ConfigError(f"unsupported SQLite driver in {raw!r}; use sqlite:///PATH")
+        return url.set(drivername="sqlite+pysqlite")
+    if backend in ("postgresql", "postgres"):
+        if url.drivername not in ("postgresql", "postgres", "postgresql+psycopg"):
+            raise ConfigError(f"unsupported PostgreSQL driver in {raw!r}; use postgresql://...")
+        return url.set(drivername="postgresql+psycopg")
+    raise ConfigError(f"unsupported database {backend!r} in URL; use sqlite:/// or postgresql://")
+
+
+def make_engine(
+    raw_url: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 10_000
+) -> Engine:
+    url = parse_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, synchronous.upper(), busy_timeout_ms)
+    return _postgres_engine(url)
+
+
+def _sqlite_engine(url: URL, synchronous: str, busy_timeout_ms: int) -> Engine:
+    if synchronous not in _SYNCHRONOUS:
+        raise ConfigError(f"database.sqlite_synchronous: expected one of {sorted(_SYNCHRONOUS)}")
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        raise ConfigError("an in-memory SQLite database cannot hold a log; give a file path")
+    path = Path(database).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"{path.parent}: cannot create directory: {exc.strerror}") from None
+    engine = sa.create_engine(
+        url.set(database=str(path)),
+        json_serializer=_dumps,
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so BEGIN IMMEDIATE is ours to emit.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # A writer takes the write lock up front: no deadlock upgrading a read lock later.
+        writes = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+    return engine
+
+
+def _postgres_engine(url: URL) -> Engine:
+    return sa.create_engine(
+        url,
+        json_serializer=_dumps,
+        pool_pre_ping=True,
+        connect_args={"options": "-c timezone=UTC", "connect_timeout": 10},
+    )
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that may write; on SQLite it holds the write lock from its start."""
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        yield conn
+
+
+def describe(exc: SQLAlchemyError) -> str:
+    """One line from a driver error, without SQL or parameters."""
+    original = getattr(exc, "orig", None)
+    text = str(original if original is not None else exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
