@@ -8,11 +8,7 @@ CI (CI=true) a missing PostgreSQL fails the run instead of skipping.
 from __future__ import annotations
 
 import os
-import pwd
-import shutil
-import socket
 import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+from pg_cluster import Cluster
 
 from tracker.app import Tracker
 from tracker.bootstrap import bootstrap
@@ -32,82 +29,6 @@ if not SHARED.is_dir():
     SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _pg_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
-        return str(candidate)
-    return None
-
-
-class _Cluster:
-    def __init__(self) -> None:
-        initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-        if not initdb or not pg_ctl:
-            raise FileNotFoundError("initdb/pg_ctl not found")
-        self.pg_ctl = pg_ctl
-        self.root = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
-        self.root.chmod(0o755)
-        self.data = self.root / "data"
-        self.prefix: list[str] = []
-        if os.geteuid() == 0:
-            user = "nobody"
-            entry = pwd.getpwnam(user)
-            self.data.mkdir()
-            os.chown(self.data, entry.pw_uid, entry.pw_gid)
-            os.chown(self.root, entry.pw_uid, entry.pw_gid)
-            self.prefix = ["runuser", "-u", user, "--"]
-        self.port = _free_port()
-        self._run(
-            initdb,
-            "-D",
-            str(self.data),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-            "--no-sync",
-        )
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c max_connections=200 -c full_page_writes=off"
-        )
-        self._run(
-            pg_ctl,
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-l",
-            str(self.root / "server.log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _run(self, *args: str) -> None:
-        subprocess.run([*self.prefix, *args], check=True, capture_output=True, cwd=self.root)
-
-    def stop(self) -> None:
-        subprocess.run(
-            [*self.prefix, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"],
-            capture_output=True,
-            cwd=self.root,
-        )
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> Iterator[str]:
     given = os.environ.get("TRACKER_TEST_POSTGRES_URL")
@@ -115,7 +36,7 @@ def postgres_admin_url() -> Iterator[str]:
         yield given
         return
     try:
-        cluster = _Cluster()
+        cluster = Cluster(durable=False)
     except (FileNotFoundError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         message = f"no PostgreSQL for tests: {exc} {detail.decode(errors='replace')[-500:]}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -18,8 +18,9 @@ WRITE = "tracker_write"
 _SYNCHRONOUS = {"OFF", "NORMAL", "FULL", "EXTRA"}
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def dumps(value: Any) -> str:
+    """Compact JSON with sorted keys, so equal payloads are equal text."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def parse_url(raw: str) -> URL:
@@ -62,7 +63,8 @@ def _sqlite_engine(url: URL, synchronous: str, busy_timeout_ms: int) -> Engine:
         raise StorageError(f"{path.parent}: cannot create directory: {exc.strerror}") from None
     engine = sa.create_engine(
         url.set(database=str(path)),
-        json_serializer=_dumps,
+        json_serializer=dumps,
+        json_deserializer=orjson.loads,
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
     )
 
@@ -89,9 +91,15 @@ def _sqlite_engine(url: URL, synchronous: str, busy_timeout_ms: int) -> Engine:
 def _postgres_engine(url: URL) -> Engine:
     return sa.create_engine(
         url,
-        json_serializer=_dumps,
+        json_serializer=dumps,
+        json_deserializer=orjson.loads,
         pool_pre_ping=True,
-        connect_args={"options": "-c timezone=UTC", "connect_timeout": 10},
+        connect_args={
+            "options": "-c timezone=UTC",
+            "connect_timeout": 10,
+            # Plans prepared while a table is small go stale as the log grows (seq scans).
+            "prepare_threshold": None,
+        },
     )
 
 

@@ -3,6 +3,10 @@
 Appends are serialised (SQLite: one writer via BEGIN IMMEDIATE; PostgreSQL: one
 transaction-scoped advisory lock), so positions become visible in commit order
 and a reader tailing ``position > checkpoint`` never skips a late commit.
+
+The two hot paths, inserting a batch and reading pages, talk to the driver with
+pre-encoded rows: SQLAlchemy's per-value bind and result processing cost more
+than the database work itself. Everything else goes through Core.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -28,24 +33,16 @@ from tracker.domain.log import (
     Upcasters,
 )
 from tracker.errors import ConcurrencyError, StorageError
-from tracker.store.engine import describe, write_transaction
-from tracker.store.schema import events
+from tracker.store.engine import describe, dumps, write_transaction
+from tracker.store.schema import events, utc_text
 
 # One key for every appender on a database; any constant works if all writers agree.
 APPEND_LOCK_KEY = 7_346_104_200
 _ID_CHUNK = 500
-
-_COLUMNS = (
-    events.c.position,
-    events.c.stream,
-    events.c.version,
-    events.c.type,
-    events.c.schema_version,
-    events.c.data,
-    events.c.occurred_at,
-    events.c.recorded_at,
-    events.c.event_id,
+_FIELDS = (
+    "position, stream, version, type, schema_version, data, occurred_at, recorded_at, event_id"
 )
+_INSERT_FIELDS = "event_id, stream, version, type, schema_version, data, occurred_at, recorded_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +69,8 @@ class EventLog:
         self._clock = clock
         self._upcasters = upcasters or Upcasters()
         self._postgres = engine.dialect.name == "postgresql"
+        self._mark = "%s" if self._postgres else "?"
+        self._insert_sql = f"INSERT INTO events ({_INSERT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
     # -- writing -------------------------------------------------------------
 
@@ -91,93 +90,131 @@ class EventLog:
         Events whose id is already stored are left out (re-ingestion is idempotent);
         a batch made only of stored events passes whatever its expected version.
         """
+        dbapi = self.engine.dialect.loaded_dbapi
         try:
             with write_transaction(self.engine) as conn:
                 return self.append_in(conn, batches)
-        except IntegrityError as exc:
+        except (IntegrityError, dbapi.IntegrityError) as exc:
             # Only reachable if a writer ignored the append lock: report it as the clash it is.
-            raise StorageError(f"conflicting append: {describe(exc)}") from None
-        except SQLAlchemyError as exc:
-            raise StorageError(f"append failed: {describe(exc)}") from None
+            raise StorageError(f"conflicting append: {_first_line(exc)}") from None
+        except (SQLAlchemyError, dbapi.Error) as exc:
+            raise StorageError(f"append failed: {_first_line(exc)}") from None
 
     def append_in(self, conn: Connection, batches: Sequence[StreamBatch]) -> AppendResult:
         """Append inside a write transaction the caller owns (e.g. with projection rows)."""
         self.lock_appends(conn)
-        stored = self._stored_positions(conn, [e.event_id for b in batches for e in b.events])
         recorded_at = self._clock()
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
+        written: list[tuple[str, int]] = []
         already: list[int] = []
-        for batch in batches:
-            fresh = [e for e in batch.events if e.event_id not in stored]
-            already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
-            if not fresh:
-                continue
-            current = self._stream_version(conn, batch.stream)
-            _check_expected(batch.stream, batch.expected_version, current)
-            seen: set[uuid.UUID] = set()
-            for event in fresh:
-                if event.event_id in seen:
+        cursor = conn.connection.cursor()
+        try:
+            for batch in batches:
+                current, stored = self._stream_state(cursor, batch)
+                already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
+                fresh = {e.event_id: e for e in batch.events if e.event_id not in stored}
+                if not fresh:
                     continue
-                seen.add(event.event_id)
-                current += 1
-                rows.append(
-                    {
-                        "event_id": event.event_id,
-                        "stream": batch.stream,
-                        "version": current,
-                        "type": event.type,
-                        "schema_version": event.schema_version,
-                        "data": event.data,
-                        "occurred_at": event.occurred_at,
-                        "recorded_at": recorded_at,
-                    }
+                _check_expected(batch.stream, batch.expected_version, current)
+                written.append((batch.stream, current))
+                rows.extend(
+                    self._encode(event, batch.stream, current + offset, recorded_at)
+                    for offset, event in enumerate(fresh.values(), start=1)
                 )
-        if not rows:
-            return AppendResult((), tuple(already))
-        result = conn.execute(
-            sa.insert(events).returning(events.c.position, sort_by_parameter_order=True), rows
+            if not rows:
+                return AppendResult((), tuple(already))
+            self._insert(cursor, rows)
+            # Appends are serialised, so what this call wrote is exactly each stream's new tail.
+            appended: list[int] = []
+            m = self._mark
+            for stream, before in written:
+                cursor.execute(
+                    f"SELECT position FROM events WHERE stream = {m} AND version > {m} "
+                    "ORDER BY version",
+                    (stream, before),
+                )
+                appended.extend(row[0] for row in cursor.fetchall())
+            return AppendResult(tuple(appended), tuple(already))
+        finally:
+            cursor.close()
+
+    def _insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+        if not self._postgres:
+            cursor.executemany(self._insert_sql, rows)  # SQLite's executemany loops in C
+            return
+        # PostgreSQL pays per statement: COPY streams the whole batch as one.
+        with cursor.copy(f"COPY events ({_INSERT_FIELDS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _encode(
+        self, event: NewEvent, stream: str, version: int, recorded_at: datetime
+    ) -> tuple[Any, ...]:
+        if self._postgres:
+            return (
+                event.event_id,
+                stream,
+                version,
+                event.type,
+                event.schema_version,
+                dumps(event.data),
+                event.occurred_at.astimezone(UTC),
+                recorded_at,
+            )
+        return (
+            event.event_id.hex,
+            stream,
+            version,
+            event.type,
+            event.schema_version,
+            dumps(event.data),
+            utc_text(event.occurred_at),
+            utc_text(recorded_at),
         )
-        return AppendResult(tuple(result.scalars()), tuple(already))
+
+    def _stream_state(self, cursor: Any, batch: StreamBatch) -> tuple[int, dict[uuid.UUID, int]]:
+        """The stream's version, and which of the batch's events are already stored."""
+        m = self._mark
+        ids = list(dict.fromkeys(e.event_id for e in batch.events))
+        keys = [i if self._postgres else i.hex for i in ids]
+        found: dict[uuid.UUID, int] = {}
+        cursor.execute(f"SELECT max(version) FROM events WHERE stream = {m}", (batch.stream,))
+        version = cursor.fetchone()[0] or 0
+        for start in range(0, len(keys), _ID_CHUNK):
+            chunk = keys[start : start + _ID_CHUNK]
+            cursor.execute(
+                f"SELECT event_id, position FROM events WHERE event_id IN "
+                f"({', '.join([m] * len(chunk))})",
+                tuple(chunk),
+            )
+            found.update(
+                (e if isinstance(e, uuid.UUID) else uuid.UUID(e), p) for e, p in cursor.fetchall()
+            )
+        return version, found
 
     def lock_appends(self, conn: Connection) -> None:
         """Serialise appenders so positions become visible in order (no-op on SQLite)."""
         if self._postgres:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
 
-    def _stored_positions(self, conn: Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        found: dict[uuid.UUID, int] = {}
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), _ID_CHUNK):
-            chunk = unique[start : start + _ID_CHUNK]
-            query = sa.select(events.c.event_id, events.c.position).where(
-                events.c.event_id.in_(chunk)
-            )
-            found.update((row.event_id, row.position) for row in conn.execute(query))
-        return found
-
-    @staticmethod
-    def _stream_version(conn: Connection, stream: str) -> int:
-        query = sa.select(sa.func.max(events.c.version)).where(events.c.stream == stream)
-        return conn.execute(query).scalar_one_or_none() or 0
-
     # -- reading -------------------------------------------------------------
 
     def stream_version(self, stream: str) -> int:
         """The stream's last version; 0 when it has no events."""
+        query = sa.select(sa.func.max(events.c.version)).where(events.c.stream == stream)
         with self._reading() as conn:
-            return self._stream_version(conn, stream)
+            return conn.execute(query).scalar_one_or_none() or 0
 
     def read_stream(
         self, stream: str, *, after_version: int = 0, limit: int | None = None
     ) -> list[RecordedEvent]:
-        query = (
-            sa.select(*_COLUMNS)
-            .where(events.c.stream == stream, events.c.version > after_version)
-            .order_by(events.c.version)
-            .limit(limit)
-        )
-        with self._reading() as conn:
-            return [self._decode(row) for row in conn.execute(query)]
+        m = self._mark
+        sql = f"SELECT {_FIELDS} FROM events WHERE stream = {m} AND version > {m} ORDER BY version"
+        params: list[Any] = [stream, after_version]
+        if limit is not None:
+            sql += f" LIMIT {m}"
+            params.append(limit)
+        return self._select(sql, params)
 
     def read_after(
         self,
@@ -188,22 +225,34 @@ class EventLog:
         until: int | None = None,
     ) -> list[RecordedEvent]:
         """One page of the whole log, in order, strictly after ``position``."""
-        query = sa.select(*_COLUMNS).where(events.c.position > position)
+        return self._select(*self._after_query(position, limit, types, until))
+
+    def _after_query(
+        self, position: int, limit: int, types: Sequence[str] | None, until: int | None
+    ) -> tuple[str, list[Any]]:
+        m = self._mark
+        sql = f"SELECT {_FIELDS} FROM events WHERE position > {m}"
+        params: list[Any] = [position]
         if until is not None:
-            query = query.where(events.c.position <= until)
+            sql += f" AND position <= {m}"
+            params.append(until)
         if types:
-            query = query.where(events.c.type.in_(list(types)))
-        query = query.order_by(events.c.position).limit(limit)
-        with self._reading() as conn:
-            return [self._decode(row) for row in conn.execute(query)]
+            sql += f" AND type IN ({', '.join([m] * len(types))})"
+            params.extend(types)
+        sql += f" ORDER BY position LIMIT {m}"
+        params.append(limit)
+        return sql, params
 
     def iter_after(
         self, position: int = 0, *, page_size: int = 1000, until: int | None = None
     ) -> Iterator[RecordedEvent]:
         """The whole log after ``position``, read page by page."""
-        while page := self.read_after(position, limit=page_size, until=until):
-            yield from page
-            position = page[-1].position
+        decode = self._decoder()
+        while rows := self._fetch(*self._after_query(position, page_size, None, until)):
+            # Decoded one at a time: events the caller drops die young, sparing the GC.
+            for row in rows:
+                yield decode(row)
+            position = rows[-1][0]
 
     def last_position(self) -> int:
         with self._reading() as conn:
@@ -217,13 +266,59 @@ class EventLog:
         except SQLAlchemyError as exc:
             raise StorageError(f"read failed: {describe(exc)}") from None
 
-    def _decode(self, row: Any) -> RecordedEvent:
-        type_name, version, data = row[3], row[4], row[5]
-        if self._upcasters.needs_upcast(type_name, version):
-            version, data = self._upcasters.upcast(type_name, version, data)
-        return RecordedEvent(
-            row[0], row[1], row[2], type_name, version, data, row[6], row[7], row[8]
-        )
+    def _select(self, sql: str, params: Sequence[Any]) -> list[RecordedEvent]:
+        decode = self._decoder()
+        return [decode(row) for row in self._fetch(sql, params)]
+
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        # The driver's own cursor: plain tuples, no per-row wrapping.
+        driver_error = self.engine.dialect.loaded_dbapi.Error
+        try:
+            with self._reading() as conn:
+                cursor = conn.connection.cursor()
+                try:
+                    cursor.execute(sql, tuple(params))
+                    return list(cursor.fetchall())
+                finally:
+                    cursor.close()
+        except driver_error as exc:
+            raise StorageError(f"read failed: {_first_line(exc)}") from None
+
+    def _decoder(self) -> Callable[[tuple[Any, ...]], RecordedEvent]:
+        make = RecordedEvent._make
+        upcasters = self._upcasters
+
+        if self._postgres:
+
+            def decode(row: tuple[Any, ...]) -> RecordedEvent:
+                p, s, v, t, sv, d, o, r, e = row
+                event = make((p, s, v, t, sv, d, _utc(o), _utc(r), e))
+                return self._upcast(event) if upcasters.needs_upcast(t, sv) else event
+
+        else:
+            loads, parse = orjson.loads, datetime.fromisoformat
+
+            def decode(row: tuple[Any, ...]) -> RecordedEvent:
+                p, s, v, t, sv, d, o, r, e = row
+                event = make((p, s, v, t, sv, loads(d), parse(o), parse(r), e))
+                return self._upcast(event) if upcasters.needs_upcast(t, sv) else event
+
+        return decode
+
+    def _upcast(self, event: RecordedEvent) -> RecordedEvent:
+        version, data = self._upcasters.upcast(event.type, event.schema_version, event.data)
+        return event._replace(schema_version=version, data=data)
+
+
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, SQLAlchemyError):
+        return describe(exc)
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 def _check_expected(stream: str, expected: int | ExpectedVersion, current: int) -> None:
