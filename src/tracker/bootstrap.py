@@ -9,9 +9,13 @@ from pathlib import Path
 import platformdirs
 
 from tracker.app import Clock, Tracker
-from tracker.config import Settings, load_settings
+from tracker.config import Settings, load_settings, load_story
 from tracker.domain.log import Upcasters
 from tracker.domain.upcasting import UPCASTERS
+from tracker.projections.queries import StoryQueries
+from tracker.projections.runner import ProjectionRunner
+from tracker.projections.views import projections_for
+from tracker.store.driver import Driver
 from tracker.store.engine import make_engine, parse_url
 from tracker.store.log import EventLog
 from tracker.store.migrations import ensure_schema
@@ -48,6 +52,7 @@ def bootstrap(
             overrides={"database": {"url": db_url}},
         )
     url = database_url(settings)
+    story = load_story(settings.config_dir)
     engine = make_engine(
         url,
         synchronous=settings.database.sqlite_synchronous,
@@ -61,4 +66,14 @@ def bootstrap(
             engine.dispose()
             raise
     log = EventLog(engine, clock=clock, upcasters=upcasters)
-    return Tracker(settings=settings, url=url, log=log, clock=clock)
+    driver = Driver(engine)
+    runner = ProjectionRunner(log, projections_for(driver, story.questions), clock=clock)
+    return Tracker(
+        settings=settings,
+        story=story,
+        url=url,
+        log=log,
+        runner=runner,
+        queries=StoryQueries(driver),
+        clock=clock,
+    )

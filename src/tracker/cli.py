@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import click
@@ -13,6 +14,7 @@ import click
 from tracker import app
 from tracker.app import Tracker
 from tracker.bootstrap import bootstrap
+from tracker.domain.when import parse_when
 from tracker.errors import TrackerError
 
 
@@ -91,6 +93,278 @@ def db_status(ctx: Context, as_json: bool) -> None:
         emit(_status_dict(app.database_status(tracker)), as_json, _render_status)
 
 
+# -- options -----------------------------------------------------------------------
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _when(option: str, value: str | None, now: datetime) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_when(value, now=now, option=option)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _bound(option: str, value: str | None, now: datetime) -> datetime | int | None:
+    if value is not None and value.strip().isdigit():
+        return int(value)
+    return _when(option, value, now)
+
+
+at_option = click.option(
+    "--at",
+    "at",
+    metavar="WHEN",
+    help="Valid time: what was true then (YYYY-MM-DD = end of that day UTC; default now).",
+)
+known_at_option = click.option(
+    "--known-at",
+    "known_at",
+    metavar="WHEN",
+    help="Transaction time: only what the tracker had recorded by then (default now).",
+)
+
+
+# -- the story ----------------------------------------------------------------------
+
+
+@cli.command()
+@json_option
+@pass_context
+def seed(ctx: Context, as_json: bool) -> None:
+    """Append the seed article (Paris summit, 6 January 2026) and its facts."""
+    with ctx.tracker() as tracker:
+        result = app.seed(tracker)
+    emit(result, as_json, _render_seed)
+
+
+def _render_seed(result: dict[str, Any]) -> str:
+    if result["appended"] == 0:
+        return (
+            f"already seeded: nothing appended ({result['already_stored']} events "
+            f"of {result['stream']} are in the log)"
+        )
+    return (
+        f"seeded {result['stream']}: {result['appended']} events appended "
+        f"({result['facts']} facts, {result['statements']} statements, 1 document)"
+    )
+
+
+def _yes_no(view: dict[str, Any]) -> str:
+    since = f" since {view['since'][:10]}" if view["since"] else ""
+    return f"{view['answer_text'].upper()}{since}"
+
+
+def _render_answer(view: dict[str, Any]) -> str:
+    lines = [
+        f"{view['question']}: {view['text']}",
+        f"  answer: {_yes_no(view)}",
+        f"  at {view['at']}, as known at {view['known_at']}",
+    ]
+    for item in view["evidence"]:
+        lines.append(
+            f"  evidence: {item['key']} = {json.dumps(item['value'])} "
+            f"(valid from {item['valid_from'][:10]}, {item['modality']}, "
+            f"{item['producer']})"
+        )
+        if item["quote"]:
+            lines.append(f'    "{item["quote"]}"')
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("question")
+@at_option
+@known_at_option
+@json_option
+@pass_context
+def ask(ctx: Context, question: str, at: str | None, known_at: str | None, as_json: bool) -> None:
+    """Answer one question (see `tracker state` for their ids)."""
+    with ctx.tracker() as tracker:
+        now = tracker.clock()
+        view = app.ask(
+            tracker,
+            question,
+            at=_when("--at", at, now),
+            known_at=_when("--known-at", known_at, now),
+        )
+    emit(view, as_json, _render_answer)
+
+
+def _render_state(view: dict[str, Any]) -> str:
+    lines = [f"state at {view['at']}, as known at {view['known_at']}", "", "questions:"]
+    for item in view["answers"]:
+        lines.append(f"  {item['question']:<28} {_yes_no(item)}")
+    lines += ["", f"facts ({len(view['facts'])}):"]
+    for fact in view["facts"]:
+        condition = f" [if {fact['condition']}]" if fact["condition"] else ""
+        lines.append(
+            f"  {fact['key']} = {json.dumps(fact['value'])}"
+            f" ({fact['modality']}, from {fact['valid_from'][:10]}){condition}"
+        )
+    return "\n".join(lines)
+
+
+@cli.command()
+@at_option
+@known_at_option
+@json_option
+@pass_context
+def state(ctx: Context, at: str | None, known_at: str | None, as_json: bool) -> None:
+    """Every question's answer and every fact holding at a date."""
+    with ctx.tracker() as tracker:
+        now = tracker.clock()
+        view = app.state(
+            tracker, at=_when("--at", at, now), known_at=_when("--known-at", known_at, now)
+        )
+    emit(view, as_json, _render_state)
+
+
+def _render_history(view: dict[str, Any]) -> str:
+    lines = [f"history of {view['subject']} ({', '.join(view['keys'])})"]
+    for change in view["changes"]:
+        answer = ""
+        if "answer_after" in change:
+            words = {True: "yes", False: "no", None: "unknown"}
+            answer = f"  -> answer {words[change['answer_after']]}"
+        lines.append(
+            f"  #{change['position']} recorded {change['recorded_at'][:19]} {change['kind']} "
+            f"{change['key']} = {json.dumps(change['value'])} valid from "
+            f"{change['valid_from'][:10]} ({change['producer']}){answer}"
+        )
+        if change.get("quote"):
+            lines.append(f'      "{change["quote"]}"')
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("key_or_question", metavar="KEY-OR-QUESTION")
+@json_option
+@pass_context
+def history(ctx: Context, key_or_question: str, as_json: bool) -> None:
+    """Every change to a fact key, or to the facts behind a question."""
+    with ctx.tracker() as tracker:
+        view = app.history(tracker, key_or_question)
+    emit(view, as_json, _render_history)
+
+
+@cli.command()
+@click.option("--since", metavar="WHEN|POSITION", help="From this position or recorded time.")
+@click.option("--until", metavar="WHEN|POSITION", help="Up to this position or recorded time.")
+@json_option
+@pass_context
+def replay(ctx: Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """Replay the log in order, showing what each event changed."""
+    with ctx.tracker() as tracker:
+        now = tracker.clock()
+        steps = app.replay(
+            tracker, since=_bound("--since", since, now), until=_bound("--until", until, now)
+        )
+        if as_json:
+            click.echo(json.dumps(list(steps), ensure_ascii=False, indent=2))
+            return
+        for step in steps:
+            click.echo(
+                f"#{step['position']} {step['recorded_at'][:19]} {step['type']}: {step['summary']}"
+            )
+            for change in step["changes"]:
+                what = change.get("question") or change.get("fact")
+                kind = "answer" if "question" in change else "fact"
+                click.echo(
+                    f"    {kind} {what}: {json.dumps(change['before'])} -> "
+                    f"{json.dumps(change['after'])}"
+                )
+
+
+@cli.command()
+@click.option("--stream", help="Only this stream (e.g. doc:<id>).")
+@click.option("--type", "type_", help="Only this event type (e.g. FactAsserted).")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--after", type=click.IntRange(min=0), default=0, help="Start after this position.")
+@json_option
+@pass_context
+def events(
+    ctx: Context, stream: str | None, type_: str | None, limit: int, after: int, as_json: bool
+) -> None:
+    """Show events from the log."""
+    with ctx.tracker() as tracker:
+        found = app.events(tracker, stream=stream, type_=type_, limit=limit, after=after)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for e in found:
+        key = e["data"].get("key") or e["data"].get("statement_key") or e["data"].get("title")
+        click.echo(
+            f"#{e['position']} {e['stream']} v{e['version']} {e['type']} "
+            f"(occurred {e['occurred_at'][:10]}): {key}"
+        )
+
+
+@cli.command()
+@click.option("--by", "by", metavar="ACTOR", help="An actor id or alias, or a side (russia).")
+@json_option
+@pass_context
+def statements(ctx: Context, by: str | None, as_json: bool) -> None:
+    """Attributed statements: who said what, when, about what."""
+    with ctx.tracker() as tracker:
+        found = app.statements(tracker, by=by)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("no statements" + (f" by {by}" if by else ""))
+    for item in found:
+        words = (
+            f'"{item["quote"]}"' if item["mode"] == "direct" and item["quote"] else item["content"]
+        )
+        click.echo(
+            f"{item['said_at'][:10]} {item['speaker_name']} ({item['speaker']}) "
+            f"{item['verb']}: {words}"
+        )
+
+
+@cli.command()
+@click.option("--projection", "names", multiple=True, help="Only this projection (repeatable).")
+@json_option
+@pass_context
+def rebuild(ctx: Context, names: tuple[str, ...], as_json: bool) -> None:
+    """Drop the projections and replay the whole log into them."""
+    with ctx.tracker() as tracker:
+        counts = app.rebuild(tracker, list(names) or None)
+    emit(
+        counts,
+        as_json,
+        lambda c: "rebuilt: " + ", ".join(f"{k} ({v} events)" for k, v in c.items()),
+    )
+
+
+@cli.command()
+@json_option
+@pass_context
+def projections(ctx: Context, as_json: bool) -> None:
+    """Each projection's checkpoint and lag; catches them up first."""
+    with ctx.tracker() as tracker:
+        failure: str | None = None
+        try:
+            app.catch_up(tracker)
+        except TrackerError as exc:
+            failure = str(exc)
+        found = app.projection_status(tracker)
+    emit(
+        found,
+        as_json,
+        lambda rows: "\n".join(
+            f"{r['name']:<12} position {r['position']} (behind {r['behind']})"
+            + (f" STOPPED: {r['error']}" if r["error"] else "")
+            for r in rows
+        ),
+    )
+    if failure:
+        raise click.ClickException(failure)
+
+
 def main() -> None:
     """Run the CLI; our errors become one line on stderr and a non-zero exit."""
     try:
@@ -99,7 +373,8 @@ def main() -> None:
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        # One line, usage errors included: the command's --help has the rest.
+        click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except TrackerError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.domain.story import Actor, Question
 from tracker.errors import ConfigError
 
 SETTINGS_FILE = "tracker.toml"
+STORY_FILE = "story.toml"
+ACTORS_FILE = "actors.toml"
 
 
 @dataclass(frozen=True)
@@ -187,3 +190,96 @@ def _coerce(kind: object, raw: object, where: str) -> object:
     if isinstance(raw, str):
         return raw
     raise ConfigError(f"{where}: expected a string, got {raw!r}")
+
+
+@dataclass(frozen=True)
+class Story:
+    """The tracked story: its questions and the actors who speak in it."""
+
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    actors: tuple[Actor, ...]
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def resolve_actor(self, name: str) -> Actor | None:
+        """The actor an id or any alias names (case-insensitive)."""
+        wanted = name.strip().casefold()
+        for actor in self.actors:
+            if wanted == actor.id or wanted in (a.casefold() for a in (actor.name, *actor.aliases)):
+                return actor
+        return None
+
+
+def load_story(config_dir: Path) -> Story:
+    """Read story.toml and actors.toml from the config directory, else the shipped copies."""
+    story_path = _config_file(config_dir, STORY_FILE)
+    actors_path = _config_file(config_dir, ACTORS_FILE)
+    story = read_toml(story_path)
+    header = story.get("story", {})
+    questions = tuple(
+        _question(story_path, i, raw) for i, raw in enumerate(story.get("questions", []))
+    )
+    ids = [q.id for q in questions]
+    if len(ids) != len(set(ids)):
+        raise ConfigError(f"{story_path}: questions: ids must be unique")
+    actors = tuple(
+        _actor(actors_path, i, raw)
+        for i, raw in enumerate(read_toml(actors_path).get("actors", []))
+    )
+    return Story(
+        id=_text(story_path, "story.id", header.get("id", "story")),
+        title=_text(story_path, "story.title", header.get("title", "")),
+        questions=questions,
+        actors=actors,
+    )
+
+
+def _config_file(config_dir: Path, name: str) -> Path:
+    path = config_dir / name
+    return path if path.is_file() else shipped_config_dir() / name
+
+
+def _text(path: Path, where: str, raw: object) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise ConfigError(f"{path}: {where}: expected a non-empty string, got {raw!r}")
+    return raw
+
+
+def _strings(path: Path, where: str, raw: object) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ConfigError(f"{path}: {where}: expected a list of strings, got {raw!r}")
+    return tuple(raw)
+
+
+def _question(path: Path, index: int, raw: object) -> Question:
+    where = f"questions[{index}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: {where}: expected a table")
+    combine = raw.get("combine", "any")
+    if combine not in ("any", "all"):
+        raise ConfigError(f"{path}: {where}.combine: expected 'any' or 'all', got {combine!r}")
+    facts = _strings(path, f"{where}.facts", raw.get("facts"))
+    if not facts:
+        raise ConfigError(f"{path}: {where}.facts: name at least one fact key")
+    return Question(
+        id=_text(path, f"{where}.id", raw.get("id")),
+        text=_text(path, f"{where}.text", raw.get("text")),
+        facts=facts,
+        combine=combine,
+    )
+
+
+def _actor(path: Path, index: int, raw: object) -> Actor:
+    where = f"actors[{index}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: {where}: expected a table")
+    group = raw.get("group")
+    return Actor(
+        id=_text(path, f"{where}.id", raw.get("id")),
+        name=_text(path, f"{where}.name", raw.get("name")),
+        aliases=_strings(path, f"{where}.aliases", raw.get("aliases", [])),
+        group=None if group is None else _text(path, f"{where}.group", group),
+    )

@@ -33,6 +33,7 @@ from tracker.domain.log import (
     Upcasters,
 )
 from tracker.errors import ConcurrencyError, StorageError
+from tracker.store.driver import Driver, first_line
 from tracker.store.engine import describe, dumps, write_transaction
 from tracker.store.schema import events, utc_text
 
@@ -68,8 +69,9 @@ class EventLog:
         self.engine = engine
         self._clock = clock
         self._upcasters = upcasters or Upcasters()
-        self._postgres = engine.dialect.name == "postgresql"
-        self._mark = "%s" if self._postgres else "?"
+        self._driver = Driver(engine)
+        self._postgres = self._driver.postgres
+        self._mark = self._driver.mark
         self._insert_sql = f"INSERT INTO events ({_INSERT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
     # -- writing -------------------------------------------------------------
@@ -96,9 +98,9 @@ class EventLog:
                 return self.append_in(conn, batches)
         except (IntegrityError, dbapi.IntegrityError) as exc:
             # Only reachable if a writer ignored the append lock: report it as the clash it is.
-            raise StorageError(f"conflicting append: {_first_line(exc)}") from None
+            raise StorageError(f"conflicting append: {first_line(exc)}") from None
         except (SQLAlchemyError, dbapi.Error) as exc:
-            raise StorageError(f"append failed: {_first_line(exc)}") from None
+            raise StorageError(f"append failed: {first_line(exc)}") from None
 
     def append_in(self, conn: Connection, batches: Sequence[StreamBatch]) -> AppendResult:
         """Append inside a write transaction the caller owns (e.g. with projection rows)."""
@@ -107,8 +109,7 @@ class EventLog:
         rows: list[tuple[Any, ...]] = []
         written: list[tuple[str, int]] = []
         already: list[int] = []
-        cursor = conn.connection.cursor()
-        try:
+        with self._driver.cursor(conn) as cursor:
             for batch in batches:
                 current, stored = self._stream_state(cursor, batch)
                 already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
@@ -135,8 +136,6 @@ class EventLog:
                 )
                 appended.extend(row[0] for row in cursor.fetchall())
             return AppendResult(tuple(appended), tuple(already))
-        finally:
-            cursor.close()
 
     def _insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         if not self._postgres:
@@ -272,17 +271,7 @@ class EventLog:
 
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         # The driver's own cursor: plain tuples, no per-row wrapping.
-        driver_error = self.engine.dialect.loaded_dbapi.Error
-        try:
-            with self._reading() as conn:
-                cursor = conn.connection.cursor()
-                try:
-                    cursor.execute(sql, tuple(params))
-                    return list(cursor.fetchall())
-                finally:
-                    cursor.close()
-        except driver_error as exc:
-            raise StorageError(f"read failed: {_first_line(exc)}") from None
+        return self._driver.fetch(sql, params)
 
     def _decoder(self) -> Callable[[tuple[Any, ...]], RecordedEvent]:
         make = RecordedEvent._make
@@ -308,13 +297,6 @@ class EventLog:
     def _upcast(self, event: RecordedEvent) -> RecordedEvent:
         version, data = self._upcasters.upcast(event.type, event.schema_version, event.data)
         return event._replace(schema_version=version, data=data)
-
-
-def _first_line(exc: BaseException) -> str:
-    if isinstance(exc, SQLAlchemyError):
-        return describe(exc)
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def _utc(value: datetime) -> datetime:

@@ -46,12 +46,17 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return datetime.fromisoformat(value)
-        assert isinstance(value, datetime)
-        return value if value.tzinfo is UTC else value.astimezone(UTC)
+        return stored_time(value)
+
+
+def stored_time(value: Any) -> datetime | None:
+    """A datetime as either backend hands it back (ISO text or timestamptz), in UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 def utc_text(value: datetime) -> str:
@@ -82,4 +87,96 @@ events = sa.Table(
     sa.CheckConstraint("version >= 1", name="version_positive"),
     # AUTOINCREMENT: SQLite then never reuses a position, even after the newest row is gone.
     sqlite_autoincrement=True,
+)
+
+# -- projections: read models, rebuilt from the log at will ------------------------
+
+projection_checkpoints = sa.Table(
+    "projection_checkpoints",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("position", sa.BigInteger(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("error", sa.Text()),  # why it stopped, if it did; the position is where
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("doc_id", sa.String(64), primary_key=True),
+    sa.Column("stream", sa.String(255), nullable=False),
+    sa.Column("identity", sa.Text(), nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("feed", sa.String(255)),
+    sa.Column("url", sa.Text()),
+    sa.Column("title", sa.Text(), nullable=False),
+    sa.Column("published_at", UTCDateTime(), nullable=False),
+    sa.Column("content_hash", sa.String(80), nullable=False),
+    sa.Column("revisions", sa.Integer(), nullable=False),
+    sa.Column("first_position", sa.BigInteger(), nullable=False),
+    sa.Column("last_position", sa.BigInteger(), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+)
+
+fact_timeline = sa.Table(
+    "fact_timeline",
+    metadata,
+    # The asserting event's position: ascending, so a rebuild appends to the B-tree.
+    sa.Column(
+        "position",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("assertion_id", sa.String(36), nullable=False),
+    sa.Column("key", sa.String(400), nullable=False),
+    sa.Column("value", Payload),
+    sa.Column("valid_from", UTCDateTime(), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+    sa.Column("retracted_at", UTCDateTime()),
+    sa.Column("retracted_position", sa.BigInteger()),
+    sa.Column("doc_id", sa.String(64)),
+    sa.Column("fact", Payload, nullable=False),
+    # An as-of query is one descending seek on this index per key.
+    sa.Index("ix_fact_timeline_key_valid", "key", "valid_from", "position"),
+)
+
+current_facts = sa.Table(
+    "current_facts",
+    metadata,
+    sa.Column("key", sa.String(400), primary_key=True),
+    # NULL once every assertion of the key is retracted; the row keeps the key listed.
+    sa.Column("assertion_id", sa.String(36)),
+    sa.Column("value", Payload),
+    sa.Column("valid_from", UTCDateTime()),
+    sa.Column("position", sa.BigInteger()),
+)
+
+statements = sa.Table(
+    "statements",
+    metadata,
+    sa.Column("statement_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger(), nullable=False, index=True),
+    sa.Column("speaker", sa.String(100), nullable=False, index=True),
+    sa.Column("speaker_name", sa.Text(), nullable=False),
+    sa.Column("verb", sa.String(100), nullable=False),
+    sa.Column("mode", sa.String(20), nullable=False),
+    sa.Column("quote", sa.Text()),
+    sa.Column("content", sa.Text(), nullable=False),
+    sa.Column("said_at", UTCDateTime(), nullable=False),
+    sa.Column("said_precision", sa.String(20), nullable=False),
+    sa.Column("about", Payload, nullable=False),
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("sentence", sa.Text()),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+)
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("question_id", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Boolean()),
+    sa.Column("since", UTCDateTime()),
+    sa.Column("evidence", Payload, nullable=False),
+    sa.Column("position", sa.BigInteger(), nullable=False),
 )

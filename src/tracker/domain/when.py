@@ -1,0 +1,35 @@
+"""Reading the user's dates: a date alone means the end of that day, UTC."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+
+END_OF_DAY = time(23, 59, 59, 999999)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_when(text: str, *, now: datetime, option: str) -> datetime:
+    """An aware UTC instant from ``YYYY-MM-DD``, an ISO datetime with offset, or ``now``.
+
+    A datetime without an offset is refused: it could mean any of 24 hours.
+    """
+    raw = text.strip()
+    if raw.lower() == "now":
+        return now
+    if _DATE.match(raw):
+        try:
+            return datetime.combine(date.fromisoformat(raw), END_OF_DAY, tzinfo=UTC)
+        except ValueError:
+            raise ValueError(f"{option}: {text!r} is not a valid date") from None
+    try:
+        moment = datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        raise ValueError(
+            f"{option}: cannot read {text!r}; use YYYY-MM-DD or an ISO datetime with offset"
+        ) from None
+    if moment.tzinfo is None:
+        raise ValueError(
+            f"{option}: {text!r} has no timezone and is ambiguous; add one, e.g. {raw}Z"
+        )
+    return moment.astimezone(UTC)

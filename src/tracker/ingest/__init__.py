@@ -1,0 +1,1 @@
+"""Getting documents in: curated story data, feeds (fetch, parse), extraction."""

@@ -1,0 +1,1 @@
+"""Read models computed from the log: checkpointed, exactly once, rebuildable from zero."""
