@@ -88,9 +88,18 @@ def migrated_url(db_url: str) -> str:
     return migrated(db_url)
 
 
-def make_tracker(url: str, **kwargs: object) -> Tracker:
+def make_tracker(
+    url: str,
+    *,
+    fetch: dict[str, object] | None = None,
+    service: dict[str, object] | None = None,
+    config_dir: Path | None = None,
+    **kwargs: object,
+) -> Tracker:
     settings = load_settings(
-        config_dir=shipped_config_dir(), environ={}, overrides={"database": {"url": url}}
+        config_dir=config_dir or shipped_config_dir(),
+        environ={},
+        overrides={"database": {"url": url}, "fetch": fetch or {}, "service": service or {}},
     )
     return bootstrap(settings=settings, **kwargs)  # type: ignore[arg-type]
 

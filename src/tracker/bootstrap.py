@@ -6,17 +6,21 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import platformdirs
 
 from tracker.app import Clock, Tracker
 from tracker.config import Settings, load_settings, load_story
 from tracker.domain.log import Upcasters
 from tracker.domain.upcasting import UPCASTERS
+from tracker.ingest.extract import Extractor, NoExtraction
+from tracker.ingest.fetch import Fetcher
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
 from tracker.projections.views import projections_for
 from tracker.store.driver import Driver
 from tracker.store.engine import make_engine, parse_url
+from tracker.store.feeds import FeedStore
 from tracker.store.log import EventLog
 from tracker.store.migrations import ensure_schema
 
@@ -43,6 +47,8 @@ def bootstrap(
     clock: Clock = utc_now,
     upcasters: Upcasters = UPCASTERS,
     check_schema: bool = True,
+    transport: httpx.BaseTransport | None = None,
+    extractor: Extractor | None = None,
 ) -> Tracker:
     """Build a tracker. A fresh or older embedded database is migrated here."""
     if settings is None:
@@ -75,5 +81,8 @@ def bootstrap(
         log=log,
         runner=runner,
         queries=StoryQueries(driver),
+        feeds=FeedStore(engine),
+        fetcher=Fetcher(settings.fetch, transport=transport),
+        extractor=extractor or NoExtraction(),
         clock=clock,
     )

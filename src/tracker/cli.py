@@ -365,6 +365,150 @@ def projections(ctx: Context, as_json: bool) -> None:
         raise click.ClickException(failure)
 
 
+# -- feeds and the service --------------------------------------------------------------
+
+
+@cli.group()
+def feeds() -> None:
+    """The feeds tracker polls."""
+
+
+def _render_feeds(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no feeds; add one with `tracker feeds add URL`"
+    lines = []
+    for f in rows:
+        health = (
+            "GONE (410), not polled"
+            if f["state"] == "gone"
+            else (f"failing x{f['consecutive_failures']}" if f["consecutive_failures"] else "ok")
+        )
+        lines.append(f"{f['name']}  {f['url']}")
+        lines.append(
+            f"    every {f['every_seconds']}s ({f['origin']}), {health}, "
+            f"last success {f['last_success_at'] or 'never'}, "
+            f"next due {f['next_due_at'] or '-'}"
+        )
+        if f["last_error"]:
+            lines.append(f"    last error ({f['last_error_at']}): {f['last_error']}")
+    return "\n".join(lines)
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--name", help="A short name (default: from the URL).")
+@click.option("--every", metavar="INTERVAL", help="Poll interval: 15m, 2h, 1d (default 15m).")
+@json_option
+@pass_context
+def feeds_add(ctx: Context, url: str, name: str | None, every: str | None, as_json: bool) -> None:
+    """Follow a feed."""
+    with ctx.tracker() as tracker:
+        view = app.add_feed(tracker, url, name=name, every=every)
+    emit(
+        view, as_json, lambda f: f"following {f['name']} ({f['url']}), every {f['every_seconds']}s"
+    )
+
+
+@feeds.command("list")
+@json_option
+@pass_context
+def feeds_list(ctx: Context, as_json: bool) -> None:
+    """Feeds with their health: last success, last error, failures, next poll."""
+    with ctx.tracker() as tracker:
+        rows = app.list_feeds(tracker)
+    emit(rows, as_json, _render_feeds)
+
+
+@feeds.command("remove")
+@click.argument("name_or_url", metavar="NAME-OR-URL")
+@json_option
+@pass_context
+def feeds_remove(ctx: Context, name_or_url: str, as_json: bool) -> None:
+    """Stop following a feed (its documents stay in the log)."""
+    with ctx.tracker() as tracker:
+        view = app.remove_feed(tracker, name_or_url)
+    emit(view, as_json, lambda f: f"removed {f['name']} ({f['url']})")
+
+
+def _render_polls(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no feeds to poll"
+    lines = []
+    for r in rows:
+        status = f" HTTP {r['status']}" if r["status"] else ""
+        detail = f": {r['error']}" if r["error"] else ""
+        lines.append(
+            f"{r['feed']}: {r['outcome']}{status}, {r['entries']} entries, "
+            f"{r['new']} new, {r['revised']} revised{detail}"
+        )
+        if r["warning"]:
+            lines.append(f"    warning: {r['warning']}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--feed", "feed_name", metavar="NAME", help="Poll only this feed.")
+@click.option(
+    "--all",
+    "poll_all",
+    is_flag=True,
+    help="Poll every active feed, due or not (the default when --feed is not given).",
+)
+@click.option("--due", is_flag=True, help="Poll only feeds whose next poll is due.")
+@json_option
+@pass_context
+def poll(ctx: Context, feed_name: str | None, poll_all: bool, due: bool, as_json: bool) -> None:
+    """Poll feeds now, once, and print what each added."""
+    if feed_name and (poll_all or due):
+        raise click.UsageError("--feed cannot be combined with --all or --due")
+    if poll_all and due:
+        raise click.UsageError("--all and --due exclude each other")
+    with ctx.tracker() as tracker:
+        rows = app.poll(tracker, feed_name=feed_name, due_only=due)
+    emit(rows, as_json, _render_polls)
+
+
+@cli.command()
+@pass_context
+def run(ctx: Context) -> None:
+    """Run the background service: poll feeds on schedule, keep projections current."""
+    from tracker.service import Service, configure_logging
+
+    configure_logging()
+    with ctx.tracker() as tracker:
+        Service(tracker).run()
+
+
+def _render_service_status(view: dict[str, Any]) -> str:
+    lines = [f"service: {view['state']}"]
+    if "since" in view:
+        lines.append(
+            f"  pid {view['pid']} on {view['host']}, started {view['since']}, "
+            f"last heartbeat {view['heartbeat_at']}"
+        )
+        if view["stopped_at"]:
+            lines.append(f"  stopped {view['stopped_at']} ({view['stop_reason']})")
+    if view["recent_polls"]:
+        lines.append("recent polls:")
+    for p in view["recent_polls"]:
+        detail = f": {p['error']}" if p["error"] else ""
+        lines.append(
+            f"  {p['started_at'][:19]} {p['feed']}: {p['outcome']}, {p['new']} new, "
+            f"{p['revised']} revised{detail}"
+        )
+    return "\n".join(lines)
+
+
+@cli.command()
+@json_option
+@pass_context
+def status(ctx: Context, as_json: bool) -> None:
+    """Is a service running on this database, since when, and its last polls."""
+    with ctx.tracker() as tracker:
+        view = app.service_status(tracker)
+    emit(view, as_json, _render_service_status)
+
+
 def main() -> None:
     """Run the CLI; our errors become one line on stderr and a non-zero exit."""
     try:

@@ -42,6 +42,8 @@ class FetchSettings:
     read_timeout: float = 30.0
     max_bytes: int = 16 * 1024 * 1024
     max_redirects: int = 5
+    # A whole fetch, however slowly the server trickles bytes, ends by then.
+    total_timeout: float = 60.0
     user_agent: str = "tracker/0.1 (+https://example.invalid/tracker; news update tracker)"
 
 
@@ -283,3 +285,34 @@ def _actor(path: Path, index: int, raw: object) -> Actor:
         aliases=_strings(path, f"{where}.aliases", raw.get("aliases", [])),
         group=None if group is None else _text(path, f"{where}.group", group),
     )
+
+
+FEEDS_FILE = "feeds.toml"
+
+
+@dataclass(frozen=True)
+class FeedDeclaration:
+    url: str
+    name: str | None
+    every: str | None
+
+
+def load_feed_declarations(config_dir: Path) -> tuple[FeedDeclaration, ...]:
+    """Feeds declared in feeds.toml (``[[feeds]]`` with url, optional name and every)."""
+    path = config_dir / FEEDS_FILE
+    if not path.is_file():
+        return ()
+    out = []
+    for index, raw in enumerate(read_toml(path).get("feeds", [])):
+        where = f"feeds[{index}]"
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: {where}: expected a table")
+        name, every = raw.get("name"), raw.get("every")
+        out.append(
+            FeedDeclaration(
+                url=_text(path, f"{where}.url", raw.get("url")),
+                name=None if name is None else _text(path, f"{where}.name", name),
+                every=None if every is None else _text(path, f"{where}.every", str(every)),
+            )
+        )
+    return tuple(out)

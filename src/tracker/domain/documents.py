@@ -5,6 +5,11 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+
+from tracker.domain.events import DocumentIngested, DocumentRevised, decode, new_event
+from tracker.domain.log import NewEvent, RecordedEvent
 
 DOCUMENT_NAMESPACE = uuid.UUID("0b5c8a4e-2f7d-5c1e-8e7a-3d9f6b2a1c40")
 
@@ -29,3 +34,55 @@ def content_hash(*parts: str | None) -> str:
         digest.update(normalise_text(part or "").encode())
         digest.update(b"\x1e")
     return f"sha256:{digest.hexdigest()}"
+
+
+REVISABLE = ("title", "summary", "content", "url", "author")
+
+
+def plan_document(
+    incoming: DocumentIngested, history: Sequence[RecordedEvent]
+) -> tuple[NewEvent | None, DocumentIngested]:
+    """What to append for a document seen again: nothing, its first event, or a revision.
+
+    Returns the event (None when unchanged) and the document as it now stands.
+    """
+    if not history:
+        event = new_event(
+            incoming, incoming.identity, incoming.content_hash, occurred_at=incoming.published_at
+        )
+        return event, incoming
+    current: DocumentIngested | None = None
+    for recorded in history:
+        story_event = decode(recorded)
+        if isinstance(story_event, DocumentIngested):
+            current = story_event
+        elif isinstance(story_event, DocumentRevised) and current is not None:
+            current = replace(
+                current,
+                content_hash=story_event.content_hash,
+                **{k: v for k, v in story_event.changes.items() if k in REVISABLE},
+            )
+    if current is None or current.content_hash == incoming.content_hash:
+        return None, current or incoming
+    changes = {
+        name: getattr(incoming, name)
+        for name in REVISABLE
+        if normalise_text(getattr(incoming, name) or "")
+        != normalise_text(getattr(current, name) or "")
+    }
+    revision = DocumentRevised(
+        doc_id=current.doc_id,
+        content_hash=incoming.content_hash,
+        previous_hash=current.content_hash,
+        changes=changes,
+    )
+    # The stream's version is part of the key: A -> B -> A is two revisions, not one.
+    event = new_event(
+        revision,
+        current.identity,
+        str(history[-1].version),
+        incoming.content_hash,
+        occurred_at=history[-1].occurred_at,
+    )
+    revised = replace(current, content_hash=incoming.content_hash, **changes)
+    return event, revised

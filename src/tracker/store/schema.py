@@ -180,3 +180,58 @@ answers = sa.Table(
     sa.Column("evidence", Payload, nullable=False),
     sa.Column("position", sa.BigInteger(), nullable=False),
 )
+
+# -- feeds and the service: operational state, not derived from the log ------------
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("url", sa.String(2048), nullable=False, unique=True),
+    sa.Column("every_seconds", sa.Integer(), nullable=False),
+    sa.Column("origin", sa.String(10), nullable=False),  # cli | config
+    sa.Column("active", sa.Boolean(), nullable=False),  # false once the server said 410 Gone
+    sa.Column("etag", sa.Text()),
+    sa.Column("last_modified", sa.Text()),
+    sa.Column("next_due_at", UTCDateTime(), nullable=False),
+    sa.Column("consecutive_failures", sa.Integer(), nullable=False),
+    sa.Column("last_success_at", UTCDateTime()),
+    sa.Column("last_error", sa.Text()),
+    sa.Column("last_error_at", UTCDateTime()),
+    sa.Column("last_status", sa.Integer()),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+feed_polls = sa.Table(
+    "feed_polls",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column(
+        "feed_id",
+        sa.Integer(),
+        sa.ForeignKey("feeds.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("started_at", UTCDateTime(), nullable=False),
+    sa.Column("finished_at", UTCDateTime(), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),  # ok | not_modified | gone | error
+    sa.Column("http_status", sa.Integer()),
+    sa.Column("entries", sa.Integer(), nullable=False),
+    sa.Column("new_documents", sa.Integer(), nullable=False),
+    sa.Column("revised_documents", sa.Integer(), nullable=False),
+    sa.Column("error", sa.Text()),
+)
+
+service_runs = sa.Table(
+    "service_runs",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("pid", sa.Integer(), nullable=False),
+    sa.Column("started_at", UTCDateTime(), nullable=False),
+    sa.Column("heartbeat_at", UTCDateTime(), nullable=False),
+    sa.Column("stopped_at", UTCDateTime()),
+    sa.Column("stop_reason", sa.Text()),
+)

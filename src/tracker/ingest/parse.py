@@ -1,0 +1,164 @@
+"""Feed bytes to typed entries. No feedparser object leaves this module.
+
+feedparser is given the bytes and the response headers, never a URL, so it
+never fetches anything itself.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+import time
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+import feedparser
+
+from tracker.errors import TrackerError
+
+
+class FeedParseError(TrackerError):
+    """The bytes are not a feed that yields any entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str
+    content: str
+    author: str | None
+    published: datetime | None  # aware UTC, or None when the feed gives no usable date
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str
+    link: str | None
+    entries: tuple[FeedEntry, ...]
+    warning: str | None  # a bozo feed that still yielded entries
+    encoding: str | None
+
+
+class _Text(HTMLParser):
+    """Visible text of an HTML fragment (feed summaries and content are HTML)."""
+
+    _BLOCK = frozenset(
+        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()
+    parser = _Text()
+    try:
+        parser.feed(fragment)
+        parser.close()
+    except Exception:
+        return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).strip()
+    text = "".join(parser.parts)
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line).strip()
+
+
+def _when(entry: Mapping[str, Any]) -> datetime | None:
+    for field in ("published_parsed", "updated_parsed", "created_parsed"):
+        if field not in entry:
+            continue
+        with warnings.catch_warnings():  # feedparser warns about its own key aliasing
+            warnings.simplefilter("ignore", DeprecationWarning)
+            value = entry.get(field)
+        if isinstance(value, time.struct_time):
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _content(entry: Mapping[str, Any]) -> str:
+    parts = entry.get("content") or []
+    texts = [html_to_text(str(p.get("value", ""))) for p in parts if isinstance(p, Mapping)]
+    return "\n\n".join(t for t in texts if t)
+
+
+def parse_feed(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
+    """Parse feed bytes; a feed with no entries and a parse error is a FeedParseError."""
+    wanted = {
+        k.lower(): v
+        for k, v in headers.items()
+        if k.lower() in ("content-type", "content-language", "content-location")
+    }
+    wanted.pop("content-location", None)  # a URL: feedparser would resolve links against it
+    result = feedparser.parse(
+        body, response_headers=wanted, sanitize_html=True, resolve_relative_uris=False
+    )
+    problem = result.get("bozo_exception") if result.get("bozo") else None
+    entries = []
+    for raw in result.get("entries", []):
+        title = html_to_text(str(raw.get("title", "")))
+        summary = html_to_text(str(raw.get("summary", "")))
+        content = _content(raw)
+        link = raw.get("link") or None
+        guid = raw.get("id") or None
+        if not (title or summary or content or link):
+            continue  # nothing to keep
+        authors = raw.get("author")
+        entries.append(
+            FeedEntry(
+                guid=str(guid) if guid else None,
+                link=str(link) if link else None,
+                title=title,
+                summary=summary,
+                content=content,
+                author=str(authors) if authors else None,
+                published=_when(raw),
+            )
+        )
+    if not entries:
+        if problem is not None:
+            raise FeedParseError(f"not a usable feed: {_describe(problem)}")
+        version = result.get("version")
+        if not version:
+            raise FeedParseError("not a feed: no RSS, Atom or RDF document found")
+    feed = result.get("feed", {})
+    return ParsedFeed(
+        title=html_to_text(str(feed.get("title", ""))),
+        link=feed.get("link") or None,
+        entries=tuple(entries),
+        warning=_describe(problem) if problem is not None else None,
+        encoding=result.get("encoding"),
+    )
+
+
+def _describe(problem: object) -> str:
+    text = str(problem).strip().splitlines()
+    return f"{type(problem).__name__}: {text[0] if text else ''}".rstrip(": ")

@@ -1,0 +1,159 @@
+"""Feeds, their polls, and service runs: operational state kept beside the log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from tracker.domain.feeds import Feed, Schedule
+from tracker.errors import InputError, StorageError
+from tracker.store.engine import describe, write_transaction
+from tracker.store.schema import feed_polls, feeds, service_runs
+
+
+@dataclass(frozen=True)
+class PollRecord:
+    feed_id: int
+    started_at: datetime
+    finished_at: datetime
+    outcome: str
+    http_status: int | None
+    entries: int
+    new_documents: int
+    revised_documents: int
+    error: str | None
+
+
+class FeedStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except IntegrityError as exc:
+            raise InputError(f"{what}: {describe(exc)}") from None
+        except SQLAlchemyError as exc:
+            raise StorageError(f"{what}: {describe(exc)}") from None
+
+    def add(self, *, name: str, url: str, every: int, origin: str, now: datetime) -> Feed:
+        with self._guard(f"cannot add feed {name!r}"), write_transaction(self.engine) as conn:
+            conn.execute(
+                sa.insert(feeds).values(
+                    name=name,
+                    url=url,
+                    every_seconds=every,
+                    origin=origin,
+                    active=True,
+                    next_due_at=now,
+                    consecutive_failures=0,
+                    created_at=now,
+                )
+            )
+        feed = self.get(name)
+        assert feed is not None
+        return feed
+
+    def update_interval(self, feed_id: int, every: int) -> None:
+        with self._guard("cannot update feed"), write_transaction(self.engine) as conn:
+            conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(every_seconds=every))
+
+    def remove(self, feed_id: int) -> None:
+        with self._guard("cannot remove feed"), write_transaction(self.engine) as conn:
+            conn.execute(sa.delete(feed_polls).where(feed_polls.c.feed_id == feed_id))
+            conn.execute(sa.delete(feeds).where(feeds.c.id == feed_id))
+
+    def all(self) -> list[Feed]:
+        with self._guard("cannot list feeds"), self.engine.connect() as conn:
+            rows = conn.execute(sa.select(feeds).order_by(feeds.c.name))
+            return [Feed(**row._mapping) for row in rows]
+
+    def get(self, name_or_url: str) -> Feed | None:
+        query = sa.select(feeds).where(
+            sa.or_(feeds.c.name == name_or_url, feeds.c.url == name_or_url)
+        )
+        with self._guard("cannot read feeds"), self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return Feed(**row._mapping) if row else None
+
+    def by_id(self, feed_id: int) -> Feed | None:
+        with self._guard("cannot read feeds"), self.engine.connect() as conn:
+            row = conn.execute(sa.select(feeds).where(feeds.c.id == feed_id)).first()
+        return Feed(**row._mapping) if row else None
+
+    def record_poll(
+        self,
+        conn: Connection,
+        feed: Feed,
+        poll: PollRecord,
+        schedule: Schedule,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> None:
+        """Write a poll's outcome and the feed's next state in the caller's transaction."""
+        values: dict[str, Any] = {
+            "next_due_at": schedule.next_due,
+            "consecutive_failures": schedule.consecutive_failures,
+            "active": schedule.active,
+            "last_status": poll.http_status,
+        }
+        if poll.outcome in ("ok", "not_modified"):
+            values.update(
+                last_success_at=poll.finished_at,
+                etag=etag or feed.etag,
+                last_modified=last_modified or feed.last_modified,
+            )
+        else:
+            values.update(last_error=poll.error, last_error_at=poll.finished_at)
+        conn.execute(sa.update(feeds).where(feeds.c.id == feed.id).values(**values))
+        conn.execute(sa.insert(feed_polls).values(**poll.__dict__))
+
+    def recent_polls(self, limit: int = 20) -> list[dict[str, Any]]:
+        query = (
+            sa.select(feed_polls, feeds.c.name)
+            .join(feeds, feeds.c.id == feed_polls.c.feed_id)
+            .order_by(feed_polls.c.id.desc())
+            .limit(limit)
+        )
+        with self._guard("cannot read polls"), self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- service runs -----------------------------------------------------------------
+
+    def start_run(self, *, host: str, pid: int, now: datetime) -> int:
+        with self._guard("cannot record service start"), write_transaction(self.engine) as conn:
+            result = conn.execute(
+                sa.insert(service_runs).values(host=host, pid=pid, started_at=now, heartbeat_at=now)
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def heartbeat(self, run_id: int, now: datetime) -> None:
+        with self._guard("cannot record heartbeat"), write_transaction(self.engine) as conn:
+            conn.execute(
+                sa.update(service_runs).where(service_runs.c.id == run_id).values(heartbeat_at=now)
+            )
+
+    def stop_run(self, run_id: int, now: datetime, reason: str) -> None:
+        with self._guard("cannot record service stop"), write_transaction(self.engine) as conn:
+            conn.execute(
+                sa.update(service_runs)
+                .where(service_runs.c.id == run_id)
+                .values(stopped_at=now, stop_reason=reason, heartbeat_at=now)
+            )
+
+    def latest_run(self) -> dict[str, Any] | None:
+        query = sa.select(service_runs).order_by(service_runs.c.id.desc()).limit(1)
+        with self._guard("cannot read service runs"), self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None

@@ -1,0 +1,113 @@
+"""`tracker run` as a real process: polls, one per database, clean stop, survives SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+from feedserver import FeedServer
+from test_cli_basics import run
+
+from tracker.store.schema import events
+
+ENV = {
+    "TRACKER_FETCH_ALLOW_PRIVATE_NETWORKS": "1",
+    "TRACKER_SERVICE_CATCH_UP_SECONDS": "1",
+    "TRACKER_SERVICE_RECONCILE_SECONDS": "1",
+    "TRACKER_SERVICE_JITTER_SECONDS": "0",
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FeedServer]:
+    running = FeedServer().start()
+    yield running
+    running.stop()
+
+
+def start_service(url: str) -> subprocess.Popen[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", url, "run"],
+        env={**base, **ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting")
+
+
+def count(url: str, query: str) -> int:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text(query)).scalar() or 0)
+    except sa.exc.OperationalError:
+        return 0
+    finally:
+        engine.dispose()
+
+
+def test_the_service_polls_refuses_a_second_copy_and_stops_on_sigterm(
+    migrated_url: str, server: FeedServer
+) -> None:
+    feed = server.url("/feeds/news-cbs-world-2026-02-17.xml")
+    assert run("--db", migrated_url, "feeds", "add", feed, "--name", "cbs").returncode == 0
+    service = start_service(migrated_url)
+    try:
+        wait_for(lambda: count(migrated_url, "SELECT count(*) FROM documents") == 30)
+        status = json.loads(run("--db", migrated_url, "status", "--json").stdout)
+        assert status["state"] == "running" and status["pid"] == service.pid
+        assert status["recent_polls"][0]["new"] == 30
+        second = run("--db", migrated_url, "run", env=ENV)
+        assert second.returncode == 1 and "already running" in second.stderr
+        assert len(second.stderr.strip().splitlines()) == 1
+    finally:
+        service.send_signal(signal.SIGTERM)
+        _out, err = service.communicate(timeout=60)
+    assert service.returncode == 0, err
+    log_lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    polls = [line for line in log_lines if line["event"] == "poll"]
+    assert polls and polls[0]["feed"] == "cbs" and polls[0]["new"] == 30
+    stopped = json.loads(run("--db", migrated_url, "status", "--json").stdout)
+    assert stopped["state"] == "stopped" and stopped["stop_reason"] == "signal SIGTERM"
+
+
+def test_a_service_killed_mid_poll_loses_and_duplicates_nothing(
+    migrated_url: str, server: FeedServer
+) -> None:
+    # The Guardian file, sent over about two seconds: kill lands while it is in flight.
+    feed = server.url("/slow-feed/news-guardian-uk-2018-01-31.rss")
+    assert run("--db", migrated_url, "feeds", "add", feed, "--name", "guardian").returncode == 0
+    for _ in range(3):
+        service = start_service(migrated_url)
+        time.sleep(1.2)
+        service.kill()
+        service.wait(timeout=30)
+    status = json.loads(run("--db", migrated_url, "status", "--json").stdout)
+    assert status["state"].startswith("not responding")
+    service = start_service(migrated_url)
+    try:
+        wait_for(lambda: count(migrated_url, "SELECT count(*) FROM documents") == 55)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.communicate(timeout=60)
+    stored = count(migrated_url, "SELECT count(*) FROM events WHERE type = 'DocumentIngested'")
+    streams = count(migrated_url, "SELECT count(DISTINCT stream) FROM events")
+    assert stored == streams == 55
+    assert events.name == "events"
