@@ -77,6 +77,10 @@ def test_the_service_polls_refuses_a_second_copy_and_stops_on_sigterm(
         second = run("--db", migrated_url, "run", env=ENV)
         assert second.returncode == 1 and "already running" in second.stderr
         assert len(second.stderr.strip().splitlines()) == 1
+        # A feed added while the service runs is picked up without a restart.
+        later = server.url("/feeds/news-abc-international-2026-02-17.xml")
+        assert run("--db", migrated_url, "feeds", "add", later, "--name", "abc").returncode == 0
+        wait_for(lambda: count(migrated_url, "SELECT count(*) FROM documents") == 55)
     finally:
         service.send_signal(signal.SIGTERM)
         _out, err = service.communicate(timeout=60)

@@ -38,7 +38,7 @@ from tracker.domain.story import Answer, Assertion, Question, StoryState, answer
 from tracker.errors import ConcurrencyError, InputError
 from tracker.ingest.curated import load_curated
 from tracker.ingest.extract import Extractor
-from tracker.ingest.fetch import Fetcher, check_feed_url
+from tracker.ingest.fetch import Fetcher, FetchResult, check_feed_url
 from tracker.ingest.parse import FeedEntry, FeedParseError, parse_feed
 from tracker.projections.queries import FactRow, StoryQueries
 from tracker.projections.runner import ProjectionRunner
@@ -533,10 +533,17 @@ def poll(
     return results
 
 
-def poll_feed(tracker: Tracker, feed: Feed, *, attempts: int = 3) -> dict[str, Any]:
+def poll_feed(tracker: Tracker, feed: Feed) -> dict[str, Any]:
     """Fetch, parse and store one feed. A failure is recorded on the feed, never raised."""
     started = tracker.clock()
     fetched = tracker.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    return store_fetched(tracker, feed, fetched, started=started)
+
+
+def store_fetched(
+    tracker: Tracker, feed: Feed, fetched: FetchResult, *, started: datetime, attempts: int = 3
+) -> dict[str, Any]:
+    """Parse what a fetch returned and store its documents with the feed's new state."""
     kind, error = fetched.kind, fetched.error
     entries: tuple[FeedEntry, ...] = ()
     warning = None

@@ -14,6 +14,7 @@ import email.utils
 import ipaddress
 import re
 import socket
+import ssl
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -93,13 +94,11 @@ class _GuardedBackend(httpcore.SyncBackend):
 
 
 class _GuardedTransport(httpx.HTTPTransport):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(verify=ssl_context)
         self.backend = _GuardedBackend()
         # httpx has no public hook for the network backend: give the pool ours.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(), network_backend=self.backend
-        )
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context, network_backend=self.backend)
 
 
 class Fetcher:
@@ -108,6 +107,13 @@ class Fetcher:
     ) -> None:
         self._settings = settings
         self._transport = transport
+        self._ssl: ssl.SSLContext | None = None
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        # Loading the CA bundle costs milliseconds: once per fetcher, not per poll.
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context()
+        return self._ssl
 
     def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -120,7 +126,7 @@ class Fetcher:
         guarded = None
         transport = self._transport
         if transport is None and not s.allow_private_networks:
-            transport = guarded = _GuardedTransport()
+            transport = guarded = _GuardedTransport(self._ssl_context())
         headers = {"User-Agent": s.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
         if etag:
             headers["If-None-Match"] = etag
@@ -132,6 +138,7 @@ class Fetcher:
             with (
                 httpx.Client(
                     transport=transport,
+                    verify=self._ssl_context(),
                     timeout=timeout,
                     follow_redirects=True,
                     max_redirects=s.max_redirects,
