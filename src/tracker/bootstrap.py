@@ -10,10 +10,15 @@ import httpx
 import platformdirs
 
 from tracker.app import Clock, Tracker
-from tracker.config import Settings, load_settings, load_story
+from tracker.config import Settings, Story, load_settings, load_story
 from tracker.domain.log import Upcasters
 from tracker.domain.upcasting import UPCASTERS
-from tracker.ingest.extract import Extractor, NoExtraction
+from tracker.ingest.extract import (
+    Extractor,
+    NoExtraction,
+    RuleExtractor,
+    load_extraction_config,
+)
 from tracker.ingest.fetch import Fetcher
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
@@ -36,6 +41,13 @@ def default_database_path() -> Path:
 def database_url(settings: Settings) -> str:
     """``--db`` / ``TRACKER_DATABASE_URL`` / config, else the embedded SQLite file."""
     return settings.database.url or f"sqlite:///{default_database_path()}"
+
+
+def default_extractor(settings: Settings, story: Story) -> Extractor:
+    """The rule extractor from config; its language model loads on first use."""
+    if not settings.extract.enabled:
+        return NoExtraction()
+    return RuleExtractor(story, load_extraction_config(settings.config_dir))
 
 
 def bootstrap(
@@ -83,6 +95,6 @@ def bootstrap(
         queries=StoryQueries(driver),
         feeds=FeedStore(engine),
         fetcher=Fetcher(settings.fetch, transport=transport),
-        extractor=extractor or NoExtraction(),
+        extractor=extractor or default_extractor(settings, story),
         clock=clock,
     )

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -363,6 +364,36 @@ def projections(ctx: Context, as_json: bool) -> None:
     )
     if failure:
         raise click.ClickException(failure)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--published",
+    required=True,
+    metavar="WHEN",
+    help="When it was published (YYYY-MM-DD or an ISO datetime with offset).",
+)
+@click.option("--url", help="Where it was published (its identity when given).")
+@click.option("--title", help="Its title (default: the file's first line).")
+@json_option
+@pass_context
+def ingest(
+    ctx: Context, file: Path, published: str, url: str | None, title: str | None, as_json: bool
+) -> None:
+    """Store an article file, with the statements and answers extraction finds."""
+    with ctx.tracker() as tracker:
+        when = _when("--published", published, tracker.clock())
+        assert when is not None
+        view = app.ingest_file(tracker, file, published=when, url=url, title=title)
+    emit(
+        view,
+        as_json,
+        lambda v: (
+            f"{v['outcome']}: {v['stream']}, {v['appended']} events appended, "
+            f"{v['statements']} statements" + "".join(f"\n  fact {f}" for f in v["facts"])
+        ),
+    )
 
 
 # -- feeds and the service --------------------------------------------------------------

@@ -48,6 +48,12 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class ExtractSettings:
+    # Off: documents are stored without statements or answers (no language model loaded).
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class ServiceSettings:
     catch_up_seconds: int = 30
     reconcile_seconds: int = 60
@@ -62,12 +68,14 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseSettings,
     "fetch": FetchSettings,
     "service": ServiceSettings,
+    "extract": ExtractSettings,
 }
 
 

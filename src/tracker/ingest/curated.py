@@ -152,3 +152,19 @@ def _statement(
         producer=CURATED,
         about=tuple(raw.get("about", ())),
     )
+
+
+def statements_recovered(story: CuratedStory, extracted: list[NewEvent]) -> int:
+    """How many curated statements an extraction found, from the right speaker."""
+    said = [e.data for e in extracted if e.type == "StatementReported"]
+
+    def same(curated: str, found: str) -> bool:
+        return bool(curated) and (found in curated or curated in found)
+
+    return sum(
+        any(
+            x["speaker"] == s.speaker and same(s.evidence.sentence or "", x["evidence"]["sentence"])
+            for x in said
+        )
+        for s in story.statements
+    )

@@ -1,0 +1,131 @@
+"""When a sentence says something happened, resolved against the publication time.
+
+Absolute dates, "yesterday"/"today", weekday names read by the verb's tense
+("on Tuesday" in a Wednesday story is the day before; "on Friday" with "will"
+is the Friday to come), and named days from a holiday table in config. What
+cannot be resolved is the publication time, and the precision says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = {
+    name: i
+    for i, name in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+_MONTH_DAY = re.compile(
+    _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b", re.IGNORECASE
+)
+_DAY_MONTH = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"\b(yesterday|today|tonight|this morning|this afternoon|this evening|"
+    r"earlier today|last night|tomorrow)\b",
+    re.IGNORECASE,
+)
+_WEEKDAY = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+_OFFSETS = {"yesterday": -1, "last night": -1, "tomorrow": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    moment: datetime
+    precision: str  # day | publication
+    source: str  # what in the text gave it
+
+
+def _day(value: date) -> datetime:
+    return datetime.combine(value, time(0), tzinfo=UTC)
+
+
+def _with_year(month: int, day: int, year: str | None, published: date) -> date | None:
+    try:
+        if year:
+            return date(int(year), month, day)
+        guess = date(published.year, month, day)
+    except ValueError:
+        return None
+    # A date without a year, far after publication, was last year's (December in January).
+    if guess - published > timedelta(days=31):
+        guess = guess.replace(year=guess.year - 1)
+    return guess
+
+
+def resolve_when(
+    text: str,
+    *,
+    published: datetime,
+    tense: str = "past",
+    holidays: Mapping[str, str] | None = None,
+) -> Resolved:
+    """The day ``text`` places its event on, else the publication time."""
+    day0 = published.astimezone(UTC).date()
+    if match := _ISO.search(text):
+        try:
+            found = date(int(match["y"]), int(match["m"]), int(match["d"]))
+            return Resolved(_day(found), "day", match.group(0))
+        except ValueError:
+            pass
+    for pattern in (_MONTH_DAY, _DAY_MONTH):
+        for match in pattern.finditer(text):
+            month = MONTHS[match["month"].lower()]
+            found_day = _with_year(month, int(match["day"]), match["year"], day0)
+            if found_day is not None:
+                return Resolved(_day(found_day), "day", match.group(0))
+    lowered = text.lower()
+    for phrase in sorted(holidays or {}, key=len, reverse=True):
+        if re.search(r"\b" + re.escape(phrase) + r"\b", lowered):
+            value = (holidays or {})[phrase]
+            try:
+                found = (
+                    date.fromisoformat(value)
+                    if len(value) == 10
+                    else date(day0.year, int(value[:2]), int(value[3:5]))
+                )
+            except ValueError:
+                continue
+            return Resolved(_day(found), "day", phrase)
+    if match := _RELATIVE.search(text):
+        word = match.group(1).lower()
+        return Resolved(_day(day0 + timedelta(days=_OFFSETS.get(word, 0))), "day", word)
+    if match := _WEEKDAY.search(text):
+        weekday = WEEKDAYS[match["wd"].lower()]
+        if tense == "future":
+            delta = (weekday - day0.weekday()) % 7 or 7
+            found = day0 + timedelta(days=delta)
+        else:
+            found = day0 - timedelta(days=(day0.weekday() - weekday) % 7)
+        return Resolved(_day(found), "day", match.group(0))
+    return Resolved(published.astimezone(UTC), "publication", "")

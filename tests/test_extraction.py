@@ -1,0 +1,300 @@
+"""Extraction with the real spaCy model: statements, answers, dates, and end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import make_tracker
+from feedserver import FeedServer, rss
+from test_cli_basics import run
+
+from tracker import app
+from tracker.app import Tracker
+from tracker.config import load_story, shipped_config_dir
+from tracker.domain.documents import content_hash
+from tracker.domain.events import DocumentIngested
+from tracker.ingest.curated import load_curated, statements_recovered
+from tracker.ingest.dates import resolve_when
+from tracker.ingest.extract import RuleExtractor, load_extraction_config
+
+KEY = "moscow/commented-on/paris-meeting"
+THURSDAY = datetime(2026, 1, 8, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> RuleExtractor:
+    directory = shipped_config_dir()
+    return RuleExtractor(load_story(directory), load_extraction_config(directory))
+
+
+def doc(
+    text: str, *, title: str = "World news", published: datetime = THURSDAY
+) -> DocumentIngested:
+    return DocumentIngested(
+        doc_id="d",
+        identity=f"test:{title}:{text}",
+        source="file",
+        title=title,
+        content=text,
+        content_hash=content_hash(title, text),
+        published_at=published,
+    )
+
+
+def answers(extractor: RuleExtractor, document: DocumentIngested) -> list[object]:
+    return [
+        e.data["value"]
+        for e in extractor.extract(document)
+        if e.type == "FactAsserted" and e.data["key"] == KEY
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kremlin spokesman Dmitry Peskov said the Paris declaration was a dangerous step.",
+            [True],
+        ),
+        ('"Western troops in Ukraine are unacceptable," Zakharova told reporters.', [True]),
+        ("According to Lavrov, the security guarantees agreed in Paris are worthless.", [True]),
+        ("The Kremlin has not commented on the Paris meeting.", [False]),
+        ("Peskov declined to comment on the Paris declaration.", [False]),
+        ("Russia has yet to respond to the security guarantees agreed in Paris.", [False]),
+        ("Lavrov said Russia would retaliate against new sanctions on oil.", []),
+        ("Zelensky said Moscow has yet to respond to the Paris declaration.", []),
+        ("Macron said French troops could be deployed after a ceasefire.", []),
+        ("Putin has repeatedly warned against Western troops in Ukraine.", []),
+    ],
+    ids=[
+        "said",
+        "quoted",
+        "according-to",
+        "not-commented",
+        "declined",
+        "yet-to-respond",
+        "off-topic",
+        "other-speaker-about-moscow",
+        "other-speaker",
+        "standing-position",
+    ],
+)
+def test_moscow_commented_is_answered_only_by_a_russian_voice_on_topic(
+    extractor: RuleExtractor, text: str, expected: list[object]
+) -> None:
+    assert answers(extractor, doc(text)) == expected
+
+
+def test_a_negation_never_answers_true(extractor: RuleExtractor) -> None:
+    text = "The Kremlin did not immediately respond to questions about the Paris summit."
+    assert answers(extractor, doc(text)) == [False]
+
+
+def test_statements_name_the_speaker_the_verb_and_the_words(extractor: RuleExtractor) -> None:
+    events = extractor.extract(
+        doc(
+            '"Paris is playing with fire," Zakharova wrote on Wednesday. '
+            "Foreign Minister Sergei Lavrov said the talks were theatre."
+        )
+    )
+    said = [e.data for e in events if e.type == "StatementReported"]
+    assert [(s["speaker"], s["verb"], s["mode"]) for s in said] == [
+        ("zakharova", "write", "direct"),
+        ("lavrov", "say", "reported"),
+    ]
+    assert said[0]["quote"] == "Paris is playing with fire"
+    assert said[0]["said_at"].startswith("2026-01-07")  # Wednesday, in a Thursday story
+    for event in events:
+        producer = event.data["producer"]
+        assert producer["rule"] and producer["config_version"] and producer["model"]
+        assert event.data["evidence"]["sentence"]
+
+
+def test_the_seed_article_yields_its_curated_statements(extractor: RuleExtractor) -> None:
+    curated = load_curated()
+    hits = statements_recovered(curated, extractor.extract(curated.document))
+    assert hits >= 10, f"{hits} of {len(curated.statements)}"
+    # The article says Moscow had not commented; extraction must not claim it had.
+    assert True not in answers(extractor, curated.document)
+
+
+@pytest.mark.parametrize(
+    ("text", "tense", "expected", "precision"),
+    [
+        ("on Tuesday", "past", "2026-01-06", "day"),
+        ("on Thursday", "past", "2026-01-08", "day"),
+        ("on Friday", "future", "2026-01-09", "day"),
+        ("yesterday", "past", "2026-01-07", "day"),
+        ("on the eve of Orthodox Christmas", "past", "2026-01-06", "day"),
+        ("on January 5", "past", "2026-01-05", "day"),
+        ("on 30 December", "past", "2025-12-30", "day"),
+        ("at some point", "past", "2026-01-08", "publication"),
+    ],
+)
+def test_dates_resolve_against_the_publication_time(
+    text: str, tense: str, expected: str, precision: str
+) -> None:
+    holidays = load_extraction_config(shipped_config_dir()).holidays
+    resolved = resolve_when(
+        f"He said it {text}.", published=THURSDAY, tense=tense, holidays=holidays
+    )
+    assert resolved.moment.date().isoformat() == expected and resolved.precision == precision
+
+
+# -- end to end: seed, then a feed with a Russian reaction two days later ---------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FeedServer]:
+    running = FeedServer().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def tracker(migrated_url: str) -> Iterator[Tracker]:
+    built = make_tracker(migrated_url, fetch={"allow_private_networks": True})
+    yield built
+    built.close()
+
+
+REACTION = "Kremlin rejects Paris security guarantees"
+
+
+def test_a_russian_reaction_in_a_feed_changes_the_answer_from_its_day(
+    tracker: Tracker, server: FeedServer
+) -> None:
+    app.seed(tracker)
+    before_poll = tracker.clock()
+    server.mutable["reaction"] = rss(
+        [
+            {
+                "guid": "r1",
+                "title": REACTION,
+                "link": "http://news.invalid/r1",
+                "pubDate": "Thu, 08 Jan 2026 14:00:00 GMT",
+                "description": "Kremlin spokesman Dmitry Peskov said on Thursday that the security "
+                "guarantees agreed in Paris were a dangerous step toward escalation.",
+            },
+            {
+                "guid": "d1",
+                "title": "Markets rally in Asia",
+                "link": "http://news.invalid/d1",
+                "pubDate": "Thu, 08 Jan 2026 09:00:00 GMT",
+                "description": "Stocks rose in Tokyo and Seoul on Thursday.",
+            },
+            {
+                "guid": "d2",
+                "title": "Lavrov on sanctions",
+                "link": "http://news.invalid/d2",
+                "pubDate": "Thu, 08 Jan 2026 10:00:00 GMT",
+                "description": "Lavrov said Russia would answer new sanctions on its oil exports.",
+            },
+            {
+                "guid": "d3",
+                "title": "Zelensky in Paris",
+                "link": "http://news.invalid/d3",
+                "pubDate": "Wed, 07 Jan 2026 10:00:00 GMT",
+                "description": "Zelensky said Moscow had yet to respond to the Paris declaration.",
+            },
+        ]
+    )
+    app.add_feed(tracker, server.url("/mutable/reaction"), name="wire")
+    (polled,) = app.poll(tracker)
+    assert polled["new"] == 4
+    day_before = datetime(2026, 1, 7, 23, 59, 59, tzinfo=UTC)
+    reaction_day = datetime(2026, 1, 8, 23, 59, 59, tzinfo=UTC)
+    assert app.ask(tracker, "moscow-commented", at=day_before)["answer"] is False
+    after = app.ask(tracker, "moscow-commented", at=reaction_day)
+    assert after["answer"] is True and after["since"].startswith("2026-01-08")
+    (evidence,) = after["evidence"]
+    documents = {d["doc_id"]: d for d in _documents(tracker)}
+    assert documents[evidence["document"]]["title"] == REACTION
+    assert "Peskov" in evidence["sentence"]
+    known_then = app.ask(tracker, "moscow-commented", at=reaction_day, known_at=before_poll)
+    assert known_then["answer"] is False
+    peskov = app.statements(tracker, by="peskov")
+    assert len(peskov) == 1 and peskov[0]["said_at"].startswith("2026-01-08")
+
+
+def _documents(tracker: Tracker) -> list[dict[str, object]]:
+    import sqlalchemy as sa
+
+    from tracker.store.schema import documents
+
+    with tracker.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.select(documents))]
+
+
+def test_ingest_an_article_file_from_the_command_line(sqlite_url: str, tmp_path: Path) -> None:
+    article = tmp_path / "reaction.txt"
+    article.write_text(
+        "Moscow reacts to Paris\n\nThe Kremlin said on Friday that the "
+        "multinational force planned in Paris would be a legitimate target.\n"
+    )
+    assert run("--db", sqlite_url, "seed").returncode == 0
+    done = run(
+        "--db",
+        sqlite_url,
+        "ingest",
+        str(article),
+        "--published",
+        "2026-01-10",
+        "--url",
+        "https://news.invalid/moscow-reacts",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    view = json.loads(done.stdout)
+    assert view["outcome"] == "new" and view["facts"] == [f"{KEY} = true"]
+    again = json.loads(
+        run(
+            "--db",
+            sqlite_url,
+            "ingest",
+            str(article),
+            "--published",
+            "2026-01-10",
+            "--url",
+            "https://news.invalid/moscow-reacts",
+            "--json",
+        ).stdout
+    )
+    assert again["outcome"] == "unchanged" and again["appended"] == 0
+    asked = json.loads(
+        run("--db", sqlite_url, "ask", "moscow-commented", "--at", "2026-01-09", "--json").stdout
+    )
+    assert asked["answer"] is True and asked["since"].startswith("2026-01-09")
+    early = json.loads(
+        run("--db", sqlite_url, "ask", "moscow-commented", "--at", "2026-01-08", "--json").stdout
+    )
+    assert early["answer"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.txt", "--published", "2026-01-10"], "no such file"),
+        (["EMPTY", "--published", "2026-01-10"], "is empty"),
+        (["ARTICLE", "--published", "last week"], "--published: cannot read"),
+        (["ARTICLE"], "Missing option '--published'"),
+        (["ARTICLE", "--published", "2026-01-10", "--url", "javascript:alert(1)"], "--url"),
+    ],
+)
+def test_ingest_refuses_bad_input_in_one_line(
+    sqlite_url: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    (tmp_path / "empty.txt").write_text("  \n")
+    (tmp_path / "article.txt").write_text("Title\n\nBody text.\n")
+    paths = {
+        "EMPTY": str(tmp_path / "empty.txt"),
+        "ARTICLE": str(tmp_path / "article.txt"),
+        "missing.txt": str(tmp_path / "missing.txt"),
+    }
+    result = run("--db", sqlite_url, "ingest", *[paths.get(a, a) for a in args])
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
