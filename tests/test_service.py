@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from typing import IO
 
 import pytest
 import sqlalchemy as sa
@@ -32,13 +33,14 @@ def server() -> Iterator[FeedServer]:
     running.stop()
 
 
-def start_service(url: str) -> subprocess.Popen[str]:
+def start_service(url: str, log: IO[str] | None = None) -> subprocess.Popen[str]:
+    """Start `tracker run`; its log goes to ``log`` (a file: a pipe nobody reads fills up)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     return subprocess.Popen(
         [sys.executable, "-m", "tracker", "--db", url, "run"],
         env={**base, **ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL if log else subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
         text=True,
     )
 

@@ -282,8 +282,10 @@ def replay(ctx: Context, since: str | None, until: str | None, as_json: bool) ->
 @cli.command()
 @click.option("--stream", help="Only this stream (e.g. doc:<id>).")
 @click.option("--type", "type_", help="Only this event type (e.g. FactAsserted).")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--after", type=click.IntRange(min=0), default=0, help="Start after this position.")
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=100, show_default=True)
+@click.option(
+    "--after", type=click.IntRange(0, 2**63 - 1), default=0, help="Start after this position."
+)
 @json_option
 @pass_context
 def events(

@@ -20,6 +20,8 @@ from types import FrameType
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -51,7 +53,9 @@ class Service:
         )
         self.run_id: int | None = None
         self.stop_reason = "stopped"
-        self._poll_lock = threading.Lock()
+        self.stopping = threading.Event()
+        self._busy = 0
+        self._idle = threading.Condition()
 
     def run(self) -> None:
         tracker = self.tracker
@@ -84,6 +88,7 @@ class Service:
             }
             try:
                 self.scheduler.start()
+                self._wait_until_idle(tracker.settings.fetch.total_timeout + 30)
             finally:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
@@ -92,8 +97,14 @@ class Service:
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         self.stop_reason = f"signal {signal.Signals(signum).name}"
-        # Shut down from another thread: running polls finish, nothing new starts.
-        threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}).start()
+        self.stopping.set()
+        # Nothing new starts. Not wait=True: a running poll that reschedules its job needs
+        # the scheduler's locks, which a waiting shutdown holds. Polls are awaited in run().
+        self.scheduler.shutdown(wait=False)
+
+    def _wait_until_idle(self, seconds: float) -> None:
+        with self._idle:
+            self._idle.wait_for(lambda: self._busy == 0, timeout=seconds)
 
     def heartbeat(self) -> None:
         assert self.run_id is not None
@@ -111,6 +122,8 @@ class Service:
 
     def _reconcile(self) -> None:
         tracker = self.tracker
+        if self.stopping.is_set():
+            return
         app.sync_config_feeds(tracker)
         jitter = tracker.settings.service.jitter_seconds
         wanted = {f"feed:{f.id}": f for f in tracker.feeds.all() if f.active}
@@ -146,7 +159,7 @@ class Service:
             after = tracker.feeds.by_id(feed_id)
             if after is not None and after.active:
                 self._move(feed_id, after.next_due_at)
-            elif after is not None:
+            elif after is not None and not self.stopping.is_set():
                 job = self.scheduler.get_job(f"feed:{feed_id}")
                 if job is not None:
                     job.remove()
@@ -156,6 +169,8 @@ class Service:
         self._guarded(f"poll feed {feed_id}", once)
 
     def _move(self, feed_id: int, when: Any) -> None:
+        if self.stopping.is_set():
+            return
         job = self.scheduler.get_job(f"feed:{feed_id}")
         if job is not None:
             job.modify(next_run_time=when)
@@ -163,10 +178,21 @@ class Service:
     def _guarded(self, what: str, action: Any) -> None:
         # Expected failures (database trouble, a stopped projection) are logged; the
         # service keeps running and the next run tries again. Bugs are raised.
+        if self.stopping.is_set():
+            return
+        with self._idle:
+            self._busy += 1
         try:
             action()
         except TrackerError as exc:
             log.error("job-failed", extra={"fields": {"job": what, "error": str(exc)}})
+        except (JobLookupError, SchedulerNotRunningError):
+            if not self.stopping.is_set():
+                raise
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
 
 
 class JsonLines(logging.Formatter):

@@ -118,9 +118,13 @@ def parse_feed(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
         if k.lower() in ("content-type", "content-language", "content-location")
     }
     wanted.pop("content-location", None)  # a URL: feedparser would resolve links against it
-    result = feedparser.parse(
-        body, response_headers=wanted, sanitize_html=True, resolve_relative_uris=False
-    )
+    try:
+        result = feedparser.parse(
+            body, response_headers=wanted, sanitize_html=True, resolve_relative_uris=False
+        )
+    except (ValueError, LookupError, TypeError) as exc:
+        # feedparser's own decoding gives up on some byte soup (bad charsets, NULs).
+        raise FeedParseError(f"not a usable feed: {_describe(exc)}") from None
     problem = result.get("bozo_exception") if result.get("bozo") else None
     entries = []
     for raw in result.get("entries", []):

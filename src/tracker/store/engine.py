@@ -105,9 +105,20 @@ def _postgres_engine(url: URL) -> Engine:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that may write; on SQLite it holds the write lock from its start."""
-    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-        yield conn
+    """A transaction that may write; on SQLite it holds the write lock from its start.
+
+    Whatever the database raises in it (locked, full, gone) leaves as StorageError,
+    after the rollback.
+    """
+    driver_errors = engine.dialect.loaded_dbapi.Error
+    try:
+        with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            yield conn
+    except SQLAlchemyError as exc:
+        raise StorageError(f"write failed: {describe(exc)}") from None
+    except driver_errors as exc:
+        lines = str(exc).strip().splitlines()
+        raise StorageError(f"write failed: {lines[0] if lines else type(exc).__name__}") from None
 
 
 def describe(exc: SQLAlchemyError) -> str:

@@ -10,10 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.domain.feeds import Feed, Schedule
-from tracker.errors import InputError, StorageError
+from tracker.errors import StorageError
 from tracker.store.engine import describe, write_transaction
 from tracker.store.schema import feed_polls, feeds, service_runs
 
@@ -39,8 +39,8 @@ class FeedStore:
     def _guard(self, what: str) -> Iterator[None]:
         try:
             yield
-        except IntegrityError as exc:
-            raise InputError(f"{what}: {describe(exc)}") from None
+        except StorageError as exc:
+            raise StorageError(f"{what}: {exc}") from None
         except SQLAlchemyError as exc:
             raise StorageError(f"{what}: {describe(exc)}") from None
 

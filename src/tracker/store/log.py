@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.domain.log import (
     ANY,
@@ -33,7 +33,7 @@ from tracker.domain.log import (
     Upcasters,
 )
 from tracker.errors import ConcurrencyError, StorageError
-from tracker.store.driver import Driver, first_line
+from tracker.store.driver import Driver
 from tracker.store.engine import describe, dumps, write_transaction
 from tracker.store.schema import events, utc_text
 
@@ -92,15 +92,8 @@ class EventLog:
         Events whose id is already stored are left out (re-ingestion is idempotent);
         a batch made only of stored events passes whatever its expected version.
         """
-        dbapi = self.engine.dialect.loaded_dbapi
-        try:
-            with write_transaction(self.engine) as conn:
-                return self.append_in(conn, batches)
-        except (IntegrityError, dbapi.IntegrityError) as exc:
-            # Only reachable if a writer ignored the append lock: report it as the clash it is.
-            raise StorageError(f"conflicting append: {first_line(exc)}") from None
-        except (SQLAlchemyError, dbapi.Error) as exc:
-            raise StorageError(f"append failed: {first_line(exc)}") from None
+        with write_transaction(self.engine) as conn:
+            return self.append_in(conn, batches)
 
     def append_in(self, conn: Connection, batches: Sequence[StreamBatch]) -> AppendResult:
         """Append inside a write transaction the caller owns (e.g. with projection rows)."""

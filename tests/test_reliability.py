@@ -1,0 +1,302 @@
+"""Faults and upgrades: the tracker keeps working, loses nothing, duplicates nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import make_tracker
+from feedserver import FeedServer
+from test_cli_basics import run
+from test_story import _dump
+
+from tracker import app
+from tracker.errors import StorageError
+from tracker.store.engine import make_engine
+from tracker.store.migrations import schema_status, upgrade
+
+T0 = datetime(2026, 1, 6, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FeedServer]:
+    running = FeedServer().start()
+    yield running
+    running.stop()
+
+
+def test_a_database_from_the_first_revision_upgrades_with_every_event_readable(
+    db_url: str,
+) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine, "0001")
+    assert schema_status(engine).current == "0001"
+    old_fact = {
+        "key": "moscow/commented-on/paris-meeting",
+        "subject": "moscow",
+        "predicate": "commented-on",
+        "object": "paris-meeting",
+        "value": False,
+        "valid_from": "2026-01-06",
+        "evidence": {"document": "old-doc", "quote": "q"},
+        "producer": {"kind": "curated"},
+        "polarity": "negative",
+    }
+    document = {
+        "doc_id": "old-doc",
+        "identity": "seed:old",
+        "source": "seed",
+        "title": "Old",
+        "content": "An old article.",
+        "content_hash": "sha256:0",
+        "published_at": "2026-01-06T00:00:00.000000+00:00",
+    }
+    with engine.begin() as conn:
+        conn.execute(sa.text("SELECT 1"))
+        from tracker.store.schema import events
+
+        conn.execute(
+            sa.insert(events),
+            [
+                {
+                    "event_id": uuid.uuid4(),
+                    "stream": "doc:old",
+                    "version": 1,
+                    "type": "DocumentIngested",
+                    "schema_version": 1,
+                    "data": document,
+                    "occurred_at": T0,
+                    "recorded_at": T0,
+                },
+                {
+                    "event_id": uuid.uuid4(),
+                    "stream": "doc:old",
+                    "version": 2,
+                    "type": "FactAsserted",
+                    "schema_version": 1,
+                    "data": old_fact,
+                    "occurred_at": T0,
+                    "recorded_at": T0,
+                },
+            ],
+        )
+    engine.dispose()
+    upgrade(make_engine(db_url))
+    tracker = make_tracker(db_url)
+    try:
+        read = tracker.log.read_after(0)
+        assert [e.schema_version for e in read] == [1, 2]
+        assert read[1].data["valid_from"] == "2026-01-06T00:00:00+00:00"
+        app.seed(tracker)
+        assert app.ask(tracker, "moscow-commented", at=T0)["answer"] is False
+        incremental = _dump(tracker)
+        app.rebuild(tracker)
+        assert _dump(tracker) == incremental
+    finally:
+        tracker.close()
+
+
+def test_a_writer_locked_out_past_the_busy_timeout_gets_a_clear_error_and_loses_nothing(
+    sqlite_url: str,
+) -> None:
+    from tracker.bootstrap import bootstrap
+    from tracker.config import load_settings, shipped_config_dir
+
+    impatient = bootstrap(
+        settings=load_settings(
+            config_dir=shipped_config_dir(),
+            environ={},
+            overrides={"database": {"url": sqlite_url, "busy_timeout_ms": 200}},
+        )
+    )
+    blocker = make_engine(sqlite_url)
+    conn = blocker.connect().execution_options(tracker_write=True)
+    transaction = conn.begin()  # BEGIN IMMEDIATE: holds the write lock
+    try:
+        with pytest.raises(StorageError, match="locked"):
+            app.seed(impatient)
+    finally:
+        transaction.rollback()
+        conn.close()
+        blocker.dispose()
+    assert impatient.log.last_position() == 0  # nothing half-written
+    result = app.seed(impatient)
+    assert result["appended"] == 62 and impatient.log.last_position() == 62
+    impatient.close()
+
+
+def test_the_cli_says_in_one_line_when_the_database_is_locked(sqlite_url: str) -> None:
+    assert run("--db", sqlite_url, "seed").returncode == 0
+    blocker = make_engine(sqlite_url)
+    conn = blocker.connect().execution_options(tracker_write=True)
+    transaction = conn.begin()
+    try:
+        result = run("--db", sqlite_url, "rebuild", env={"TRACKER_DATABASE_BUSY_TIMEOUT_MS": "200"})
+    finally:
+        transaction.rollback()
+        conn.close()
+        blocker.dispose()
+    assert result.returncode == 1 and "locked" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+FULL_DISK = textwrap.dedent("""
+    import os, subprocess, sys, uuid
+    from datetime import UTC, datetime
+    mount = sys.argv[1]
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount], check=True)
+    try:
+        from tracker.domain.log import NewEvent
+        from tracker.errors import StorageError
+        from tracker.store.engine import make_engine
+        from tracker.store.log import EventLog
+        from tracker.store.migrations import upgrade
+        engine = make_engine(f"sqlite:///{mount}/tracker.db")
+        upgrade(engine)
+        log = EventLog(engine, clock=lambda: datetime.now(UTC))
+        now = datetime.now(UTC)
+        stored, error = [], None
+        for i in range(10_000):
+            batch = [NewEvent(uuid.uuid4(), "Filler", {"i": i, "pad": "x" * 2000}, now)
+                     for _ in range(20)]
+            try:
+                log.append(f"fill:{i}", batch)
+            except StorageError as exc:
+                error = str(exc)
+                break
+            stored.extend(e.event_id for e in batch)
+        assert error is not None, "the file system never filled"
+        print("ERROR", error)
+        read = [e.event_id for e in log.iter_after(0)]
+        assert read == stored, "events lost or half-written after the disk filled"
+        engine.dispose()
+    finally:
+        subprocess.run(["umount", "-l", mount])
+    print("OK", len(stored))
+""")
+
+
+def test_a_full_disk_is_a_clear_error_and_nothing_before_it_is_lost(tmp_path: Path) -> None:
+    mount = tmp_path / "small"
+    mount.mkdir()
+    prefix = [] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--mount"]
+    result = subprocess.run(
+        [*prefix, sys.executable, "-c", FULL_DISK, str(mount)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ERROR write failed: database or disk is full" in result.stdout
+    assert "OK" in result.stdout
+
+
+def test_a_service_against_an_unreachable_database_stops_in_one_line() -> None:
+    result = run("--db", "postgresql://nobody@127.0.0.1:1/tracker", "run")
+    assert result.returncode == 1 and result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_concurrent_pollers_store_every_entry_exactly_once(
+    migrated_url: str, server: FeedServer
+) -> None:
+    names = [
+        "news-abc-international-2026-02-17.xml",
+        "news-cbs-world-2026-02-17.xml",
+        "news-wsj-world-stale-2025-01-27.xml",
+        "news-heise-developer-atom-2016-02-01.atom",
+    ]
+    tracker = make_tracker(migrated_url)
+    for name in names:
+        app.add_feed(tracker, server.url(f"/feeds/{name}"), name=name)
+    tracker.close()
+    env = {"TRACKER_FETCH_ALLOW_PRIVATE_NETWORKS": "1", "TRACKER_EXTRACT_ENABLED": "0"}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    pollers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tracker", "--db", migrated_url, "poll", "--json"],
+            env={**base, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=120) for p in pollers]
+    assert all(p.returncode == 0 for p in pollers), [o[1] for o in outputs]
+    new = sum(r["new"] for out, _ in outputs for r in json.loads(out))
+    engine = make_engine(migrated_url)
+    with engine.connect() as conn:
+        ingested = conn.execute(
+            sa.text(
+                "SELECT count(*), count(DISTINCT stream) FROM events "
+                "WHERE type = 'DocumentIngested'"
+            )
+        ).one()
+    engine.dispose()
+    assert ingested[0] == ingested[1] == 25 + 30 + 20 + 15
+    assert new <= ingested[0] * 4  # each process reports what it saw; the log has each once
+
+
+def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
+    postgres_url: str, server: FeedServer, tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    import psycopg
+    from test_service import start_service, wait_for
+
+    upgrade(make_engine(postgres_url))
+    tracker = make_tracker(postgres_url)
+    app.add_feed(tracker, server.url("/slow-feed/news-guardian-uk-2018-01-31.rss"), name="g")
+    tracker.close()
+    database = sa.make_url(postgres_url).database
+    admin = sa.make_url(postgres_url).set(database="postgres").render_as_string(hide_password=False)
+    log_path = tmp_path / "service.log"
+    with log_path.open("w") as log:
+        service = start_service(postgres_url, log)
+        try:
+            time.sleep(1.5)  # the poll is in flight: cut every connection, twice
+            with psycopg.connect(admin, autocommit=True) as conn:
+                for _ in range(2):
+                    conn.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()",
+                        (database,),
+                    )
+                    time.sleep(0.5)
+            engine = make_engine(postgres_url)
+
+            def stored() -> int:
+                try:
+                    with engine.connect() as conn:
+                        return int(
+                            conn.execute(sa.text("SELECT count(*) FROM documents")).scalar() or 0
+                        )
+                except sa.exc.SQLAlchemyError:
+                    return -1
+
+            wait_for(lambda: stored() == 55, seconds=120)
+            assert service.poll() is None, "the service died with its database connection"
+        finally:
+            service.send_signal(signal.SIGTERM)
+            service.wait(timeout=60)
+    with engine.connect() as conn:
+        ingested, streams = conn.execute(
+            sa.text(
+                "SELECT count(*), count(DISTINCT stream) FROM events "
+                "WHERE type = 'DocumentIngested'"
+            )
+        ).one()
+    engine.dispose()
+    assert ingested == streams == 55
