@@ -21,6 +21,7 @@ from test_story import _dump
 
 from tracker import app
 from tracker.errors import StorageError
+from tracker.ingest.extract import NoExtraction
 from tracker.store.engine import make_engine
 from tracker.store.migrations import schema_status, upgrade
 
@@ -300,3 +301,61 @@ def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
         ).one()
     engine.dispose()
     assert ingested == streams == 55
+
+
+class _RacingExtractor:
+    """Stands in for a second process that stores the same document mid-poll, once."""
+
+    def __init__(self, url: str, server: FeedServer) -> None:
+        self.url, self.server, self.raced = url, server, False
+
+    def extract(self, document: object) -> list[object]:
+        if not self.raced:
+            self.raced = True
+            rival = make_tracker(
+                self.url, fetch={"allow_private_networks": True}, extractor=NoExtraction()
+            )
+            try:
+                feed = rival.feeds.get("race")
+                assert feed is not None
+                served = self.server.mutable["race"]
+                self.server.mutable["race"] = served.replace(b"Second", b"Third")
+                app.poll_feed(rival, feed)  # commits its own revision first
+                self.server.mutable["race"] = served
+            finally:
+                rival.close()
+        return []
+
+
+def test_a_poll_that_loses_a_race_plans_again_and_stores_once(
+    migrated_url: str, server: FeedServer
+) -> None:
+    from feedserver import rss
+
+    item = {"guid": "x", "title": "First title", "link": "http://news.invalid/x"}
+    server.mutable["race"] = rss([item])
+    tracker = make_tracker(
+        migrated_url, fetch={"allow_private_networks": True}, extractor=NoExtraction()
+    )
+    app.add_feed(tracker, server.url("/mutable/race"), name="race")
+    app.poll(tracker)
+    tracker.close()
+    server.mutable["race"] = rss([{**item, "title": "Second title"}])
+    racing = make_tracker(
+        migrated_url,
+        fetch={"allow_private_networks": True},
+        extractor=_RacingExtractor(migrated_url, server),
+    )  # type: ignore[arg-type]
+    try:
+        feed = racing.feeds.get("race")
+        assert feed is not None
+        result = app.poll_feed(racing, feed)
+        # The rival's revision landed between our plan and our append: ConcurrencyError,
+        # then a fresh plan from the log, so ours follows it instead of being lost.
+        assert result["outcome"] == "ok" and result["revised"] == 1
+        revised = racing.log.read_after(0, types=["DocumentRevised"])
+        assert [e.data["changes"] for e in revised] == [
+            {"title": "Third title"}, {"title": "Second title"}]
+        assert [e.version for e in revised] == [2, 3]
+    finally:
+        racing.close()
