@@ -355,7 +355,9 @@ def test_a_poll_that_loses_a_race_plans_again_and_stores_once(
         assert result["outcome"] == "ok" and result["revised"] == 1
         revised = racing.log.read_after(0, types=["DocumentRevised"])
         assert [e.data["changes"] for e in revised] == [
-            {"title": "Third title"}, {"title": "Second title"}]
+            {"title": "Third title"},
+            {"title": "Second title"},
+        ]
         assert [e.version for e in revised] == [2, 3]
     finally:
         racing.close()
