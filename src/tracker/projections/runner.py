@@ -52,7 +52,7 @@ class ProjectionRunner:
         projections: Sequence[Projection],
         *,
         clock: Callable[[], datetime],
-        page_size: int = 10_000,
+        page_size: int = 20_000,
     ) -> None:
         self.log = log
         self.projections = list(projections)

@@ -66,8 +66,12 @@ class FactsProjection:
         rows: list[tuple[Any, ...]] = []
         best: dict[str, tuple[datetime, int, str, Any]] = {}
         retracted: list[tuple[RecordedEvent, str]] = []
+        last_recorded: tuple[datetime | None, Any] = (None, None)
         for event in events:
             if event.type == "FactAsserted":
+                # Events appended together share one recorded_at: encode it once.
+                if last_recorded[0] != event.recorded_at:
+                    last_recorded = (event.recorded_at, d.time(event.recorded_at))
                 data = event.data
                 key, value = data["key"], data.get("value")
                 valid_from = datetime.fromisoformat(data["valid_from"])
@@ -79,7 +83,7 @@ class FactsProjection:
                         d.json(value),
                         d.time_text(data["valid_from"]),
                         event.position,
-                        d.time(event.recorded_at),
+                        last_recorded[1],
                         data["evidence"]["document"],
                         d.json(data),
                     )
@@ -94,6 +98,8 @@ class FactsProjection:
             return
         with d.cursor(conn) as cursor:
             if rows:
+                # In key order the (key, valid_from) index is written page by page, not at random.
+                rows.sort(key=lambda row: row[1])
                 cursor.executemany(self._insert, rows)
             self._advance_current(cursor, best)
             for event, _key in retracted:
