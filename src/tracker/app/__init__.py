@@ -1,0 +1,69 @@
+"""Use cases: one function per thing a user does.
+
+Read use cases return plain, JSON-ready dictionaries (the shapes the README
+documents); the CLI prints them as text or as JSON.
+"""
+
+from tracker.app.base import HEARTBEAT_SECONDS, Clock, Tracker
+from tracker.app.feeds import (
+    add_feed,
+    feed_view,
+    incoming_document,
+    ingest_file,
+    list_feeds,
+    poll,
+    poll_feed,
+    remove_feed,
+    service_status,
+    store_fetched,
+    sync_config_feeds,
+)
+from tracker.app.story import (
+    answer_view,
+    ask,
+    catch_up,
+    database_status,
+    event_view,
+    events,
+    fact_view,
+    history,
+    projection_status,
+    rebuild,
+    replay,
+    seed,
+    state,
+    statements,
+    upgrade_database,
+)
+
+__all__ = [
+    "HEARTBEAT_SECONDS",
+    "Clock",
+    "Tracker",
+    "add_feed",
+    "answer_view",
+    "ask",
+    "catch_up",
+    "database_status",
+    "event_view",
+    "events",
+    "fact_view",
+    "feed_view",
+    "history",
+    "incoming_document",
+    "ingest_file",
+    "list_feeds",
+    "poll",
+    "poll_feed",
+    "projection_status",
+    "rebuild",
+    "remove_feed",
+    "replay",
+    "seed",
+    "service_status",
+    "state",
+    "statements",
+    "store_fetched",
+    "sync_config_feeds",
+    "upgrade_database",
+]

@@ -1,0 +1,45 @@
+"""What every use case works with: the composed tracker, built by ``bootstrap``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from tracker.config import Settings, Story
+from tracker.ingest.extract import Extractor
+from tracker.ingest.fetch import Fetcher
+from tracker.projections.queries import StoryQueries
+from tracker.projections.runner import ProjectionRunner
+from tracker.store.feeds import FeedStore
+from tracker.store.log import EventLog
+
+Clock = Callable[[], datetime]
+HEARTBEAT_SECONDS = 10
+_log = logging.getLogger("tracker")
+
+
+@dataclass
+class Tracker:
+    """Everything a use case needs, built once per process by ``bootstrap``."""
+
+    settings: Settings
+    story: Story
+    url: str
+    log: EventLog
+    runner: ProjectionRunner
+    queries: StoryQueries
+    feeds: FeedStore
+    fetcher: Fetcher
+    extractor: Extractor
+    clock: Clock
+
+    @property
+    def engine(self) -> Engine:
+        return self.log.engine
+
+    def close(self) -> None:
+        self.log.engine.dispose()

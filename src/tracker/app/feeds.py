@@ -1,0 +1,370 @@
+"""Use cases of feeds and articles: follow, poll, ingest, and the service's status."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tracker.app.base import HEARTBEAT_SECONDS, Tracker, _log
+from tracker.config import load_feed_declarations
+from tracker.domain.documents import content_hash, document_id, plan_document, stream_for
+from tracker.domain.events import (
+    DocumentIngested,
+)
+from tracker.domain.feeds import (
+    Feed,
+    PollOutcome,
+    entry_identity,
+    next_schedule,
+    normalise_link,
+    parse_every,
+)
+from tracker.domain.log import NO_STREAM, StreamBatch
+from tracker.errors import ConcurrencyError, InputError
+from tracker.ingest.fetch import FetchResult, check_feed_url
+from tracker.ingest.parse import FeedEntry, FeedParseError, parse_feed
+from tracker.store.engine import write_transaction
+from tracker.store.feeds import PollRecord
+from tracker.store.locks import ServiceLock
+
+# -- feeds ---------------------------------------------------------------------------------
+
+
+def feed_view(feed: Feed) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "name": feed.name,
+        "url": feed.url,
+        "every_seconds": feed.every_seconds,
+        "origin": feed.origin,
+        "state": "active" if feed.active else "gone",
+        "next_due_at": iso(feed.next_due_at) if feed.active else None,
+        "last_success_at": iso(feed.last_success_at),
+        "last_error": feed.last_error,
+        "last_error_at": iso(feed.last_error_at),
+        "last_status": feed.last_status,
+        "consecutive_failures": feed.consecutive_failures,
+    }
+
+
+def _default_name(url: str, taken: set[str]) -> str:
+    parts = urlsplit(url)
+    base = re.sub(r"[^a-z0-9]+", "-", f"{parts.hostname or 'feed'}{parts.path}".lower()).strip("-")
+    base = base[:80] or "feed"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    return name
+
+
+def add_feed(
+    tracker: Tracker,
+    url: str,
+    *,
+    name: str | None = None,
+    every: str | None = None,
+    origin: str = "cli",
+) -> dict[str, Any]:
+    """Start following a feed; it is polled by `tracker poll` and the service."""
+    problem = check_feed_url(url)
+    if problem:
+        raise InputError(problem)
+    try:
+        seconds = parse_every(every) if every else tracker.settings.service.default_every_seconds
+    except ValueError as exc:
+        raise InputError(f"--every: {exc}") from None
+    existing = tracker.feeds.all()
+    if any(f.url == url for f in existing):
+        raise InputError(f"already following {url}")
+    if name is not None and (not name.strip() or any(f.name == name for f in existing)):
+        raise InputError(f"feed name {name!r} is empty or already taken")
+    chosen = name or _default_name(url, {f.name for f in existing})
+    feed = tracker.feeds.add(
+        name=chosen, url=url, every=seconds, origin=origin, now=tracker.clock()
+    )
+    return feed_view(feed)
+
+
+def list_feeds(tracker: Tracker) -> list[dict[str, Any]]:
+    """Every feed with its health: last success, last error, failures, next poll."""
+    sync_config_feeds(tracker)
+    return [feed_view(f) for f in tracker.feeds.all()]
+
+
+def remove_feed(tracker: Tracker, name_or_url: str) -> dict[str, Any]:
+    """Stop following a feed. Documents it brought stay in the log."""
+    feed = tracker.feeds.get(name_or_url)
+    if feed is None:
+        raise InputError(f"no feed named or at {name_or_url!r}")
+    tracker.feeds.remove(feed.id)
+    return feed_view(feed)
+
+
+def sync_config_feeds(tracker: Tracker) -> list[str]:
+    """Add feeds declared in config/feeds.toml; drop config feeds no longer declared."""
+    declared = load_feed_declarations(tracker.settings.config_dir)
+    current = {f.url: f for f in tracker.feeds.all()}
+    added = []
+    for item in declared:
+        feed = current.get(item.url)
+        if feed is None:
+            add_feed(tracker, item.url, name=item.name, every=item.every, origin="config")
+            added.append(item.url)
+        elif item.every and feed.origin == "config":
+            seconds = parse_every(item.every)
+            if seconds != feed.every_seconds:
+                tracker.feeds.update_interval(feed.id, seconds)
+    urls = {item.url for item in declared}
+    for feed in current.values():
+        if feed.origin == "config" and feed.url not in urls:
+            tracker.feeds.remove(feed.id)
+    return added
+
+
+def poll(
+    tracker: Tracker, *, feed_name: str | None = None, due_only: bool = False
+) -> list[dict[str, Any]]:
+    """Poll feeds now, once (one feed, the due ones, or all active), then catch projections up."""
+    sync_config_feeds(tracker)
+    if feed_name is not None:
+        feed = tracker.feeds.get(feed_name)
+        if feed is None:
+            raise InputError(f"no feed named or at {feed_name!r}")
+        chosen = [feed]
+    else:
+        now = tracker.clock()
+        chosen = [
+            f for f in tracker.feeds.all() if f.active and (not due_only or f.next_due_at <= now)
+        ]
+    results = [poll_feed(tracker, feed) for feed in chosen]
+    if any(r["new"] or r["revised"] for r in results):
+        tracker.runner.catch_up()
+    return results
+
+
+def poll_feed(tracker: Tracker, feed: Feed) -> dict[str, Any]:
+    """Fetch, parse and store one feed. A failure is recorded on the feed, never raised."""
+    started = tracker.clock()
+    fetched = tracker.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    return store_fetched(tracker, feed, fetched, started=started)
+
+
+def store_fetched(
+    tracker: Tracker, feed: Feed, fetched: FetchResult, *, started: datetime, attempts: int = 3
+) -> dict[str, Any]:
+    """Parse what a fetch returned and store its documents with the feed's new state."""
+    kind, error = fetched.kind, fetched.error
+    entries: tuple[FeedEntry, ...] = ()
+    warning = None
+    if kind == "ok":
+        try:
+            parsed = parse_feed(fetched.body, fetched.headers)
+            entries, warning = parsed.entries, parsed.warning
+        except FeedParseError as exc:
+            kind, error = "error", str(exc)
+    for attempt in range(attempts):
+        try:
+            batches, new, revised = _plan_entries(tracker, feed, entries, started)
+            finished = tracker.clock()
+            outcome = PollOutcome(kind, fetched.retry_after, fetched.max_age)
+            schedule = next_schedule(
+                outcome,
+                now=finished,
+                every=feed.every_seconds,
+                failures=feed.consecutive_failures,
+                max_backoff=tracker.settings.service.max_backoff_seconds,
+            )
+            noted = error or (f"warning: {warning}" if warning else None)
+            record = PollRecord(
+                feed.id, started, finished, kind, fetched.status, len(entries), new, revised, noted
+            )
+            with write_transaction(tracker.engine) as conn:
+                if batches:
+                    tracker.log.append_in(conn, batches)
+                tracker.feeds.record_poll(
+                    conn,
+                    feed,
+                    record,
+                    schedule,
+                    etag=fetched.etag,
+                    last_modified=fetched.last_modified,
+                )
+            break
+        except ConcurrencyError:
+            # Another process stored one of these documents meanwhile: plan again from the log.
+            if attempt == attempts - 1:
+                raise
+    summary = {
+        "feed": feed.name,
+        "outcome": kind,
+        "status": fetched.status,
+        "entries": len(entries),
+        "new": new,
+        "revised": revised,
+        "error": error,
+        "warning": warning,
+        "next_due_at": schedule.next_due.isoformat() if schedule.active else None,
+        "ms": round((finished - started).total_seconds() * 1000),
+    }
+    _log.info("poll", extra={"fields": summary})
+    return summary
+
+
+def _plan_entries(
+    tracker: Tracker, feed: Feed, entries: tuple[FeedEntry, ...], seen: datetime
+) -> tuple[list[StreamBatch], int, int]:
+    batches: list[StreamBatch] = []
+    new = revised = 0
+    identities: set[str] = set()
+    for entry in entries:
+        identity = entry_identity(
+            feed.url, guid=entry.guid, link=entry.link, title=entry.title, published=entry.published
+        )
+        if identity in identities:
+            # A feed reusing one GUID for two items: keep both, told apart by their link.
+            identity = f"{identity} {normalise_link(entry.link or '') or entry.title}"
+        identities.add(identity)
+        incoming = incoming_document(feed, entry, identity, seen)
+        stream = stream_for(incoming.doc_id)
+        history = tracker.log.read_stream(stream)
+        event, document = plan_document(incoming, history)
+        if event is None:
+            continue
+        extracted = tracker.extractor.extract(document)
+        batches.append(
+            StreamBatch(stream, (event, *extracted), history[-1].version if history else NO_STREAM)
+        )
+        if history:
+            revised += 1
+        else:
+            new += 1
+    return batches, new, revised
+
+
+def incoming_document(
+    feed: Feed, entry: FeedEntry, identity: str, seen: datetime
+) -> DocumentIngested:
+    content = entry.content or entry.summary
+    return DocumentIngested(
+        doc_id=document_id(identity),
+        identity=identity,
+        source="feed",
+        title=entry.title or (entry.link or "(untitled)"),
+        content=content,
+        # Tracking parameters are not content: the same article under a new utm_ is unchanged.
+        content_hash=content_hash(
+            entry.title, entry.summary, entry.content, normalise_link(entry.link or "")
+        ),
+        published_at=entry.published or seen,
+        published_precision="instant" if entry.published else "first-seen",
+        url=entry.link,
+        feed=feed.name,
+        summary=entry.summary or None,
+        author=entry.author,
+    )
+
+
+def ingest_file(
+    tracker: Tracker,
+    path: Path,
+    *,
+    published: datetime,
+    url: str | None = None,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """Store an article file as a document, with what extraction finds in it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty")
+    if url is not None and (problem := check_feed_url(url)):
+        raise InputError(f"--url: {problem}")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    heading = title or lines[0][:300]
+    body = text if title else "\n".join(lines[1:]) or text
+    identity = f"link:{normalise_link(url)}" if url else content_hash(heading, body)
+    incoming = DocumentIngested(
+        doc_id=document_id(identity),
+        identity=identity,
+        source="file",
+        title=heading,
+        content=body,
+        content_hash=content_hash(heading, None, body, url and normalise_link(url)),
+        published_at=published,
+        published_precision="instant",
+        url=url,
+    )
+    stream = stream_for(incoming.doc_id)
+    history = tracker.log.read_stream(stream)
+    event, document = plan_document(incoming, history)
+    extracted = tracker.extractor.extract(document) if event is not None else []
+    appended = 0
+    if event is not None:
+        expected = history[-1].version if history else NO_STREAM
+        result = tracker.log.append(stream, [event, *extracted], expected_version=expected)
+        appended = len(result.appended)
+        tracker.runner.catch_up()
+    return {
+        "document": incoming.doc_id,
+        "stream": stream,
+        "outcome": "unchanged" if event is None else "revised" if history else "new",
+        "appended": appended,
+        "statements": sum(1 for e in extracted if e.type == "StatementReported"),
+        "facts": [
+            e.data["key"] + " = " + json.dumps(e.data["value"])
+            for e in extracted
+            if e.type == "FactAsserted"
+        ],
+    }
+
+
+def service_status(tracker: Tracker) -> dict[str, Any]:
+    """Is a service running on this database, since when, and its last polls."""
+    run = tracker.feeds.latest_run()
+    now = tracker.clock()
+    state = "never run"
+    if run is not None:
+        held = ServiceLock(tracker.engine).is_held()
+        if run["stopped_at"] is not None and not held:
+            state = "stopped"
+        elif not held:
+            state = "not responding: the last service died without stopping (killed?)"
+        elif (now - run["heartbeat_at"]).total_seconds() > 3 * HEARTBEAT_SECONDS:
+            state = "not responding: running but no heartbeat (hung?)"
+        else:
+            state = "running"
+    polls = [
+        {
+            "feed": p["name"],
+            "outcome": p["outcome"],
+            "status": p["http_status"],
+            "started_at": p["started_at"].isoformat(),
+            "new": p["new_documents"],
+            "revised": p["revised_documents"],
+            "error": p["error"],
+        }
+        for p in tracker.feeds.recent_polls(10)
+    ]
+    view: dict[str, Any] = {"state": state, "recent_polls": polls}
+    if run is not None:
+        view.update(
+            host=run["host"],
+            pid=run["pid"],
+            since=run["started_at"].isoformat(),
+            heartbeat_at=run["heartbeat_at"].isoformat(),
+            stopped_at=run["stopped_at"].isoformat() if run["stopped_at"] else None,
+            stop_reason=run["stop_reason"],
+        )
+    return view

@@ -1,0 +1,361 @@
+"""Use cases of the story: seed it, ask it, replay it, keep its projections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from tracker.app.base import Tracker
+from tracker.domain.events import (
+    DocumentIngested,
+    FactAsserted,
+    FactRetracted,
+    StatementReported,
+    decode,
+)
+from tracker.domain.log import NO_STREAM, RecordedEvent
+from tracker.domain.story import Answer, Assertion, Question, StoryState, answer, evolve
+from tracker.errors import InputError
+from tracker.ingest.curated import load_curated
+from tracker.projections.queries import FactRow
+from tracker.projections.views import END_OF_TIME, evidence_of
+from tracker.store import migrations
+
+# -- the database ------------------------------------------------------------------
+
+
+def upgrade_database(tracker: Tracker) -> migrations.SchemaStatus:
+    """Migrate the database to the newest schema this tracker knows."""
+    migrations.upgrade(tracker.engine)
+    return migrations.schema_status(tracker.engine)
+
+
+def database_status(tracker: Tracker) -> migrations.SchemaStatus:
+    """Which schema revision the database is at, and whether it is the newest."""
+    return migrations.schema_status(tracker.engine)
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def seed(tracker: Tracker) -> dict[str, Any]:
+    """Append the seed article and every curated fact in it; a second run appends nothing."""
+    story = load_curated()
+    result = tracker.log.append(story.stream, story.events(), expected_version=NO_STREAM)
+    tracker.runner.catch_up()
+    return {
+        "document": story.document.doc_id,
+        "stream": story.stream,
+        "appended": len(result.appended),
+        "already_stored": len(result.already_stored),
+        "facts": len(story.facts),
+        "statements": len(story.statements),
+    }
+
+
+def catch_up(tracker: Tracker) -> dict[str, int]:
+    """Bring every projection up to the end of the log."""
+    return tracker.runner.catch_up()
+
+
+def rebuild(tracker: Tracker, names: list[str] | None = None) -> dict[str, int]:
+    """Drop projections and replay the whole log into them.
+
+    Needed after a change to projection code or to the questions in config.
+    """
+    unknown = sorted(set(names or ()) - set(tracker.runner.names()))
+    if unknown:
+        raise InputError(
+            f"unknown projection {unknown[0]!r}; known: {', '.join(tracker.runner.names())}"
+        )
+    return tracker.runner.rebuild(names or None)
+
+
+def projection_status(tracker: Tracker) -> list[dict[str, Any]]:
+    """Each projection's checkpoint, how far behind the log it is, and why it stopped."""
+    return [
+        {"name": s.name, "position": s.position, "behind": s.behind, "error": s.error}
+        for s in tracker.runner.status()
+    ]
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def _times(
+    tracker: Tracker, at: datetime | None, known_at: datetime | None
+) -> tuple[datetime, datetime]:
+    now = tracker.clock()
+    return at or now, known_at or now
+
+
+def _question(tracker: Tracker, question_id: str) -> Question:
+    question = tracker.story.question(question_id)
+    if question is None:
+        known = ", ".join(q.id for q in tracker.story.questions)
+        raise InputError(f"unknown question {question_id!r}; known: {known}")
+    return question
+
+
+def answer_view(result: Answer, at: datetime, known_at: datetime) -> dict[str, Any]:
+    words = {True: "yes", False: "no", None: "unknown"}
+    return {
+        "question": result.question.id,
+        "text": result.question.text,
+        "answer": result.value,
+        "answer_text": words[result.value],
+        "since": result.since.isoformat() if result.since else None,
+        "at": at.isoformat(),
+        "known_at": known_at.isoformat(),
+        "evidence": [evidence_of(a) for a in result.evidence],
+    }
+
+
+def fact_view(row: FactRow) -> dict[str, Any]:
+    fact = row.fact
+    evidence = fact.get("evidence", {})
+    return {
+        "key": row.key,
+        "value": row.value,
+        "valid_from": row.valid_from.isoformat(),
+        "recorded_at": row.recorded_at.isoformat(),
+        "position": row.position,
+        "assertion_id": row.assertion_id,
+        "modality": fact.get("modality"),
+        "condition": fact.get("condition"),
+        "text": fact.get("text"),
+        "document": evidence.get("document"),
+        "quote": evidence.get("quote"),
+    }
+
+
+def ask(
+    tracker: Tracker,
+    question_id: str,
+    *,
+    at: datetime | None = None,
+    known_at: datetime | None = None,
+) -> dict[str, Any]:
+    """One question's answer at a valid time, as the tracker knew it at a transaction time."""
+    question = _question(tracker, question_id)
+    tracker.runner.catch_up()
+    at, known_at = _times(tracker, at, known_at)
+    return answer_view(tracker.queries.answer(question, at, known_at), at, known_at)
+
+
+def state(
+    tracker: Tracker, *, at: datetime | None = None, known_at: datetime | None = None
+) -> dict[str, Any]:
+    """Every question's answer and every fact holding at ``at``, as known at ``known_at``."""
+    tracker.runner.catch_up()
+    at, known_at = _times(tracker, at, known_at)
+    return {
+        "at": at.isoformat(),
+        "known_at": known_at.isoformat(),
+        "answers": [
+            answer_view(tracker.queries.answer(q, at, known_at), at, known_at)
+            for q in tracker.story.questions
+        ],
+        "facts": [fact_view(row) for row in tracker.queries.state_at(at, known_at)],
+    }
+
+
+def history(tracker: Tracker, key_or_question: str) -> dict[str, Any]:
+    """Every change to a fact key (or to each key behind a question), in log order.
+
+    For a question, also the answer as it stood after each change.
+    """
+    tracker.runner.catch_up()
+    question = tracker.story.question(key_or_question)
+    if question is None and not tracker.queries.is_known_key(key_or_question):
+        raise InputError(
+            f"{key_or_question!r} is neither a question nor a known fact key; "
+            "see `tracker state` for keys"
+        )
+    keys = question.facts if question else (key_or_question,)
+    changes: list[dict[str, Any]] = []
+    for key in keys:
+        for assertion, retracted_position in tracker.queries.history(key):
+            changes.append(
+                {
+                    "kind": "asserted",
+                    **_change(assertion),
+                    "position": assertion.position,
+                    "recorded_at": assertion.recorded_at.isoformat(),
+                }
+            )
+            if retracted_position is not None and assertion.retracted_at is not None:
+                changes.append(
+                    {
+                        "kind": "retracted",
+                        **_change(assertion),
+                        "position": retracted_position,
+                        "recorded_at": assertion.retracted_at.isoformat(),
+                    }
+                )
+    changes.sort(key=lambda c: c["position"])
+    view: dict[str, Any] = {"subject": key_or_question, "keys": list(keys), "changes": changes}
+    if question is not None:
+        by_key = tracker.queries.assertions(question.facts)
+        for change in changes:
+            known = datetime.fromisoformat(change["recorded_at"])
+            result = _answer_known(question, by_key, known)
+            change["answer_after"] = result.value
+            change["answer_since"] = result.since.isoformat() if result.since else None
+    return view
+
+
+def _answer_known(
+    question: Question, by_key: dict[str, list[Assertion]], known_at: datetime
+) -> Answer:
+    return answer(question, by_key, END_OF_TIME, known_at)
+
+
+def _change(assertion: Assertion) -> dict[str, Any]:
+    fact = assertion.fact
+    return {
+        "key": assertion.key,
+        "value": assertion.value,
+        "valid_from": assertion.valid_from.isoformat(),
+        "assertion_id": assertion.assertion_id,
+        "text": fact.text,
+        "modality": fact.modality,
+        "document": fact.evidence.document,
+        "quote": fact.evidence.quote,
+        "producer": fact.producer.rule or fact.producer.kind,
+    }
+
+
+def events(
+    tracker: Tracker,
+    *,
+    stream: str | None = None,
+    type_: str | None = None,
+    limit: int = 100,
+    after: int = 0,
+) -> list[dict[str, Any]]:
+    """Events from the log in order, optionally one stream's or one type's."""
+    if limit < 1:
+        raise InputError("--limit must be at least 1")
+    if stream is not None:
+        found = [e for e in tracker.log.read_stream(stream) if not type_ or e.type == type_]
+        return [event_view(e) for e in found if e.position > after][:limit]
+    page = tracker.log.read_after(after, limit=limit, types=[type_] if type_ else None)
+    return [event_view(e) for e in page]
+
+
+def event_view(event: RecordedEvent) -> dict[str, Any]:
+    return {
+        "position": event.position,
+        "stream": event.stream,
+        "version": event.version,
+        "type": event.type,
+        "schema_version": event.schema_version,
+        "occurred_at": event.occurred_at.isoformat(),
+        "recorded_at": event.recorded_at.isoformat(),
+        "event_id": str(event.event_id),
+        "data": event.data,
+    }
+
+
+def statements(tracker: Tracker, *, by: str | None = None) -> list[dict[str, Any]]:
+    """Attributed statements in log order, optionally by one actor or one side's actors."""
+    tracker.runner.catch_up()
+    speakers: list[str] | None = None
+    if by is not None:
+        group = [a.id for a in tracker.story.actors if a.group == by.strip().casefold()]
+        actor = tracker.story.resolve_actor(by)
+        if actor is None and not group:
+            known = ", ".join(a.id for a in tracker.story.actors)
+            raise InputError(f"unknown actor {by!r}; known: {known}")
+        # A side's name (e.g. "russia") means every voice of that side.
+        speakers = group if group else [actor.id] if actor else []
+    rows = tracker.queries.statements(speakers)
+    for row in rows:
+        row["said_at"] = row["said_at"].isoformat()
+        row["recorded_at"] = row["recorded_at"].isoformat()
+    return rows
+
+
+def replay(
+    tracker: Tracker, *, since: datetime | int | None = None, until: datetime | int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The log in order and, after each event, what changed in the story's picture.
+
+    ``since``/``until`` are positions or transaction times (when it was recorded).
+    The picture is every key's latest-valid value and every answer, as known then.
+    """
+    questions = tracker.story.questions
+    state_now = StoryState()
+    for event in tracker.log.iter_after(0, page_size=2000):
+        if _beyond(event, until):
+            break
+        before = state_now
+        state_now = evolve(state_now, event)
+        if _before(event, since):
+            continue
+        yield {**_summary(event), "changes": _diff(before, state_now, event, questions)}
+
+
+def _before(event: RecordedEvent, since: datetime | int | None) -> bool:
+    if since is None:
+        return False
+    if isinstance(since, int):
+        return event.position < since
+    return event.recorded_at < since
+
+
+def _beyond(event: RecordedEvent, until: datetime | int | None) -> bool:
+    if until is None:
+        return False
+    if isinstance(until, int):
+        return event.position > until
+    return event.recorded_at > until
+
+
+def _summary(event: RecordedEvent) -> dict[str, Any]:
+    story_event = decode(event)
+    if isinstance(story_event, DocumentIngested):
+        text = f"document {story_event.title!r} ({story_event.source})"
+    elif isinstance(story_event, FactAsserted):
+        text = f"{story_event.key} = {story_event.value!r}: {story_event.text or ''}".rstrip(": ")
+    elif isinstance(story_event, FactRetracted):
+        text = f"retracted {story_event.key} ({story_event.reason})"
+    elif isinstance(story_event, StatementReported):
+        text = f"{story_event.speaker_name} {story_event.verb}: {story_event.content}"
+    else:
+        text = f"document {story_event.doc_id} revised"
+    return {
+        "position": event.position,
+        "type": event.type,
+        "stream": event.stream,
+        "occurred_at": event.occurred_at.isoformat(),
+        "recorded_at": event.recorded_at.isoformat(),
+        "summary": text,
+    }
+
+
+def _diff(
+    before: StoryState, after: StoryState, event: RecordedEvent, questions: tuple[Question, ...]
+) -> list[dict[str, Any]]:
+    key = event.data.get("key") if event.type in ("FactAsserted", "FactRetracted") else None
+    if key is None:
+        return []
+    known = event.recorded_at
+
+    def held(state_: StoryState) -> Any:
+        facts = state_.facts_at(END_OF_TIME, known)
+        return facts[key].value if key in facts else None
+
+    changes: list[dict[str, Any]] = []
+    old, new = held(before), held(after)
+    if old != new or key not in before.assertions:
+        changes.append({"fact": key, "before": old, "after": new})
+    for question in questions:
+        if key in question.facts:
+            was = before.answer(question, END_OF_TIME, known).value
+            now = after.answer(question, END_OF_TIME, known).value
+            if was != now:
+                changes.append({"question": question.id, "before": was, "after": now})
+    return changes
