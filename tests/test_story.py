@@ -282,6 +282,8 @@ def test_a_failing_event_stops_its_projection_loudly_and_is_not_skipped(
     assert "later/fact" not in keys
     with pytest.raises(ProjectionFailed):  # and it stays stopped
         story.runner.catch_up()
+    with pytest.raises(ProjectionFailed):  # a rebuild, set-wise or not, stops there too
+        app.rebuild(story)
 
 
 def test_replay_shows_what_each_event_changed(story: Tracker) -> None:

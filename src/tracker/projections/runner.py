@@ -7,6 +7,7 @@ and raises; it never skips the event. The others go on.
 from __future__ import annotations
 
 import gc
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from tracker.store.driver import Driver, first_line
 from tracker.store.engine import write_transaction
 from tracker.store.log import EventLog
 from tracker.store.schema import projection_checkpoints
+
+# Advisory lock space for projection writers (the key is the projection name's CRC).
+PROJECTION_LOCK_SPACE = 734_610
 
 
 class ProjectionFailed(TrackerError):
@@ -85,10 +89,9 @@ class ProjectionRunner:
                 if not todo:
                     continue
                 with _gc_paused():
-                    done, error = self._apply(projection, todo)
+                    done, reached, error = self._apply(projection, todo)
                 applied[projection.name] += done
-                if done:
-                    positions[projection.name] = todo[done - 1].position
+                positions[projection.name] = reached
                 if error is not None:
                     failures.append(error)
                     active.remove(projection)
@@ -99,19 +102,19 @@ class ProjectionRunner:
 
     def _apply(
         self, projection: Projection, events: Sequence[RecordedEvent]
-    ) -> tuple[int, str | None]:
+    ) -> tuple[int, int, str | None]:
+        """(events applied here, position the projection reached, why it stopped)."""
         try:
-            self._commit(projection, events)
-            return len(events), None
+            return self._commit(projection, events), events[-1].position, None
         except (SQLAlchemyError, StorageError, self._driver.errors) as exc:
             # The database failed, not an event: stop everything, with nothing half-done.
             raise StorageError(f"projection {projection.name!r}: {first_line(exc)}") from None
         except Exception:
             pass
-        done = 0
+        done, reached = 0, events[0].position - 1
         for event in events:
             try:
-                self._commit(projection, [event])
+                done += self._commit(projection, [event])
             except Exception as exc:
                 message = (
                     f"projection {projection.name!r} stopped at position {event.position - 1}: "
@@ -119,14 +122,33 @@ class ProjectionRunner:
                     f"{type(exc).__name__}: {first_line(exc)}"
                 )
                 self._record_error(projection.name, message)
-                return done, message
-            done += 1
-        return done, None
+                return done, reached, message
+            reached = event.position
+        return done, reached, None
 
-    def _commit(self, projection: Projection, events: Sequence[RecordedEvent]) -> None:
+    def _commit(self, projection: Projection, events: Sequence[RecordedEvent]) -> int:
+        """Apply what is still past the checkpoint; another process may have got there first."""
         with write_transaction(self.log.engine) as conn:
-            projection.apply(conn, events)
-            self._set_checkpoint(conn, projection.name, events[-1].position, None)
+            self._lock(conn, projection.name)
+            current = conn.execute(
+                sa.select(projection_checkpoints.c.position).where(
+                    projection_checkpoints.c.name == projection.name
+                )
+            ).scalar()
+            todo = [e for e in events if e.position > (current or 0)]
+            if not todo:
+                return 0
+            projection.apply(conn, todo)
+            self._set_checkpoint(conn, projection.name, todo[-1].position, None)
+            return len(todo)
+
+    def _lock(self, conn: Connection, name: str) -> None:
+        """One writer per projection at a time (SQLite's write lock already is one)."""
+        if self._driver.postgres:
+            conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                {"space": PROJECTION_LOCK_SPACE, "key": zlib.crc32(name.encode()) - 2**31},
+            )
 
     def _set_checkpoint(
         self, conn: Connection, name: str, position: int, error: str | None
@@ -148,18 +170,42 @@ class ProjectionRunner:
             self._set_checkpoint(conn, name, current or 0, message)
 
     def rebuild(self, names: Sequence[str] | None = None) -> dict[str, int]:
-        """Drop the named projections' rows (all when None) and replay the whole log."""
+        """Drop the named projections' rows (all when None) and replay the whole log.
+
+        A projection that can rebuild set-wise (``rebuild_bulk``) does, in the same
+        transaction as the drop; the others, or one whose set-wise form declines or
+        fails, replay event by event, stopping loudly at an event they cannot take.
+        """
         chosen = [p for p in self.projections if names is None or p.name in names]
-        with write_transaction(self.log.engine) as conn:
-            for projection in chosen:
-                for table in projection.tables:
-                    conn.execute(sa.delete(table))
-                conn.execute(
-                    sa.delete(projection_checkpoints).where(
-                        projection_checkpoints.c.name == projection.name
-                    )
-                )
-        return self.catch_up()
+        upto = self.log.last_position()
+        done: dict[str, int] = {}
+        for projection in chosen:
+            bulk = getattr(projection, "rebuild_bulk", None)
+            try:
+                with write_transaction(self.log.engine) as conn:
+                    self._lock(conn, projection.name)
+                    self._clear(conn, projection)
+                    if bulk is not None and upto and bulk(conn, upto):
+                        self._set_checkpoint(conn, projection.name, upto, None)
+                        done[projection.name] = upto
+            except StorageError:
+                if bulk is None:
+                    raise
+                with write_transaction(self.log.engine) as conn:
+                    self._lock(conn, projection.name)
+                    self._clear(conn, projection)
+        counts = self.catch_up()
+        return {name: counts[name] + done.get(name, 0) for name in counts}
+
+    @staticmethod
+    def _clear(conn: Connection, projection: Projection) -> None:
+        for table in projection.tables:
+            conn.execute(sa.delete(table))
+        conn.execute(
+            sa.delete(projection_checkpoints).where(
+                projection_checkpoints.c.name == projection.name
+            )
+        )
 
     def status(self) -> list[ProjectionStatus]:
         last = self.log.last_position()
