@@ -383,15 +383,10 @@ class RuleExtractor:
             negated = any(c.dep_ == "neg" for c in token.children) or any(
                 a <= at < b for a, b in cue_spans
             )
-            complements = [c for c in token.children if c.dep_ in ("ccomp", "xcomp", "dobj")]
             if quote:
                 mode, content = "direct", quote
-            elif complements:
-                comp = complements[0]
-                mode = "reported"
-                content = sent.doc[comp.left_edge.i : comp.right_edge.i + 1].text
             else:
-                mode, content = "reported", text
+                mode, content = "reported", _reported(sent, token) or text
             said = Said(found, token.lemma_.lower(), mode, content, quote, _tense(token), negated)
             if not negated:
                 return said
@@ -433,6 +428,21 @@ class RuleExtractor:
             for match in re.finditer(re.escape(cue), lowered):
                 spans.append((match.start(), match.end()))
         return spans
+
+
+def _reported(sent: Any, verb: Any) -> str:
+    """What a reporting verb reports: its clause ("said that ..."), else what follows it.
+
+    "told reporters that X" is X, not the reporters; "accused Washington of meddling"
+    is all of what follows the verb.
+    """
+    for dep in ("ccomp", "xcomp"):
+        clause = next((c for c in verb.children if c.dep_ == dep), None)
+        if clause is not None:
+            return str(sent.doc[clause.left_edge.i : clause.right_edge.i + 1].text)
+    if verb.right_edge.i > verb.i:
+        return str(sent.doc[verb.i + 1 : verb.right_edge.i + 1].text).strip(" ,.")
+    return ""
 
 
 def _tense(token: Any) -> str:
