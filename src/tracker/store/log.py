@@ -11,6 +11,7 @@ than the database work itself. Everything else goes through Core.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ from tracker.domain.log import (
     Upcasters,
 )
 from tracker.errors import ConcurrencyError, StorageError
-from tracker.store.driver import Driver
+from tracker.store.driver import Driver, first_line
 from tracker.store.engine import describe, dumps, write_transaction
 from tracker.store.schema import events, utc_text
 
@@ -92,43 +93,69 @@ class EventLog:
         Events whose id is already stored are left out (re-ingestion is idempotent);
         a batch made only of stored events passes whatever its expected version.
         """
+        if not self._postgres:
+            return self._append_embedded(batches)
         with write_transaction(self.engine) as conn:
             return self.append_in(conn, batches)
+
+    def _append_embedded(self, batches: Sequence[StreamBatch]) -> AppendResult:
+        # An append is most often one small batch per commit, where SQLAlchemy's
+        # connection and transaction bookkeeping costs as much as SQLite's own work
+        # short of the fsync: on SQLite it runs on the pooled driver connection.
+        raw = self.engine.raw_connection()
+        cursor = raw.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+            result = self._append_with(cursor, batches)
+            raw.commit()
+            return result
+        except BaseException as exc:
+            with contextlib.suppress(self._driver.errors):
+                raw.rollback()  # a connection that is gone has nothing to roll back
+            if isinstance(exc, self._driver.errors):
+                raise StorageError(f"write failed: {first_line(exc)}") from None
+            raise
+        finally:
+            cursor.close()
+            raw.close()
 
     def append_in(self, conn: Connection, batches: Sequence[StreamBatch]) -> AppendResult:
         """Append inside a write transaction the caller owns (e.g. with projection rows)."""
         self.lock_appends(conn)
+        with self._driver.cursor(conn) as cursor:
+            return self._append_with(cursor, batches)
+
+    def _append_with(self, cursor: Any, batches: Sequence[StreamBatch]) -> AppendResult:
         recorded_at = self._clock()
         rows: list[tuple[Any, ...]] = []
         written: list[tuple[str, int]] = []
         already: list[int] = []
-        with self._driver.cursor(conn) as cursor:
-            for batch in batches:
-                current, stored = self._stream_state(cursor, batch)
-                already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
-                fresh = {e.event_id: e for e in batch.events if e.event_id not in stored}
-                if not fresh:
-                    continue
-                _check_expected(batch.stream, batch.expected_version, current)
-                written.append((batch.stream, current))
-                rows.extend(
-                    self._encode(event, batch.stream, current + offset, recorded_at)
-                    for offset, event in enumerate(fresh.values(), start=1)
-                )
-            if not rows:
-                return AppendResult((), tuple(already))
-            self._insert(cursor, rows)
-            # Appends are serialised, so what this call wrote is exactly each stream's new tail.
-            appended: list[int] = []
-            m = self._mark
-            for stream, before in written:
-                cursor.execute(
-                    f"SELECT position FROM events WHERE stream = {m} AND version > {m} "
-                    "ORDER BY version",
-                    (stream, before),
-                )
-                appended.extend(row[0] for row in cursor.fetchall())
-            return AppendResult(tuple(appended), tuple(already))
+        for batch in batches:
+            current, stored = self._stream_state(cursor, batch)
+            already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
+            fresh = {e.event_id: e for e in batch.events if e.event_id not in stored}
+            if not fresh:
+                continue
+            _check_expected(batch.stream, batch.expected_version, current)
+            written.append((batch.stream, current))
+            rows.extend(
+                self._encode(event, batch.stream, current + offset, recorded_at)
+                for offset, event in enumerate(fresh.values(), start=1)
+            )
+        if not rows:
+            return AppendResult((), tuple(already))
+        self._insert(cursor, rows)
+        # Appends are serialised, so what this call wrote is exactly each stream's new tail.
+        appended: list[int] = []
+        m = self._mark
+        for stream, before in written:
+            cursor.execute(
+                f"SELECT position FROM events WHERE stream = {m} AND version > {m} "
+                "ORDER BY version",
+                (stream, before),
+            )
+            appended.extend(row[0] for row in cursor.fetchall())
+        return AppendResult(tuple(appended), tuple(already))
 
     def _insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         if not self._postgres:
