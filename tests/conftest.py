@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+from feedserver import FeedServer
 from pg_cluster import Cluster
 
 from tracker.app import Tracker
@@ -27,6 +28,14 @@ from tracker.store.migrations import upgrade
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 if not SHARED.is_dir():
     SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[FeedServer]:
+    """A real HTTP server on 127.0.0.1 serving the shared feed files and hostile cases."""
+    running = FeedServer().start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="session")

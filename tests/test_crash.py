@@ -10,10 +10,8 @@ import os
 import random
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from conftest import make_tracker
 from feedserver import FeedServer, rss
@@ -27,13 +25,6 @@ from tracker.store.schema import feeds
 KILLS = int(os.environ.get("TRACKER_CRASH_KILLS", "50"))
 SLOW = ["news-guardian-uk-2018-01-31.rss", "news-cbs-world-2026-02-17.xml"]
 EXPECTED_SLOW = 55 + 30
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 def growing_feed(cycle: int) -> bytes:

@@ -148,13 +148,6 @@ def test_dates_resolve_against_the_publication_time(
 # -- end to end: seed, then a feed with a Russian reaction two days later ---------------
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
-
-
 @pytest.fixture
 def tracker(migrated_url: str) -> Iterator[Tracker]:
     built = make_tracker(migrated_url, fetch={"allow_private_networks": True})

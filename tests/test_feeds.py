@@ -27,13 +27,6 @@ FAST = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
-
-
 @pytest.fixture
 def tracker(migrated_url: str) -> Iterator[Tracker]:
     built = make_tracker(migrated_url, fetch=FAST)

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,13 +25,6 @@ from tracker.store.engine import make_engine
 from tracker.store.migrations import schema_status, upgrade
 
 T0 = datetime(2026, 1, 6, 12, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 def test_a_database_from_the_first_revision_upgrades_with_every_event_readable(

@@ -8,10 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import IO
 
-import pytest
 import sqlalchemy as sa
 from feedserver import FeedServer
 from test_cli_basics import run
@@ -24,13 +23,6 @@ ENV = {
     "TRACKER_SERVICE_RECONCILE_SECONDS": "1",
     "TRACKER_SERVICE_JITTER_SECONDS": "0",
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FeedServer]:
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 def start_service(url: str, log: IO[str] | None = None) -> subprocess.Popen[str]:

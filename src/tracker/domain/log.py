@@ -101,9 +101,6 @@ class Upcasters:
         for name, version in self._steps:
             self._current[name] = max(self._current.get(name, 1), version + 1)
 
-    def current_version(self, type_name: str) -> int:
-        return self._current.get(type_name, 1)
-
     def needs_upcast(self, type_name: str, version: int) -> bool:
         return version < self._current.get(type_name, 1)
 

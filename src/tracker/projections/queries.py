@@ -26,7 +26,6 @@ class FactRow(NamedTuple):
 class StoryQueries:
     def __init__(self, driver: Driver) -> None:
         self._d = driver
-        self._visible = self._visible_in("fact_timeline")
 
     def _visible_in(self, alias: str) -> str:
         """Assertions valid by ``at`` (1st mark) and known, unretracted, at ``known_at``."""
@@ -39,15 +38,6 @@ class StoryQueries:
     def _bounds(self, at: datetime, known_at: datetime) -> tuple[Any, Any, Any]:
         d = self._d
         return d.time(at), d.time(known_at), d.time(known_at)
-
-    def fact_at(self, key: str, at: datetime, known_at: datetime) -> Assertion | None:
-        """The assertion holding for ``key`` at ``at``, as recorded by ``known_at``."""
-        rows = self._d.fetch(
-            f"SELECT {TIMELINE_COLUMNS} FROM fact_timeline WHERE key = {self._d.mark} AND "
-            f"{self._visible} ORDER BY valid_from DESC, position DESC LIMIT 1",
-            (key, *self._bounds(at, known_at)),
-        )
-        return assertion_from_row(self._d, rows[0]) if rows else None
 
     def assertions(
         self, keys: Sequence[str], known_at: datetime | None = None

@@ -54,10 +54,6 @@ class AppendResult:
     appended: tuple[int, ...]
     already_stored: tuple[int, ...]
 
-    @property
-    def positions(self) -> tuple[int, ...]:
-        return tuple(sorted(self.appended + self.already_stored))
-
 
 class EventLog:
     def __init__(
