@@ -298,8 +298,8 @@ def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
 class _RacingExtractor:
     """Stands in for a second process that stores the same document mid-poll, once."""
 
-    def __init__(self, url: str, server: FeedServer) -> None:
-        self.url, self.server, self.raced = url, server, False
+    def __init__(self, url: str, server: FeedServer, *, change: bool = True) -> None:
+        self.url, self.server, self.raced, self.change = url, server, False, change
 
     def extract(self, document: object) -> list[object]:
         if not self.raced:
@@ -311,7 +311,8 @@ class _RacingExtractor:
                 feed = rival.feeds.get("race")
                 assert feed is not None
                 served = self.server.mutable["race"]
-                self.server.mutable["race"] = served.replace(b"Second", b"Third")
+                if self.change:
+                    self.server.mutable["race"] = served.replace(b"Second", b"Third")
                 app.poll_feed(rival, feed)  # commits its own revision first
                 self.server.mutable["race"] = served
             finally:
@@ -351,5 +352,28 @@ def test_a_poll_that_loses_a_race_plans_again_and_stores_once(
             {"title": "Second title"},
         ]
         assert [e.version for e in revised] == [2, 3]
+    finally:
+        racing.close()
+
+
+def test_a_document_another_process_stored_first_is_not_counted_as_new(
+    migrated_url: str, server: FeedServer
+) -> None:
+    from feedserver import rss
+
+    server.mutable["race"] = rss([{"guid": "y", "title": "Same", "link": "http://n.invalid/y"}])
+    racing = make_tracker(
+        migrated_url,
+        fetch={"allow_private_networks": True},
+        extractor=_RacingExtractor(migrated_url, server, change=False),  # type: ignore[arg-type]
+    )
+    try:
+        app.add_feed(racing, server.url("/mutable/race"), name="race")
+        feed = racing.feeds.get("race")
+        assert feed is not None
+        result = app.poll_feed(racing, feed)  # the rival stores the very same events first
+        assert result["new"] == 0 and result["revised"] == 0
+        stored = racing.log.read_after(0, types=["DocumentIngested"])
+        assert len(stored) == 1
     finally:
         racing.close()

@@ -170,7 +170,7 @@ def store_fetched(
             kind, error = "error", str(exc)
     for attempt in range(attempts):
         try:
-            batches, new, revised = _plan_entries(tracker, feed, entries, started)
+            batches = _plan_entries(tracker, feed, entries, started)
             finished = tracker.clock()
             outcome = PollOutcome(kind, fetched.retry_after, fetched.max_age)
             schedule = next_schedule(
@@ -181,12 +181,24 @@ def store_fetched(
                 max_backoff=tracker.settings.service.max_backoff_seconds,
             )
             noted = error or (f"warning: {warning}" if warning else None)
-            record = PollRecord(
-                feed.id, started, finished, kind, fetched.status, len(entries), new, revised, noted
-            )
             with write_transaction(tracker.engine) as conn:
-                if batches:
-                    tracker.log.append_in(conn, batches)
+                stored = tracker.log.append_in(conn, batches).appended_ids if batches else set()
+                # Counted from what this poll stored: a document another process stored
+                # first is not new here.
+                firsts = [b for b in batches if b.events[0].event_id in stored]
+                new = sum(1 for b in firsts if b.expected_version is NO_STREAM)
+                revised = len(firsts) - new
+                record = PollRecord(
+                    feed.id,
+                    started,
+                    finished,
+                    kind,
+                    fetched.status,
+                    len(entries),
+                    new,
+                    revised,
+                    noted,
+                )
                 tracker.feeds.record_poll(
                     conn,
                     feed,
@@ -218,9 +230,9 @@ def store_fetched(
 
 def _plan_entries(
     tracker: Tracker, feed: Feed, entries: tuple[FeedEntry, ...], seen: datetime
-) -> tuple[list[StreamBatch], int, int]:
+) -> list[StreamBatch]:
+    """A batch per new or changed entry: its document event, then what extraction found."""
     batches: list[StreamBatch] = []
-    new = revised = 0
     identities: set[str] = set()
     for entry in entries:
         identity = entry_identity(
@@ -240,11 +252,7 @@ def _plan_entries(
         batches.append(
             StreamBatch(stream, (event, *extracted), history[-1].version if history else NO_STREAM)
         )
-        if history:
-            revised += 1
-        else:
-            new += 1
-    return batches, new, revised
+    return batches
 
 
 def incoming_document(

@@ -53,6 +53,7 @@ class AppendResult:
 
     appended: tuple[int, ...]
     already_stored: tuple[int, ...]
+    appended_ids: frozenset[uuid.UUID] = frozenset()
 
 
 class EventLog:
@@ -126,6 +127,7 @@ class EventLog:
         rows: list[tuple[Any, ...]] = []
         written: list[tuple[str, int]] = []
         already: list[int] = []
+        fresh_by_batch: list[list[uuid.UUID]] = []
         for batch in batches:
             current, stored = self._stream_state(cursor, batch)
             already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
@@ -134,6 +136,7 @@ class EventLog:
                 continue
             _check_expected(batch.stream, batch.expected_version, current)
             written.append((batch.stream, current))
+            fresh_by_batch.append(list(fresh))
             rows.extend(
                 self._encode(event, batch.stream, current + offset, recorded_at)
                 for offset, event in enumerate(fresh.values(), start=1)
@@ -151,7 +154,8 @@ class EventLog:
                 (stream, before),
             )
             appended.extend(row[0] for row in cursor.fetchall())
-        return AppendResult(tuple(appended), tuple(already))
+        ids = frozenset(event_id for batch in fresh_by_batch for event_id in batch)
+        return AppendResult(tuple(appended), tuple(already), ids)
 
     def _insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         if not self._postgres:
