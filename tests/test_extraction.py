@@ -230,7 +230,7 @@ def test_ingest_an_article_file_from_the_command_line(sqlite_url: str, tmp_path:
         "multinational force planned in Paris would be a legitimate target.\n"
     )
     assert run("--db", sqlite_url, "seed").returncode == 0
-    done = run(
+    ingest = (
         "--db",
         sqlite_url,
         "ingest",
@@ -241,22 +241,11 @@ def test_ingest_an_article_file_from_the_command_line(sqlite_url: str, tmp_path:
         "https://news.invalid/moscow-reacts",
         "--json",
     )
+    done = run(*ingest)
     assert done.returncode == 0, done.stderr
     view = json.loads(done.stdout)
     assert view["outcome"] == "new" and view["facts"] == [f"{KEY} = true"]
-    again = json.loads(
-        run(
-            "--db",
-            sqlite_url,
-            "ingest",
-            str(article),
-            "--published",
-            "2026-01-10",
-            "--url",
-            "https://news.invalid/moscow-reacts",
-            "--json",
-        ).stdout
-    )
+    again = json.loads(run(*ingest).stdout)
     assert again["outcome"] == "unchanged" and again["appended"] == 0
     asked = json.loads(
         run("--db", sqlite_url, "ask", "moscow-commented", "--at", "2026-01-09", "--json").stdout
