@@ -1,6 +1,6 @@
 """As-of queries at one million events: rebuild throughput and query latency.
 
-Run: .venv/bin/python bench/asof_queries.py [--events 1000000] [--keys 10000] [--pg URL]
+Run: .venv/bin/python bench/asof_queries.py [--events 1000000] [--keys 10000] [--db URL]
 
 Builds a log of FactAsserted events over KEYS fact keys (valid times spread over
 2026, recorded over a simulated year), rebuilds the projections from zero, then

@@ -10,6 +10,7 @@ import textwrap
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +26,15 @@ from tracker.store.engine import make_engine
 from tracker.store.migrations import schema_status, upgrade
 
 T0 = datetime(2026, 1, 6, 12, tzinfo=UTC)
+
+
+def one_row(url: str, sql: str) -> sa.Row[Any]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql)).one()
+    finally:
+        engine.dispose()
 
 
 def test_a_database_from_the_first_revision_upgrades_with_every_event_readable(
@@ -91,6 +101,36 @@ def test_a_database_from_the_first_revision_upgrades_with_every_event_readable(
         assert read[1].data["valid_from"] == "2026-01-06T00:00:00+00:00"
         app.seed(tracker)
         assert app.ask(tracker, "moscow-commented", at=T0)["answer"] is False
+        incremental = _dump(tracker)
+        app.rebuild(tracker)
+        assert _dump(tracker) == incremental
+    finally:
+        tracker.close()
+
+
+def test_the_timeline_reshape_resets_the_facts_projection_so_it_rebuilds(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine, "0003")
+    with engine.begin() as conn:  # what an older build had projected
+        conn.execute(
+            sa.text(
+                "INSERT INTO projection_checkpoints (name, position, updated_at) "
+                "VALUES ('facts', 40, '2026-01-06T12:00:00.000000+00:00')"
+            )
+        )
+        conn.execute(sa.text("INSERT INTO current_facts (key) VALUES ('stale/key')"))
+    upgrade(engine)
+    left = one_row(
+        db_url,
+        "SELECT (SELECT count(*) FROM current_facts), "
+        "(SELECT count(*) FROM projection_checkpoints WHERE name = 'facts')",
+    )
+    assert tuple(left) == (0, 0)
+    tracker = make_tracker(db_url, extractor=NoExtraction())
+    try:
+        app.seed(tracker)
+        keys = {fact["key"] for fact in app.state(tracker)["facts"]}
+        assert "stale/key" not in keys and "moscow/commented-on/paris-meeting" in keys
         incremental = _dump(tracker)
         app.rebuild(tracker)
         assert _dump(tracker) == incremental
@@ -227,15 +267,10 @@ def test_concurrent_pollers_store_every_entry_exactly_once(
     outputs = [p.communicate(timeout=120) for p in pollers]
     assert all(p.returncode == 0 for p in pollers), [o[1] for o in outputs]
     new = sum(r["new"] for out, _ in outputs for r in json.loads(out))
-    engine = make_engine(migrated_url)
-    with engine.connect() as conn:
-        ingested = conn.execute(
-            sa.text(
-                "SELECT count(*), count(DISTINCT stream) FROM events "
-                "WHERE type = 'DocumentIngested'"
-            )
-        ).one()
-    engine.dispose()
+    ingested = one_row(
+        migrated_url,
+        "SELECT count(*), count(DISTINCT stream) FROM events WHERE type = 'DocumentIngested'",
+    )
     assert ingested[0] == ingested[1] == 25 + 30 + 20 + 15
     assert new <= ingested[0] * 4  # each process reports what it saw; the log has each once
 

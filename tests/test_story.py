@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -226,6 +227,22 @@ def test_rebuild_gives_the_same_state_as_incremental_updates(story: Tracker, clo
     assert incremental["fact_timeline"] and incremental["answers"]
     app.rebuild(story)
     assert _dump(story) == incremental
+
+
+def test_a_rebuild_keeps_valid_times_written_with_an_offset_comparable(
+    story: Tracker, clock: Clock
+) -> None:
+    # A payload time in another offset than UTC is not in the stored form: the set-wise
+    # rebuild must hand it to the event-by-event path, which normalises it.
+    event = new_event(fact("offset/k", 1, clock.now), "test", "offset", occurred_at=clock.now)
+    shifted = replace(event, data={**event.data, "valid_from": "2026-01-06T03:00:00+02:00"})
+    story.log.append("doc:test-offset", [shifted])
+    half_past_one = datetime(2026, 1, 6, 1, 30, tzinfo=UTC)
+    for build in (story.runner.catch_up, lambda: app.rebuild(story)):
+        build()
+        held = {row.key: row for row in story.queries.state_at(half_past_one, END_OF_TIME)}
+        assert held["offset/k"].valid_from.isoformat() == "2026-01-06T01:00:00+00:00"
+        assert not story.queries.state_at(datetime(2026, 1, 6, 0, 30, tzinfo=UTC), END_OF_TIME)
 
 
 def test_the_stored_views_answer_as_the_pure_fold_does(story: Tracker, clock: Clock) -> None:

@@ -22,7 +22,7 @@ from tracker.ingest.extract import (
 from tracker.ingest.fetch import Fetcher
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
-from tracker.projections.views import projections_for
+from tracker.projections.views import TimelineReader, projections_for
 from tracker.store.driver import Driver
 from tracker.store.engine import make_engine, parse_url
 from tracker.store.feeds import FeedStore
@@ -85,14 +85,15 @@ def bootstrap(
             raise
     log = EventLog(engine, clock=clock, upcasters=upcasters)
     driver = Driver(engine)
-    runner = ProjectionRunner(log, projections_for(driver, story.questions), clock=clock)
+    reader = TimelineReader(driver, upcasters)
+    runner = ProjectionRunner(log, projections_for(driver, story.questions, reader), clock=clock)
     return Tracker(
         settings=settings,
         story=story,
         url=url,
         log=log,
         runner=runner,
-        queries=StoryQueries(driver),
+        queries=StoryQueries(driver, reader),
         feeds=FeedStore(engine),
         fetcher=Fetcher(settings.fetch, transport=transport),
         extractor=extractor or default_extractor(settings, story),

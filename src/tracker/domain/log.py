@@ -70,14 +70,17 @@ class RecordedEvent(NamedTuple):
 
     @property
     def event_id_text(self) -> str:
-        """The id in its canonical 8-4-4-4-12 text form, without building a UUID."""
-        stored = self.stored_id
-        if isinstance(stored, uuid.UUID):
-            return str(stored)
-        if len(stored) == 32:
-            h = stored.lower()
-            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-        return str(uuid.UUID(stored))
+        return id_text(self.stored_id)
+
+
+def id_text(stored: uuid.UUID | str) -> str:
+    """An event id in its canonical 8-4-4-4-12 text form, without building a UUID."""
+    if isinstance(stored, uuid.UUID):
+        return str(stored)
+    if len(stored) == 32:
+        h = stored.lower()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return str(uuid.UUID(stored))
 
 
 @dataclass(frozen=True, slots=True)

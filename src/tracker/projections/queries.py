@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from tracker.domain.log import id_text
 from tracker.domain.story import Answer, Assertion, Question, answer
-from tracker.projections.views import TIMELINE_COLUMNS, assertion_from_row
+from tracker.projections.views import (
+    TIMELINE_FIELDS,
+    TIMELINE_FROM,
+    TIMELINE_SELECT,
+    TimelineReader,
+)
 from tracker.store.driver import Driver
 
 
@@ -24,8 +30,9 @@ class FactRow(NamedTuple):
 
 
 class StoryQueries:
-    def __init__(self, driver: Driver) -> None:
+    def __init__(self, driver: Driver, reader: TimelineReader) -> None:
         self._d = driver
+        self._reader = reader
 
     def _visible_in(self, alias: str) -> str:
         """Assertions valid by ``at`` (1st mark) and known, unretracted, at ``known_at``."""
@@ -44,15 +51,14 @@ class StoryQueries:
     ) -> dict[str, list[Assertion]]:
         """Every assertion of these keys (recorded by ``known_at``), in log order."""
         d = self._d
-        sql = f"SELECT {TIMELINE_COLUMNS} FROM fact_timeline WHERE key = {d.mark}"
+        sql = f"{TIMELINE_SELECT} WHERE t.key = {d.mark}"
         extra: tuple[Any, ...] = ()
         if known_at is not None:
-            sql += f" AND recorded_at <= {d.mark}"
+            sql += f" AND t.recorded_at <= {d.mark}"
             extra = (d.time(known_at),)
-        sql += " ORDER BY position"
-        return {
-            key: [assertion_from_row(d, row) for row in d.fetch(sql, (key, *extra))] for key in keys
-        }
+        sql += " ORDER BY t.position"
+        read = self._reader.assertion
+        return {key: [read(row) for row in d.fetch(sql, (key, *extra))] for key in keys}
 
     def answer(self, question: Question, at: datetime, known_at: datetime) -> Answer:
         return answer(question, self.assertions(question.facts, known_at), at, known_at)
@@ -60,29 +66,41 @@ class StoryQueries:
     def state_at(self, at: datetime, known_at: datetime) -> list[FactRow]:
         """Every key's holding assertion at ``at`` as known at ``known_at``: one statement."""
         d = self._d
+        # The seek is answered from the index alone; the winner's row is read from the log.
         rows = d.fetch(
-            "SELECT t.key, t.value, t.valid_from, t.position, t.recorded_at, t.assertion_id, "
-            "t.fact FROM current_facts c JOIN fact_timeline t ON t.position = ("
+            "SELECT c.key, e.position, e.recorded_at, e.event_id, e.schema_version, e.data "
+            "FROM current_facts c JOIN events e ON e.position = ("
             "SELECT s.position FROM fact_timeline s WHERE s.key = c.key AND "
             f"{self._visible_in('s')} "
-            "ORDER BY s.valid_from DESC, s.position DESC LIMIT 1) ORDER BY t.key",
+            "ORDER BY s.valid_from DESC, s.position DESC LIMIT 1) ORDER BY c.key",
             self._bounds(at, known_at),
         )
-        read_time, read_json = d.read_time, d.read_json
-        return [
-            FactRow(k, read_json(v), read_time(vf), p, read_time(r), a, read_json(f))  # type: ignore[arg-type]
-            for k, v, vf, p, r, a, f in rows
-        ]
+        read_time, payload, parse = d.read_time, self._reader.payload, datetime.fromisoformat
+        out = []
+        for key, position, recorded_at, stored_id, version, data in rows:
+            fact = payload(version, data)
+            out.append(
+                FactRow(
+                    key,
+                    fact.get("value"),
+                    parse(fact["valid_from"]).astimezone(UTC),
+                    position,
+                    read_time(recorded_at),  # type: ignore[arg-type]
+                    id_text(stored_id),
+                    fact,
+                )
+            )
+        return out
 
     def history(self, key: str) -> list[tuple[Assertion, int | None]]:
         """Every assertion of a key in log order, with the position that retracted it."""
         d = self._d
         rows = d.fetch(
-            f"SELECT {TIMELINE_COLUMNS}, retracted_position FROM fact_timeline "
-            f"WHERE key = {d.mark} ORDER BY position",
+            f"SELECT {TIMELINE_FIELDS}, t.retracted_position FROM {TIMELINE_FROM} "
+            f"WHERE t.key = {d.mark} ORDER BY t.position",
             (key,),
         )
-        return [(assertion_from_row(d, row[:-1]), row[-1]) for row in rows]
+        return [(self._reader.assertion(row[:-1]), row[-1]) for row in rows]
 
     def is_known_key(self, key: str) -> bool:
         d = self._d

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from tracker.domain.events import FactAsserted, FactRetracted, from_data
-from tracker.domain.log import RecordedEvent
+from tracker.domain.log import RecordedEvent, Upcasters, id_text
 from tracker.domain.story import Assertion, Question, answer
 from tracker.store.driver import Driver
 from tracker.store.schema import (
@@ -28,7 +28,42 @@ from tracker.store.schema import (
 
 END_OF_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 TIMELINE_INDEX = "ix_fact_timeline_key_valid"
-TIMELINE_COLUMNS = "assertion_id, key, value, valid_from, position, recorded_at, retracted_at, fact"
+# A timeline row with its assertion's id and payload, read from the log by position.
+TIMELINE_FIELDS = (
+    "e.event_id, t.key, t.value, t.valid_from, t.position, t.recorded_at, t.retracted_at, "
+    "e.schema_version, e.data"
+)
+TIMELINE_FROM = "fact_timeline t JOIN events e ON e.position = t.position"
+TIMELINE_SELECT = f"SELECT {TIMELINE_FIELDS} FROM {TIMELINE_FROM}"
+
+
+class TimelineReader:
+    """Turns timeline rows back into assertions, upcasting payloads stored at older schemas."""
+
+    def __init__(self, driver: Driver, upcasters: Upcasters) -> None:
+        self._driver = driver
+        self._upcasters = upcasters
+
+    def payload(self, schema_version: int, data: Any) -> dict[str, Any]:
+        payload: dict[str, Any] = self._driver.read_json(data)
+        if self._upcasters.needs_upcast(FactAsserted.TYPE, schema_version):
+            _, payload = self._upcasters.upcast(FactAsserted.TYPE, schema_version, payload)
+        return payload
+
+    def assertion(self, row: Sequence[Any]) -> Assertion:
+        """A row of ``TIMELINE_SELECT``."""
+        stored_id, key, value, valid_from, position, recorded_at, retracted_at, version, data = row
+        d = self._driver
+        return Assertion(
+            assertion_id=id_text(stored_id),
+            key=key,
+            value=d.read_json(value),
+            valid_from=d.read_time(valid_from) or END_OF_TIME,
+            position=position,
+            recorded_at=d.read_time(recorded_at) or END_OF_TIME,
+            fact=from_data(FactAsserted, self.payload(version, data)),
+            retracted_at=d.read_time(retracted_at),
+        )
 
 
 class FactsProjection:
@@ -40,15 +75,17 @@ class FactsProjection:
     name = "facts"
     tables = (fact_timeline, current_facts, answers)
 
-    def __init__(self, driver: Driver, questions: Sequence[Question]) -> None:
+    def __init__(
+        self, driver: Driver, questions: Sequence[Question], reader: TimelineReader
+    ) -> None:
         self._driver = driver
         self._questions = tuple(questions)
+        self._reader = reader
         d = driver
         self._insert = (
-            "INSERT INTO fact_timeline (assertion_id, key, value, valid_from, position, "
-            "recorded_at, retracted_at, retracted_position, doc_id, fact) VALUES "
-            f"({d.mark}, {d.mark}, {d.json_mark}, {d.mark}, {d.mark}, {d.mark}, NULL, NULL, "
-            f"{d.mark}, {d.json_mark})"
+            "INSERT INTO fact_timeline (key, value, valid_from, position, recorded_at, "
+            f"retracted_at, retracted_position) VALUES ({d.mark}, {d.json_mark}, {d.mark}, "
+            f"{d.mark}, {d.mark}, NULL, NULL)"
         )
         self._upsert_current = d.upsert(
             "current_facts",
@@ -80,14 +117,11 @@ class FactsProjection:
                 assertion_id = event.event_id_text
                 rows.append(
                     (
-                        assertion_id,
                         key,
                         d.json(value),
                         d.time_text(data["valid_from"]),
                         event.position,
                         last_recorded[1],
-                        data["evidence"]["document"],
-                        d.json(data),
                     )
                 )
                 candidate = (valid_from, event.position, assertion_id, value)
@@ -101,7 +135,7 @@ class FactsProjection:
         with d.cursor(conn) as cursor:
             if rows:
                 # In key order the (key, valid_from) index is written page by page, not at random.
-                rows.sort(key=lambda row: row[1])
+                rows.sort(key=lambda row: row[0])
                 cursor.executemany(self._insert, rows)
             self._advance_current(cursor, best)
             for event, _key in retracted:
@@ -155,29 +189,27 @@ class FactsProjection:
     def _recompute_current(self, cursor: Any, key: str) -> None:
         d = self._driver
         cursor.execute(
-            f"SELECT assertion_id, value, valid_from, position FROM fact_timeline "
-            f"WHERE key = {d.mark} AND retracted_at IS NULL "
-            "ORDER BY valid_from DESC, position DESC LIMIT 1",
+            "SELECT e.event_id, t.value, t.valid_from, t.position FROM fact_timeline t "
+            f"JOIN events e ON e.position = t.position WHERE t.key = {d.mark} "
+            "AND t.retracted_at IS NULL ORDER BY t.valid_from DESC, t.position DESC LIMIT 1",
             (key,),
         )
         row = cursor.fetchone()
         if row is None:
             cursor.execute(self._upsert_current, (key, None, d.json(None), None, None))
             return
-        assertion_id, value, valid_from, position = row
+        stored_id, value, valid_from, position = row
         cursor.execute(
             self._upsert_current,
-            (key, assertion_id, d.json(d.read_json(value)), valid_from, position),
+            (key, id_text(stored_id), d.json(d.read_json(value)), valid_from, position),
         )
 
     def _recompute_answer(self, cursor: Any, question: Question, position: int) -> None:
         d = self._driver
         by_key: dict[str, list[Assertion]] = {}
         for key in question.facts:
-            cursor.execute(
-                f"SELECT {TIMELINE_COLUMNS} FROM fact_timeline WHERE key = {d.mark}", (key,)
-            )
-            by_key[key] = [assertion_from_row(d, row) for row in cursor.fetchall()]
+            cursor.execute(f"{TIMELINE_SELECT} WHERE t.key = {d.mark}", (key,))
+            by_key[key] = [self._reader.assertion(row) for row in cursor.fetchall()]
         result = answer(question, by_key, END_OF_TIME, END_OF_TIME)
         cursor.execute(
             self._upsert_answer,
@@ -204,8 +236,7 @@ class FactsProjection:
         sql = _POSTGRES_BULK if d.postgres else _SQLITE_BULK
         with d.cursor(conn) as cursor:
             cursor.execute(
-                sql["eligible"].replace("?", d.mark),
-                (upto, FactAsserted.SCHEMA, FactRetracted.SCHEMA),
+                _ELIGIBLE.replace("?", d.mark), (upto, FactAsserted.SCHEMA, FactRetracted.SCHEMA)
             )
             if cursor.fetchone()[0]:
                 return False
@@ -214,11 +245,17 @@ class FactsProjection:
             index = next(i for i in fact_timeline.indexes if i.name == TIMELINE_INDEX)
             conn.execute(sa.schema.DropIndex(index))
             cursor.execute(sql["timeline"].replace("?", d.mark), (upto,))
+            malformed = sql.get("malformed")
+            if malformed is not None:
+                # Checked on the narrow timeline rather than by parsing every payload twice.
+                cursor.execute(malformed)
+                if cursor.fetchone()[0]:
+                    cursor.execute("DELETE FROM fact_timeline")
+                    conn.execute(sa.schema.CreateIndex(index))
+                    return False
             conn.execute(sa.schema.CreateIndex(index))
-            for statement in ("retractions", "current", "retracted_keys"):
-                cursor.execute(
-                    sql[statement].replace("?", d.mark), (upto,) if "?" in sql[statement] else ()
-                )
+            cursor.execute(sql["retractions"].replace("?", d.mark), (upto,))
+            cursor.execute(sql["current"])
             for question in self._questions:
                 marks = d.marks(len(question.facts))
                 cursor.execute(
@@ -235,22 +272,21 @@ class FactsProjection:
 
 
 # Set-wise forms of FactsProjection.apply. The payload's times are already UTC text
-# at microsecond precision (the stored form on SQLite); ids are hex on SQLite.
+# at microsecond precision (the stored form on SQLite, checked); ids are hex on SQLite.
+_ELIGIBLE = (
+    "SELECT count(*) FROM events WHERE position <= ? AND ("
+    "(type = 'FactAsserted' AND schema_version <> ?) "
+    "OR (type = 'FactRetracted' AND schema_version <> ?))"
+)
 _SQLITE_BULK = {
-    "eligible": (
-        "SELECT count(*) FROM events WHERE position <= ? AND ("
-        "(type = 'FactAsserted' AND (schema_version <> ? OR length(data ->> '$.valid_from') <> 32"
-        " OR data ->> '$.valid_from' NOT LIKE '%+00:00')) "
-        "OR (type = 'FactRetracted' AND schema_version <> ?))"
-    ),
     "timeline": (
-        "INSERT INTO fact_timeline (position, assertion_id, key, value, valid_from, recorded_at, "
-        "retracted_at, retracted_position, doc_id, fact) "
-        "SELECT position, substr(event_id, 1, 8) || '-' || substr(event_id, 9, 4) || '-' || "
-        "substr(event_id, 13, 4) || '-' || substr(event_id, 17, 4) || '-' || "
-        "substr(event_id, 21), data ->> '$.key', data -> '$.value', data ->> '$.valid_from', "
-        "recorded_at, NULL, NULL, data ->> '$.evidence.document', data "
-        "FROM events WHERE type = 'FactAsserted' AND position <= ?"
+        "INSERT INTO fact_timeline (position, key, value, valid_from, recorded_at) "
+        "SELECT position, data ->> '$.key', data -> '$.value', data ->> '$.valid_from', "
+        "recorded_at FROM events WHERE type = 'FactAsserted' AND position <= ?"
+    ),
+    "malformed": (
+        "SELECT count(*) FROM fact_timeline "
+        "WHERE length(valid_from) <> 32 OR valid_from NOT LIKE '%+00:00'"
     ),
     "retractions": (
         "UPDATE fact_timeline SET retracted_at = r.recorded_at, retracted_position = r.position "
@@ -261,20 +297,18 @@ _SQLITE_BULK = {
         "WHERE fact_timeline.position = f.target"
     ),
     "retraction_key": "data ->> '$.key'",
+    "id_text": (
+        "substr(e.event_id, 1, 8) || '-' || substr(e.event_id, 9, 4) || '-' || "
+        "substr(e.event_id, 13, 4) || '-' || substr(e.event_id, 17, 4) || '-' || "
+        "substr(e.event_id, 21)"
+    ),
+    "json_null": "'null'",
 }
 _POSTGRES_BULK = {
-    "eligible": (
-        "SELECT count(*) FROM events WHERE position <= ? AND ("
-        "(type = 'FactAsserted' AND schema_version <> ?) "
-        "OR (type = 'FactRetracted' AND schema_version <> ?))"
-    ),
     "timeline": (
-        "INSERT INTO fact_timeline (position, assertion_id, key, value, valid_from, recorded_at, "
-        "retracted_at, retracted_position, doc_id, fact) "
-        "SELECT position, event_id::text, data ->> 'key', data -> 'value', "
-        "(data ->> 'valid_from')::timestamptz, recorded_at, NULL, NULL, "
-        "data -> 'evidence' ->> 'document', data "
-        "FROM events WHERE type = 'FactAsserted' AND position <= ?"
+        "INSERT INTO fact_timeline (position, key, value, valid_from, recorded_at) "
+        "SELECT position, data ->> 'key', data -> 'value', (data ->> 'valid_from')::timestamptz, "
+        "recorded_at FROM events WHERE type = 'FactAsserted' AND position <= ?"
     ),
     "retractions": (
         "UPDATE fact_timeline t SET retracted_at = r.recorded_at, retracted_position = r.position "
@@ -285,38 +319,21 @@ _POSTGRES_BULK = {
         "WHERE t.position = f.target"
     ),
     "retraction_key": "data ->> 'key'",
+    "id_text": "e.event_id::text",
+    "json_null": "'null'::jsonb",
 }
 for _bulk in (_SQLITE_BULK, _POSTGRES_BULK):
+    # One index seek per key for its winner, as apply() keeps it; a key whose every
+    # assertion was retracted keeps a row with no assertion, as apply() leaves it.
     _bulk["current"] = (
         "INSERT INTO current_facts (key, assertion_id, value, valid_from, position) "
-        "SELECT key, assertion_id, value, valid_from, position FROM ("
-        "SELECT key, assertion_id, value, valid_from, position, row_number() OVER ("
-        "PARTITION BY key ORDER BY valid_from DESC, position DESC) AS rank "
-        "FROM fact_timeline WHERE retracted_at IS NULL) AS ranked WHERE rank = 1"
-    )
-    # A key whose every assertion was retracted keeps a row, as apply() leaves it.
-    _bulk["retracted_keys"] = (
-        "INSERT INTO current_facts (key, assertion_id, value, valid_from, position) "
-        "SELECT DISTINCT key, NULL, "
-        + ("'null'::jsonb" if _bulk is _POSTGRES_BULK else "'null'")
-        + ", NULL, NULL FROM fact_timeline "
-        "WHERE key NOT IN (SELECT key FROM current_facts)"
-    )
-
-
-def assertion_from_row(driver: Driver, row: tuple[Any, ...]) -> Assertion:
-    assertion_id, key, value, valid_from, position, recorded_at, retracted_at, fact = row
-    fact_data = driver.read_json(fact)
-    parsed = from_data(FactAsserted, fact_data)
-    return Assertion(
-        assertion_id=assertion_id,
-        key=key,
-        value=driver.read_json(value),
-        valid_from=driver.read_time(valid_from) or END_OF_TIME,
-        position=position,
-        recorded_at=driver.read_time(recorded_at) or END_OF_TIME,
-        fact=parsed,
-        retracted_at=driver.read_time(retracted_at),
+        f"SELECT k.key, {_bulk['id_text']}, "
+        f"CASE WHEN t.position IS NULL THEN {_bulk['json_null']} ELSE t.value END, "
+        "t.valid_from, t.position FROM (SELECT DISTINCT key FROM fact_timeline) AS k "
+        "LEFT JOIN fact_timeline t ON t.position = (SELECT s.position FROM fact_timeline s "
+        "WHERE s.key = k.key AND s.retracted_at IS NULL "
+        "ORDER BY s.valid_from DESC, s.position DESC LIMIT 1) "
+        "LEFT JOIN events e ON e.position = t.position"
     )
 
 
@@ -425,9 +442,11 @@ class DocumentsProjection:
                     )
 
 
-def projections_for(driver: Driver, questions: Sequence[Question]) -> list[Any]:
+def projections_for(
+    driver: Driver, questions: Sequence[Question], reader: TimelineReader
+) -> list[Any]:
     return [
-        FactsProjection(driver, questions),
+        FactsProjection(driver, questions, reader),
         StatementsProjection(driver),
         DocumentsProjection(driver),
     ]

@@ -122,23 +122,30 @@ fact_timeline = sa.Table(
     "fact_timeline",
     metadata,
     # The asserting event's position: ascending, so a rebuild appends to the B-tree.
+    # The row holds only what an as-of query compares; the assertion's id and payload
+    # stay in the log, one primary-key look-up away by this position.
     sa.Column(
         "position",
         sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
         primary_key=True,
         autoincrement=False,
     ),
-    sa.Column("assertion_id", sa.String(36), nullable=False),
     sa.Column("key", sa.String(400), nullable=False),
     sa.Column("value", Payload),
     sa.Column("valid_from", UTCDateTime(), nullable=False),
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
     sa.Column("retracted_at", UTCDateTime()),
     sa.Column("retracted_position", sa.BigInteger()),
-    sa.Column("doc_id", sa.String(64)),
-    sa.Column("fact", Payload, nullable=False),
-    # An as-of query is one descending seek on this index per key.
-    sa.Index("ix_fact_timeline_key_valid", "key", "valid_from", "position"),
+    # An as-of query is one descending seek on this index per key; it carries both
+    # clocks, so deciding which assertion is visible never reads the table.
+    sa.Index(
+        "ix_fact_timeline_key_valid",
+        "key",
+        "valid_from",
+        "position",
+        "recorded_at",
+        "retracted_at",
+    ),
 )
 
 current_facts = sa.Table(
