@@ -42,8 +42,8 @@ def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
 
 class FeedServer:
     """Routes: /feeds/NAME (the shared files, with ETag), /mutable/NAME (set by tests),
-    /status/CODE, /redirect-loop, /html, /big, /gzip-bomb, /entity-bomb, /trickle,
-    /slow, /slow-feed/NAME (a real file, sent slowly)."""
+    /status/CODE, /moved/CODE/PATH (a redirect to /PATH), /redirect-loop, /html, /big,
+    /gzip-bomb, /entity-bomb, /trickle, /slow, /slow-feed/NAME (a real file, sent slowly)."""
 
     def __init__(self) -> None:
         self.mutable: dict[str, bytes] = {}
@@ -111,6 +111,9 @@ class FeedServer:
             code = int(path.removeprefix("/status/"))
             extra = {"Retry-After": "7200"} if code in (429, 503) else {}
             self.send(h, code, b"no", {"Content-Type": "text/plain", **extra})
+        elif path.startswith("/moved/"):
+            code, rest = path.removeprefix("/moved/").split("/", 1)
+            self.send(h, int(code), headers={"Location": f"/{rest}", "Content-Length": "0"})
         elif path == "/redirect-loop":
             self.send(h, 302, headers={"Location": "/redirect-loop", "Content-Length": "0"})
         elif path == "/redirect-private":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -15,6 +16,7 @@ from feedserver import FEEDS, FeedServer, black_hole, closed_port_url, rss
 from tracker import app
 from tracker.app import Tracker
 from tracker.domain.feeds import normalise_link
+from tracker.errors import InputError
 from tracker.store.schema import documents, events
 
 SHARED_FILES = sorted(p.name for p in FEEDS.iterdir() if p.name != "MANIFEST.txt")
@@ -209,6 +211,51 @@ def test_an_invalid_feed_url_is_refused_when_added(tracker: Tracker, url: str) -
         app.add_feed(tracker, url)
 
 
+def test_a_permanent_redirect_moves_the_feed_and_its_entries_stay_the_same(
+    tracker: Tracker, server: FeedServer
+) -> None:
+    first = {"guid": "m-1", "title": "One", "link": "http://x.invalid/m1"}
+    server.mutable["moving"] = rss([first])
+    added = server.url("/moved/301/moved/308/mutable/moving")
+    app.add_feed(tracker, added, name="moving")
+    (result,) = app.poll(tracker)
+    assert result["new"] == 1 and result["moved_to"] == server.url("/mutable/moving")
+    (feed,) = app.list_feeds(tracker)
+    assert feed["url"] == server.url("/mutable/moving") and feed["added_url"] == added
+    asked_old = server.hits["/moved/301/moved/308/mutable/moving"]
+    server.mutable["moving"] = rss([first, {"guid": "m-2", "title": "Two"}])
+    (result,) = app.poll(tracker)
+    assert result["new"] == 1 and result["moved_to"] is None  # the GUID kept its identity
+    assert server.hits["/moved/301/moved/308/mutable/moving"] == asked_old  # asked the new one
+    assert len(stored_documents(tracker)) == 2
+    with pytest.raises(InputError, match="already following"):
+        app.add_feed(tracker, added)
+
+
+def test_a_temporary_hop_anywhere_keeps_the_feed_where_it_was(
+    tracker: Tracker, server: FeedServer
+) -> None:
+    server.mutable["hop"] = rss([{"guid": "h-1", "title": "One"}])
+    added = server.url("/moved/301/moved/302/mutable/hop")
+    app.add_feed(tracker, added, name="hop")
+    (result,) = app.poll(tracker)
+    assert result["new"] == 1 and result["moved_to"] is None
+    assert app.list_feeds(tracker)[0]["url"] == added
+
+
+def test_a_move_onto_an_address_another_feed_follows_is_not_made(
+    tracker: Tracker, server: FeedServer
+) -> None:
+    server.mutable["taken"] = rss([{"guid": "t-1", "title": "One"}])
+    app.add_feed(tracker, server.url("/mutable/taken"), name="first")
+    app.add_feed(tracker, server.url("/moved/301/mutable/taken"), name="second")
+    results = {r["feed"]: r for r in app.poll(tracker)}
+    assert results["second"]["moved_to"] is None
+    assert "feed 'first' follows" in results["second"]["warning"]
+    urls = {f["name"]: f["url"] for f in app.list_feeds(tracker)}
+    assert urls["second"] == server.url("/moved/301/mutable/taken")
+
+
 def test_feeds_declared_in_config_are_followed(
     migrated_url: str, server: FeedServer, tmp_path: object
 ) -> None:
@@ -225,6 +272,24 @@ def test_feeds_declared_in_config_are_followed(
         assert feed["name"] == "cbs" and feed["every_seconds"] == 1800
         assert feed["origin"] == "config"
         assert app.poll(built)[0]["new"] == 30
+    finally:
+        built.close()
+
+
+def test_a_declared_feed_that_moved_stays_the_declared_one(
+    migrated_url: str, server: FeedServer, tmp_path: Path
+) -> None:
+    declared = server.url("/moved/308/feeds/news-cbs-world-2026-02-17.xml")
+    (tmp_path / "feeds.toml").write_text(f'[[feeds]]\nname = "cbs"\nurl = "{declared}"\n')
+    built = make_tracker(migrated_url, fetch=FAST, config_dir=tmp_path)
+    try:
+        assert app.poll(built)[0]["new"] == 30
+        (feed,) = app.list_feeds(built)  # neither re-added at the old address nor dropped
+        assert (
+            feed["name"] == "cbs" and feed["origin"] == "config" and feed["added_url"] == declared
+        )
+        assert feed["url"] == server.url("/feeds/news-cbs-world-2026-02-17.xml")
+        assert app.poll(built)[0]["new"] == 0
     finally:
         built.close()
 

@@ -138,6 +138,34 @@ def test_the_timeline_reshape_resets_the_facts_projection_so_it_rebuilds(db_url:
         tracker.close()
 
 
+def test_adding_the_feeds_added_url_keeps_every_feed_and_its_poll_history(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine, "0004")
+    when = "'2026-01-06T12:00:00.000000+00:00'"
+    if engine.dialect.name == "postgresql":
+        when += "::timestamptz"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO feeds (id, name, url, every_seconds, origin, active, next_due_at, "
+                f"consecutive_failures, created_at) VALUES (1, 'old', 'http://x.invalid/feed', "
+                f"900, 'cli', true, {when}, 0, {when})"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO feed_polls (feed_id, started_at, finished_at, outcome, entries, "
+                f"new_documents, revised_documents) VALUES (1, {when}, {when}, 'ok', 3, 3, 0)"
+            )
+        )
+    upgrade(engine)
+    engine.dispose()
+    polls, url, added = one_row(
+        db_url, "SELECT (SELECT count(*) FROM feed_polls), url, added_url FROM feeds"
+    )
+    assert (polls, url, added) == (1, "http://x.invalid/feed", "http://x.invalid/feed")
+
+
 def test_a_writer_locked_out_past_the_busy_timeout_gets_a_clear_error_and_loses_nothing(
     sqlite_url: str,
 ) -> None:

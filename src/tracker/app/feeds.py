@@ -41,6 +41,7 @@ def feed_view(feed: Feed) -> dict[str, Any]:
     return {
         "name": feed.name,
         "url": feed.url,
+        "added_url": feed.added_url,
         "every_seconds": feed.every_seconds,
         "origin": feed.origin,
         "state": "active" if feed.active else "gone",
@@ -80,7 +81,7 @@ def add_feed(
     except ValueError as exc:
         raise InputError(f"--every: {exc}") from None
     existing = tracker.feeds.all()
-    if any(f.url == url for f in existing):
+    if any(url in (f.url, f.added_url) for f in existing):
         raise InputError(f"already following {url}")
     if name is not None and (not name.strip() or any(f.name == name for f in existing)):
         raise InputError(f"feed name {name!r} is empty or already taken")
@@ -109,7 +110,9 @@ def remove_feed(tracker: Tracker, name_or_url: str) -> dict[str, Any]:
 def sync_config_feeds(tracker: Tracker) -> list[str]:
     """Add feeds declared in config/feeds.toml; drop config feeds no longer declared."""
     declared = load_feed_declarations(tracker.settings.config_dir)
-    current = {f.url: f for f in tracker.feeds.all()}
+    followed = tracker.feeds.all()
+    # A feed that moved permanently is still the one its declaration added.
+    current = {f.url: f for f in followed} | {f.added_url: f for f in followed}
     added = []
     for item in declared:
         feed = current.get(item.url)
@@ -121,8 +124,8 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
             if seconds != feed.every_seconds:
                 tracker.feeds.update_interval(feed.id, seconds)
     urls = {item.url for item in declared}
-    for feed in current.values():
-        if feed.origin == "config" and feed.url not in urls:
+    for feed in followed:
+        if feed.origin == "config" and feed.added_url not in urls and feed.url not in urls:
             tracker.feeds.remove(feed.id)
     return added
 
@@ -199,13 +202,14 @@ def store_fetched(
                     revised,
                     noted,
                 )
-                tracker.feeds.record_poll(
+                refused_move = tracker.feeds.record_poll(
                     conn,
                     feed,
                     record,
                     schedule,
                     etag=fetched.etag,
                     last_modified=fetched.last_modified,
+                    moved_to=fetched.moved_to,
                 )
             break
         except ConcurrencyError:
@@ -220,7 +224,10 @@ def store_fetched(
         "new": new,
         "revised": revised,
         "error": error,
-        "warning": warning,
+        "warning": "; ".join(filter(None, (warning, refused_move))) or None,
+        "moved_to": fetched.moved_to
+        if kind in ("ok", "not_modified") and not refused_move
+        else None,
         "next_due_at": schedule.next_due.isoformat() if schedule.active else None,
         "ms": round((finished - started).total_seconds() * 1000),
     }
@@ -236,7 +243,11 @@ def _plan_entries(
     identities: set[str] = set()
     for entry in entries:
         identity = entry_identity(
-            feed.url, guid=entry.guid, link=entry.link, title=entry.title, published=entry.published
+            feed.added_url,
+            guid=entry.guid,
+            link=entry.link,
+            title=entry.title,
+            published=entry.published,
         )
         if identity in identities:
             # A feed reusing one GUID for two items: keep both, told apart by their link.

@@ -110,6 +110,7 @@ class Feed:
     id: int
     name: str
     url: str
+    added_url: str
     every_seconds: int
     origin: str
     active: bool

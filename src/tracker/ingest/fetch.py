@@ -44,6 +44,8 @@ class FetchResult:
     retry_after: float | None = None
     max_age: float | None = None
     error: str | None = None
+    # Where the feed now lives, when every redirect on the way said so permanently.
+    moved_to: str | None = None
 
 
 def is_public_address(address: str) -> bool:
@@ -169,8 +171,9 @@ class Fetcher:
         ra = _retry_after(response.headers.get("retry-after"))
         ma = _max_age(response.headers.get("cache-control"))
         status = response.status_code
+        moved = _moved_to(response)
         if status == 304:
-            return FetchResult("not_modified", status, retry_after=ra, max_age=ma)
+            return FetchResult("not_modified", status, retry_after=ra, max_age=ma, moved_to=moved)
         if status == 410:
             return FetchResult(
                 "gone", status, error="410 Gone: the feed was removed", retry_after=ra, max_age=ma
@@ -213,7 +216,21 @@ class Fetcher:
             last_modified=response.headers.get("last-modified"),
             retry_after=ra,
             max_age=ma,
+            moved_to=moved,
         )
+
+
+def _moved_to(response: httpx.Response) -> str | None:
+    """The final URL if every redirect followed was permanent (301, 308), else None.
+
+    One temporary hop anywhere in the chain means the old address is still the one to ask.
+    """
+    hops = response.history
+    if hops and all(hop.status_code in (301, 308) for hop in hops):
+        final = str(response.url)
+        if final != str(hops[0].request.url):
+            return final
+    return None
 
 
 def check_feed_url(url: str) -> str | None:

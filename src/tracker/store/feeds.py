@@ -50,6 +50,7 @@ class FeedStore:
                 sa.insert(feeds).values(
                     name=name,
                     url=url,
+                    added_url=url,
                     every_seconds=every,
                     origin=origin,
                     active=True,
@@ -78,7 +79,11 @@ class FeedStore:
 
     def get(self, name_or_url: str) -> Feed | None:
         query = sa.select(feeds).where(
-            sa.or_(feeds.c.name == name_or_url, feeds.c.url == name_or_url)
+            sa.or_(
+                feeds.c.name == name_or_url,
+                feeds.c.url == name_or_url,
+                feeds.c.added_url == name_or_url,
+            )
         )
         with self._guard("cannot read feeds"), self.engine.connect() as conn:
             row = conn.execute(query).first()
@@ -98,8 +103,14 @@ class FeedStore:
         *,
         etag: str | None,
         last_modified: str | None,
-    ) -> None:
-        """Write a poll's outcome and the feed's next state in the caller's transaction."""
+        moved_to: str | None = None,
+    ) -> str | None:
+        """Write a poll's outcome and the feed's next state in the caller's transaction.
+
+        A permanent move is followed unless another feed already lives at the new URL;
+        returns why it was not, or None.
+        """
+        refused = None
         values: dict[str, Any] = {
             "next_due_at": schedule.next_due,
             "consecutive_failures": schedule.consecutive_failures,
@@ -112,10 +123,22 @@ class FeedStore:
                 etag=etag or feed.etag,
                 last_modified=last_modified or feed.last_modified,
             )
+            if moved_to is not None and moved_to != feed.url:
+                taken = conn.execute(
+                    sa.select(feeds.c.name).where(feeds.c.url == moved_to, feeds.c.id != feed.id)
+                ).scalar()
+                if taken is None:
+                    values["url"] = moved_to
+                else:
+                    refused = f"moved permanently to {moved_to}, which feed {taken!r} follows"
         else:
             values.update(last_error=poll.error, last_error_at=poll.finished_at)
         conn.execute(sa.update(feeds).where(feeds.c.id == feed.id).values(**values))
-        conn.execute(sa.insert(feed_polls).values(**poll.__dict__))
+        row = dict(poll.__dict__)
+        if refused is not None:
+            row["error"] = "; ".join(filter(None, (row["error"], f"warning: {refused}")))
+        conn.execute(sa.insert(feed_polls).values(**row))
+        return refused
 
     def recent_polls(self, limit: int = 20) -> list[dict[str, Any]]:
         query = (

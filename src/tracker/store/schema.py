@@ -196,6 +196,9 @@ feeds = sa.Table(
     sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False, unique=True),
     sa.Column("url", sa.String(2048), nullable=False, unique=True),
+    # The URL the feed was added with. A permanent redirect moves ``url``; entry identities
+    # stay scoped to this one, and config declarations keep matching it.
+    sa.Column("added_url", sa.String(2048), nullable=False),
     sa.Column("every_seconds", sa.Integer(), nullable=False),
     sa.Column("origin", sa.String(10), nullable=False),  # cli | config
     sa.Column("active", sa.Boolean(), nullable=False),  # false once the server said 410 Gone
