@@ -114,6 +114,29 @@ def test_statements_name_the_speaker_the_verb_and_the_words(extractor: RuleExtra
         assert event.data["evidence"]["sentence"]
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("Moscow's envoy to the UN said the Paris talks changed nothing.", ["moscow"]),
+        ("Zelensky's office said the guarantees were a first step.", ["zelensky"]),
+        ("Trump's golfing partner says the president cheats on the course.", []),
+        ("How Trump's cuts to public lands threaten future dinosaur discoveries.", []),
+        (
+            '"We are barely conscious," said Stephen Colbert, whose show followed Trump\'s speech.',
+            [],
+        ),
+    ],
+    ids=["voice-for-institution", "voice-for-person", "partner", "not-a-voice", "relative"],
+)
+def test_an_actor_named_beside_the_speaker_is_not_the_speaker(
+    extractor: RuleExtractor, text: str, speakers: list[str]
+) -> None:
+    said = [
+        e.data["speaker"] for e in extractor.extract(doc(text)) if e.type == "StatementReported"
+    ]
+    assert said == speakers
+
+
 def test_the_seed_article_yields_its_curated_statements(extractor: RuleExtractor) -> None:
     curated = load_curated()
     hits = statements_recovered(curated, extractor.extract(curated.document))

@@ -67,6 +67,7 @@ class ExtractionConfig:
     models: tuple[str, ...]
     reporting_verbs: frozenset[str]
     attributions: tuple[str, ...]
+    voices: frozenset[str]
     negation_cues: tuple[str, ...]
     habitual_cues: tuple[str, ...]
     rules: tuple[QuestionRule, ...]
@@ -112,6 +113,7 @@ def load_extraction_config(config_dir: Path) -> ExtractionConfig:
             strings(statements, "reporting_verbs", "statements.reporting_verbs")
         ),
         attributions=strings(statements, "attributions", "statements.attributions"),
+        voices=frozenset(v.lower() for v in strings(statements, "voices", "statements.voices")),
         negation_cues=tuple(
             c.lower() for c in strings(data.get("negation", {}), "cues", "negation.cues")
         ),
@@ -199,14 +201,21 @@ class RuleExtractor:
             for m in self._alias_pattern.finditer(text)
         ]
 
-    def _speaker_in(self, span: str, head: str) -> list[_Found]:
-        """Actors named in a subject phrase, the one its head word names first.
+    def _speaker_in(self, sent: Any, subject: Any) -> list[_Found]:
+        """The actor a subject phrase makes the speaker: the one its head word names, else,
+        when the head is a voice ("a Kremlin spokesman"), one named before the head.
 
-        "Foreign Ministry spokeswoman Maria Zakharova" is Zakharova speaking, not the ministry.
+        "Foreign Ministry spokeswoman Maria Zakharova" is Zakharova speaking, not the
+        ministry; in "Stephen Colbert, whose show followed Trump's speech, said" and
+        "Trump's golfing partner says" Trump is not speaking.
         """
-        found = self.actors_in(span)
-        headed = [f for f in found if head.casefold() in f.name.casefold().split()]
-        return headed + [f for f in reversed(found) if f not in headed]
+        doc = sent.doc
+        span = doc[subject.left_edge.i : subject.right_edge.i + 1].text
+        head = subject.text.casefold()
+        headed = [f for f in self.actors_in(span) if head in f.name.casefold().split()]
+        if headed or subject.lemma_.lower() not in self.config.voices:
+            return headed
+        return list(reversed(self.actors_in(doc[subject.left_edge.i : subject.i].text)))
 
     @staticmethod
     def topics_in(text: str, rule: QuestionRule) -> list[str]:
@@ -414,7 +423,7 @@ class RuleExtractor:
             span = sent.doc[subject.left_edge.i : subject.right_edge.i + 1].text
             if quote and span in quote:
                 continue
-            found = self._speaker_in(span, subject.text)
+            found = self._speaker_in(sent, subject)
             if found:
                 return found[0]
             if subject.pos_ == "PRON" and subject.lower_ in ("he", "she", "they") and previous:
