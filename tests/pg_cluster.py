@@ -62,10 +62,10 @@ class Cluster:
             "--no-locale",
             "--no-sync",
         )
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c max_connections=200 -c full_page_writes=off"
-        )
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+        options += "-c max_connections=200"
+        if not durable:  # the tests need no crash safety from the server itself
+            options += " -c fsync=off -c full_page_writes=off"
         self._run(
             pg_ctl,
             "-D",
