@@ -1,6 +1,6 @@
 """As-of queries at one million events: rebuild throughput and query latency.
 
-Run: .venv/bin/python bench/asof_queries.py [--events 1000000] [--keys 10000] [--db URL]
+Run: .venv/bin/python bench/asof_queries.py [--events 1000000] [--keys 10000] [--db URL | --pg]
 
 Builds a log of FactAsserted events over KEYS fact keys (valid times spread over
 2026, recorded over a simulated year), rebuilds the projections from zero, then
@@ -22,11 +22,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from pg_cluster import Cluster
+
 from tracker import app
 from tracker.bootstrap import bootstrap
 from tracker.config import load_settings, shipped_config_dir
 from tracker.domain.events import Evidence, FactAsserted, Producer, new_event
 from tracker.domain.story import Assertion, winner
+from tracker.store.engine import make_engine
+from tracker.store.migrations import upgrade
 
 YEAR = datetime(2026, 1, 1, tzinfo=UTC)
 MOSCOW_KEY = "moscow/commented-on/paris-meeting"
@@ -97,10 +101,25 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--db", help="database URL (default: a new SQLite file here)")
+    parser.add_argument(
+        "--pg", action="store_true", help="on a throwaway PostgreSQL cluster (fsync on)"
+    )
     args = parser.parse_args()
 
+    cluster = Cluster(durable=True) if args.pg else None
+    try:
+        run(args, cluster.url if cluster else args.db)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run(args: argparse.Namespace, given: str | None) -> None:
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as scratch:
-        url = args.db or f"sqlite:///{Path(scratch) / 'asof.db'}"
+        url = given or f"sqlite:///{Path(scratch) / 'asof.db'}"
+        engine = make_engine(url)
+        upgrade(engine)  # PostgreSQL asks for it; an embedded file would do it itself
+        engine.dispose()
         clock = SimulatedClock()
         t0 = time.perf_counter()
         build(url, args.events, args.keys, clock)

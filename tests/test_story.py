@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_tracker
+from conftest import make_tracker, migrated
 
 from tracker import app
 from tracker.app import Tracker
@@ -227,6 +227,29 @@ def test_rebuild_gives_the_same_state_as_incremental_updates(story: Tracker, clo
     assert incremental["fact_timeline"] and incremental["answers"]
     app.rebuild(story)
     assert _dump(story) == incremental
+
+
+def test_a_rebuild_on_postgres_leaves_the_timeline_vacuumed_and_analysed(
+    postgres_url: str, clock: Clock
+) -> None:
+    tracker = make_tracker(migrated(postgres_url), clock=clock)
+    try:
+        app.seed(tracker)
+        app.rebuild(tracker)
+        with tracker.engine.connect() as conn:
+            done = dict(
+                conn.execute(
+                    sa.text(
+                        "SELECT relname, last_vacuum IS NOT NULL AND last_analyze IS NOT NULL "
+                        "FROM pg_stat_user_tables WHERE relname IN "
+                        "('fact_timeline', 'current_facts', 'answers')"
+                    )
+                ).all()
+            )
+        # Index-only as-of seeks need the visibility map a VACUUM writes.
+        assert done == {"fact_timeline": True, "current_facts": True, "answers": True}
+    finally:
+        tracker.close()
 
 
 def test_a_rebuild_keeps_valid_times_written_with_an_offset_comparable(

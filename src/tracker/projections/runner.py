@@ -7,6 +7,7 @@ and raises; it never skips the event. The others go on.
 from __future__ import annotations
 
 import gc
+import logging
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from tracker.store.driver import Driver, first_line
 from tracker.store.engine import write_transaction
 from tracker.store.log import EventLog
 from tracker.store.schema import projection_checkpoints
+
+_log = logging.getLogger(__name__)
 
 # Advisory lock space for projection writers (the key is the projection name's CRC).
 PROJECTION_LOCK_SPACE = 734_610
@@ -188,6 +191,8 @@ class ProjectionRunner:
                     if bulk is not None and upto and bulk(conn, upto):
                         self._set_checkpoint(conn, projection.name, upto, None)
                         done[projection.name] = upto
+                if projection.name in done:
+                    self._settle(projection)
             except StorageError:
                 if bulk is None:
                     raise
@@ -196,6 +201,20 @@ class ProjectionRunner:
                     self._clear(conn, projection)
         counts = self.catch_up()
         return {name: counts[name] + done.get(name, 0) for name in counts}
+
+    def _settle(self, projection: Projection) -> None:
+        """After a bulk load on PostgreSQL: fresh statistics, and a visibility map so the
+        as-of seeks are index-only (a million-row timeline: whole state 425 -> 86 ms of SQL).
+        The rebuild is already committed; a failure here only costs speed until autovacuum.
+        """
+        if not self._driver.postgres:
+            return
+        try:
+            with self.log.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for table in projection.tables:
+                    conn.exec_driver_sql(f"VACUUM (ANALYZE) {table.name}")
+        except SQLAlchemyError as exc:
+            _log.warning("vacuum after rebuild failed: %s", first_line(exc))
 
     @staticmethod
     def _clear(conn: Connection, projection: Projection) -> None:
