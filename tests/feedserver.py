@@ -47,6 +47,7 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.mutable: dict[str, bytes] = {}
+        self.moved: dict[str, str] = {}  # path -> where a 301 sends it (set by tests)
         self.hits: dict[str, int] = {}
         self.big_size = 3 * 1024 * 1024
         server = self
@@ -95,7 +96,9 @@ class FeedServer:
 
     def route(self, h: BaseHTTPRequestHandler) -> None:
         path = h.path
-        if path.startswith("/feeds/"):
+        if path in self.moved:
+            self.send(h, 301, headers={"Location": self.moved[path], "Content-Length": "0"})
+        elif path.startswith("/feeds/"):
             file = FEEDS / path.removeprefix("/feeds/")
             if not file.is_file():
                 self.send(h, 404, b"not found", {"Content-Type": "text/plain"})

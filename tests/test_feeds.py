@@ -203,12 +203,27 @@ def test_private_addresses_are_refused_unless_allowed(
         strict.close()
 
 
-@pytest.mark.parametrize("url", ["not a url", "ftp://example.com/feed", "http://", "http://[::1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "not a url",
+        "ftp://example.com/feed",
+        "http://",
+        "http://[::1",
+        "http://example.com/" + "a" * 2100,
+    ],
+)
 def test_an_invalid_feed_url_is_refused_when_added(tracker: Tracker, url: str) -> None:
     from tracker.errors import InputError
 
     with pytest.raises(InputError, match="invalid URL"):
         app.add_feed(tracker, url)
+
+
+def test_a_feed_name_too_long_to_store_is_refused_and_nothing_is_added(tracker: Tracker) -> None:
+    with pytest.raises(InputError, match="over 200 characters"):
+        app.add_feed(tracker, "http://example.com/feed", name="n" * 201)
+    assert app.list_feeds(tracker) == []
 
 
 def test_a_permanent_redirect_moves_the_feed_and_its_entries_stay_the_same(
@@ -254,6 +269,19 @@ def test_a_move_onto_an_address_another_feed_follows_is_not_made(
     assert "feed 'first' follows" in results["second"]["warning"]
     urls = {f["name"]: f["url"] for f in app.list_feeds(tracker)}
     assert urls["second"] == server.url("/moved/301/mutable/taken")
+
+
+def test_a_move_to_an_address_too_long_to_store_is_not_made_and_the_poll_still_lands(
+    tracker: Tracker, server: FeedServer
+) -> None:
+    far = "far?pad=" + "a" * 2100
+    server.mutable[far] = rss([{"guid": "l-1", "title": "One"}])
+    server.moved["/go-far"] = f"/mutable/{far}"
+    app.add_feed(tracker, server.url("/go-far"), name="far")
+    (result,) = app.poll(tracker)
+    assert result["new"] == 1 and result["moved_to"] is None
+    assert "over 2048 characters" in result["warning"]
+    assert app.list_feeds(tracker)[0]["url"] == server.url("/go-far")
 
 
 def test_feeds_declared_in_config_are_followed(

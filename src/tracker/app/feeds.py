@@ -30,6 +30,7 @@ from tracker.ingest.parse import FeedEntry, FeedParseError, parse_feed
 from tracker.store.engine import write_transaction
 from tracker.store.feeds import PollRecord
 from tracker.store.locks import ServiceLock
+from tracker.store.schema import NAME_LENGTH, URL_LENGTH
 
 # -- feeds ---------------------------------------------------------------------------------
 
@@ -76,6 +77,8 @@ def add_feed(
     problem = check_feed_url(url)
     if problem:
         raise InputError(problem)
+    if len(url) > URL_LENGTH:
+        raise InputError(f"invalid URL: over {URL_LENGTH} characters")
     try:
         seconds = parse_every(every) if every else tracker.settings.service.default_every_seconds
     except ValueError as exc:
@@ -85,6 +88,8 @@ def add_feed(
         raise InputError(f"already following {url}")
     if name is not None and (not name.strip() or any(f.name == name for f in existing)):
         raise InputError(f"feed name {name!r} is empty or already taken")
+    if name is not None and len(name) > NAME_LENGTH:
+        raise InputError(f"feed name over {NAME_LENGTH} characters")
     chosen = name or _default_name(url, {f.name for f in existing})
     feed = tracker.feeds.add(
         name=chosen, url=url, every=seconds, origin=origin, now=tracker.clock()

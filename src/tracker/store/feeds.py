@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker.domain.feeds import Feed, Schedule
 from tracker.errors import StorageError
 from tracker.store.engine import describe, write_transaction
-from tracker.store.schema import feed_polls, feeds, service_runs
+from tracker.store.schema import URL_LENGTH, feed_polls, feeds, service_runs
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,9 @@ class FeedStore:
                 taken = conn.execute(
                     sa.select(feeds.c.name).where(feeds.c.url == moved_to, feeds.c.id != feed.id)
                 ).scalar()
-                if taken is None:
+                if len(moved_to) > URL_LENGTH:
+                    refused = f"moved permanently to an address over {URL_LENGTH} characters"
+                elif taken is None:
                     values["url"] = moved_to
                 else:
                     refused = f"moved permanently to {moved_to}, which feed {taken!r} follows"

@@ -190,15 +190,18 @@ answers = sa.Table(
 
 # -- feeds and the service: operational state, not derived from the log ------------
 
+URL_LENGTH = 2048
+NAME_LENGTH = 200
+
 feeds = sa.Table(
     "feeds",
     metadata,
     sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False, unique=True),
-    sa.Column("url", sa.String(2048), nullable=False, unique=True),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=False, unique=True),
+    sa.Column("url", sa.String(URL_LENGTH), nullable=False, unique=True),
     # The URL the feed was added with. A permanent redirect moves ``url``; entry identities
     # stay scoped to this one, and config declarations keep matching it.
-    sa.Column("added_url", sa.String(2048), nullable=False),
+    sa.Column("added_url", sa.String(URL_LENGTH), nullable=False),
     sa.Column("every_seconds", sa.Integer(), nullable=False),
     sa.Column("origin", sa.String(10), nullable=False),  # cli | config
     sa.Column("active", sa.Boolean(), nullable=False),  # false once the server said 410 Gone
