@@ -344,3 +344,8 @@ def test_poll_output_and_feed_commands_through_the_cli(sqlite_url: str, server: 
     with sa.create_engine(sqlite_url).connect() as conn:
         ingested = sa.select(sa.func.count()).where(events.c.type == "DocumentIngested")
         assert conn.execute(ingested).scalar() == 30
+    moving = server.url("/moved/308/feeds/news-cbs-world-2026-02-17.xml")
+    assert run("--db", sqlite_url, "feeds", "add", moving, "--name", "moving").returncode == 0
+    moved = run("--db", sqlite_url, "poll", env=env)
+    assert f"moved permanently to {feed}" in moved.stdout
+    assert f"moved permanently from {moving}" in run("--db", sqlite_url, "feeds", "list").stdout

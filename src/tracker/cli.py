@@ -417,6 +417,8 @@ def _render_feeds(rows: list[dict[str, Any]]) -> str:
             else (f"failing x{f['consecutive_failures']}" if f["consecutive_failures"] else "ok")
         )
         lines.append(f"{f['name']}  {f['url']}")
+        if f["added_url"] != f["url"]:
+            lines.append(f"    moved permanently from {f['added_url']}")
         lines.append(
             f"    every {f['every_seconds']}s ({f['origin']}), {health}, "
             f"last success {f['last_success_at'] or 'never'}, "
@@ -474,6 +476,8 @@ def _render_polls(rows: list[dict[str, Any]]) -> str:
             f"{r['feed']}: {r['outcome']}{status}, {r['entries']} entries, "
             f"{r['new']} new, {r['revised']} revised{detail}"
         )
+        if r["moved_to"]:
+            lines.append(f"    moved permanently to {r['moved_to']}; polled there from now on")
         if r["warning"]:
             lines.append(f"    warning: {r['warning']}")
     return "\n".join(lines)
