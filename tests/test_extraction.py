@@ -137,6 +137,14 @@ def test_an_actor_named_beside_the_speaker_is_not_the_speaker(
     assert said == speakers
 
 
+def test_statement_content_is_one_line_even_across_a_headline(extractor: RuleExtractor) -> None:
+    events = extractor.extract(
+        doc("Critics were unmoved.", title="Zelensky says the guarantees are  a first step")
+    )
+    (content,) = [e.data["content"] for e in events if e.type == "StatementReported"]
+    assert content == "the guarantees are a first step"
+
+
 def test_the_seed_article_yields_its_curated_statements(extractor: RuleExtractor) -> None:
     curated = load_curated()
     hits = statements_recovered(curated, extractor.extract(curated.document))

@@ -396,6 +396,8 @@ class RuleExtractor:
                 mode, content = "direct", quote
             else:
                 mode, content = "reported", _reported(sent, token) or text
+            # A headline and its summary run into one sentence: one line, single spaces.
+            content = " ".join(content.split())
             said = Said(found, token.lemma_.lower(), mode, content, quote, _tense(token), negated)
             if not negated:
                 return said
