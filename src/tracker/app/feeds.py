@@ -207,7 +207,7 @@ def store_fetched(
                     revised,
                     noted,
                 )
-                refused_move = tracker.feeds.record_poll(
+                move = tracker.feeds.record_poll(
                     conn,
                     feed,
                     record,
@@ -229,10 +229,8 @@ def store_fetched(
         "new": new,
         "revised": revised,
         "error": error,
-        "warning": "; ".join(filter(None, (warning, refused_move))) or None,
-        "moved_to": fetched.moved_to
-        if kind in ("ok", "not_modified") and not refused_move
-        else None,
+        "warning": "; ".join(filter(None, (warning, move.refused))) or None,
+        "moved_to": move.moved_to,
         "next_due_at": schedule.next_due.isoformat() if schedule.active else None,
         "ms": round((finished - started).total_seconds() * 1000),
     }

@@ -201,7 +201,7 @@ class RuleExtractor:
             for m in self._alias_pattern.finditer(text)
         ]
 
-    def _speaker_in(self, sent: Any, subject: Any) -> list[_Found]:
+    def _speaker_in(self, subject: Any, span: str) -> list[_Found]:
         """The actor a subject phrase makes the speaker: the one its head word names, else,
         when the head is a voice ("a Kremlin spokesman"), one named before the head.
 
@@ -209,13 +209,11 @@ class RuleExtractor:
         ministry; in "Stephen Colbert, whose show followed Trump's speech, said" and
         "Trump's golfing partner says" Trump is not speaking.
         """
-        doc = sent.doc
-        span = doc[subject.left_edge.i : subject.right_edge.i + 1].text
         head = subject.text.casefold()
         headed = [f for f in self.actors_in(span) if head in f.name.casefold().split()]
         if headed or subject.lemma_.lower() not in self.config.voices:
             return headed
-        return list(reversed(self.actors_in(doc[subject.left_edge.i : subject.i].text)))
+        return list(reversed(self.actors_in(subject.doc[subject.left_edge.i : subject.i].text)))
 
     @staticmethod
     def topics_in(text: str, rule: QuestionRule) -> list[str]:
@@ -425,7 +423,7 @@ class RuleExtractor:
             span = sent.doc[subject.left_edge.i : subject.right_edge.i + 1].text
             if quote and span in quote:
                 continue
-            found = self._speaker_in(sent, subject)
+            found = self._speaker_in(subject, span)
             if found:
                 return found[0]
             if subject.pos_ == "PRON" and subject.lower_ in ("he", "she", "they") and previous:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -16,6 +16,13 @@ from tracker.domain.feeds import Feed, Schedule
 from tracker.errors import StorageError
 from tracker.store.engine import describe, write_transaction
 from tracker.store.schema import URL_LENGTH, feed_polls, feeds, service_runs
+
+
+class Move(NamedTuple):
+    """What a poll did with a permanent redirect: the URL the feed moved to, or why not."""
+
+    moved_to: str | None
+    refused: str | None
 
 
 @dataclass(frozen=True)
@@ -104,13 +111,13 @@ class FeedStore:
         etag: str | None,
         last_modified: str | None,
         moved_to: str | None = None,
-    ) -> str | None:
+    ) -> Move:
         """Write a poll's outcome and the feed's next state in the caller's transaction.
 
-        A permanent move is followed unless another feed already lives at the new URL;
-        returns why it was not, or None.
+        A permanent move is followed unless the new URL is too long to hold or another
+        feed already lives there; returns what became of it.
         """
-        refused = None
+        move = Move(None, None)
         values: dict[str, Any] = {
             "next_due_at": schedule.next_due,
             "consecutive_failures": schedule.consecutive_failures,
@@ -124,23 +131,28 @@ class FeedStore:
                 last_modified=last_modified or feed.last_modified,
             )
             if moved_to is not None and moved_to != feed.url:
-                taken = conn.execute(
-                    sa.select(feeds.c.name).where(feeds.c.url == moved_to, feeds.c.id != feed.id)
-                ).scalar()
-                if len(moved_to) > URL_LENGTH:
-                    refused = f"moved permanently to an address over {URL_LENGTH} characters"
-                elif taken is None:
-                    values["url"] = moved_to
-                else:
-                    refused = f"moved permanently to {moved_to}, which feed {taken!r} follows"
+                move = self._move(conn, feed, moved_to)
+                if move.moved_to is not None:
+                    values["url"] = move.moved_to
         else:
             values.update(last_error=poll.error, last_error_at=poll.finished_at)
         conn.execute(sa.update(feeds).where(feeds.c.id == feed.id).values(**values))
         row = dict(poll.__dict__)
-        if refused is not None:
-            row["error"] = "; ".join(filter(None, (row["error"], f"warning: {refused}")))
+        if move.refused is not None:
+            row["error"] = "; ".join(filter(None, (row["error"], f"warning: {move.refused}")))
         conn.execute(sa.insert(feed_polls).values(**row))
-        return refused
+        return move
+
+    @staticmethod
+    def _move(conn: Connection, feed: Feed, moved_to: str) -> Move:
+        if len(moved_to) > URL_LENGTH:
+            return Move(None, f"moved permanently to an address over {URL_LENGTH} characters")
+        taken = conn.execute(
+            sa.select(feeds.c.name).where(feeds.c.url == moved_to, feeds.c.id != feed.id)
+        ).scalar()
+        if taken is not None:
+            return Move(None, f"moved permanently to {moved_to}, which feed {taken!r} follows")
+        return Move(moved_to, None)
 
     def recent_polls(self, limit: int = 20) -> list[dict[str, Any]]:
         query = (
