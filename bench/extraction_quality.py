@@ -21,6 +21,7 @@ import time
 import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from tracker.domain.documents import content_hash  # noqa: E402
 from tracker.domain.events import DocumentIngested  # noqa: E402
 from tracker.ingest.curated import load_curated, statements_recovered  # noqa: E402
 from tracker.ingest.extract import RuleExtractor, load_extraction_config  # noqa: E402
-from tracker.ingest.parse import parse_feed  # noqa: E402
+from tracker.ingest.parse import FeedEntry, parse_feed  # noqa: E402
 
 KEY = "moscow/commented-on/paris-meeting"
 
@@ -51,12 +52,15 @@ def document(title: str, text: str, published: datetime) -> DocumentIngested:
     )
 
 
-def feed_document(feed: str, title: str) -> DocumentIngested:
-    parsed = parse_feed((FEEDS / feed).read_bytes(), {"content-type": "application/xml"})
-    entry = next(e for e in parsed.entries if e.title == title)
+@cache
+def feed_entries(feed: str) -> tuple[FeedEntry, ...]:
+    return parse_feed((FEEDS / feed).read_bytes(), {"content-type": "application/xml"}).entries
+
+
+def entry_document(entry: FeedEntry, identity: str) -> DocumentIngested:
     return DocumentIngested(
         doc_id="eval",
-        identity=f"eval:{title}",
+        identity=identity,
         source="feed",
         title=entry.title,
         content=entry.content or entry.summary,
@@ -64,6 +68,11 @@ def feed_document(feed: str, title: str) -> DocumentIngested:
         content_hash=content_hash(entry.title, entry.summary),
         published_at=entry.published or datetime(2026, 2, 17, tzinfo=UTC),
     )
+
+
+def feed_document(feed: str, title: str) -> DocumentIngested:
+    entry = next(e for e in feed_entries(feed) if e.title == title)
+    return entry_document(entry, f"eval:{title}")
 
 
 def predict(extractor: RuleExtractor, doc: DocumentIngested) -> dict[str, Any]:
@@ -217,22 +226,11 @@ def main() -> None:
     curated = load_curated()
     seed_hits = statements_recovered(curated, extractor.extract(curated.document))
 
-    entries = []
-    for path in sorted(FEEDS.glob("news-*")):
-        parsed = parse_feed(path.read_bytes(), {"content-type": "application/xml"})
-        entries += [
-            DocumentIngested(
-                doc_id="t",
-                identity=f"t:{path.name}:{i}",
-                source="feed",
-                title=e.title,
-                content=e.content or e.summary,
-                summary=e.summary,
-                content_hash="x",
-                published_at=e.published or datetime(2026, 1, 1, tzinfo=UTC),
-            )
-            for i, e in enumerate(parsed.entries)
-        ]
+    entries = [
+        entry_document(entry, f"t:{path.name}:{i}")
+        for path in sorted(FEEDS.glob("news-*"))
+        for i, entry in enumerate(feed_entries(path.name))
+    ]
     start = time.perf_counter()
     for entry in entries:
         extractor.extract(entry)
