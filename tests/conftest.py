@@ -97,6 +97,23 @@ def migrated_url(db_url: str) -> str:
     return migrated(db_url)
 
 
+def documents_and_streams(url: str) -> tuple[int, int]:
+    """DocumentIngested events in the log, and the streams they are in: equal when no
+    entry was stored twice."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            ingested, streams = conn.execute(
+                sa.text(
+                    "SELECT count(*), count(DISTINCT stream) FROM events "
+                    "WHERE type = 'DocumentIngested'"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    return int(ingested), int(streams)
+
+
 def make_tracker(
     url: str,
     *,

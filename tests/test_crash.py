@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import make_tracker
+from conftest import documents_and_streams, make_tracker
 from feedserver import FeedServer, rss
 from test_service import start_service, wait_for
 from test_story import _dump
@@ -88,13 +88,8 @@ def test_killing_the_service_anywhere_loses_and_duplicates_nothing(
         assert service.wait(timeout=60) == 0
         log.close()
 
+    ingested, streams = documents_and_streams(migrated_url)
     with engine.connect() as conn:
-        ingested, streams = conn.execute(
-            sa.text(
-                "SELECT count(*), count(DISTINCT stream) FROM events "
-                "WHERE type = 'DocumentIngested'"
-            )
-        ).one()
         gaps = conn.execute(
             sa.text(
                 "SELECT count(*) FROM (SELECT stream FROM events GROUP BY stream "

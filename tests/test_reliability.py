@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_tracker
+from conftest import documents_and_streams, make_tracker
 from feedserver import FeedServer
 from test_cli_basics import run
 from test_story import _dump
@@ -295,12 +295,9 @@ def test_concurrent_pollers_store_every_entry_exactly_once(
     outputs = [p.communicate(timeout=120) for p in pollers]
     assert all(p.returncode == 0 for p in pollers), [o[1] for o in outputs]
     new = sum(r["new"] for out, _ in outputs for r in json.loads(out))
-    ingested = one_row(
-        migrated_url,
-        "SELECT count(*), count(DISTINCT stream) FROM events WHERE type = 'DocumentIngested'",
-    )
-    assert ingested[0] == ingested[1] == 25 + 30 + 20 + 15
-    assert new <= ingested[0] * 4  # each process reports what it saw; the log has each once
+    ingested, streams = documents_and_streams(migrated_url)
+    assert ingested == streams == 25 + 30 + 20 + 15
+    assert new <= ingested * 4  # each process reports what it saw; the log has each once
 
 
 def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
@@ -347,15 +344,8 @@ def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
         finally:
             service.send_signal(signal.SIGTERM)
             service.wait(timeout=60)
-    with engine.connect() as conn:
-        ingested, streams = conn.execute(
-            sa.text(
-                "SELECT count(*), count(DISTINCT stream) FROM events "
-                "WHERE type = 'DocumentIngested'"
-            )
-        ).one()
     engine.dispose()
-    assert ingested == streams == 55
+    assert documents_and_streams(postgres_url) == (55, 55)
 
 
 class _RacingExtractor:
