@@ -11,7 +11,9 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -21,13 +23,37 @@ from pg_cluster import Cluster
 
 from tracker.app import Tracker
 from tracker.bootstrap import bootstrap
-from tracker.config import load_settings, shipped_config_dir
+from tracker.config import load_settings, load_story, shipped_config_dir
+from tracker.domain.documents import content_hash
+from tracker.domain.events import DocumentIngested
+from tracker.ingest.extract import RuleExtractor, load_extraction_config
 from tracker.store.engine import make_engine
 from tracker.store.migrations import upgrade
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 if not SHARED.is_dir():
     SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def extractor() -> RuleExtractor:
+    """The shipped rules over the real spaCy model (loaded once per process)."""
+    directory = shipped_config_dir()
+    return RuleExtractor(load_story(directory), load_extraction_config(directory))
+
+
+def article(text: str, title: str, published: datetime, **fields: Any) -> DocumentIngested:
+    """A document as extraction sees it, with an identity of its own."""
+    return DocumentIngested(
+        doc_id="d",
+        identity=f"test:{title}:{text}",
+        source=fields.pop("source", "file"),
+        title=title,
+        content=text,
+        content_hash=content_hash(title, text),
+        published_at=published,
+        **fields,
+    )
 
 
 @pytest.fixture(scope="session")

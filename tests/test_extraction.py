@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import make_tracker
+from conftest import article, make_tracker
 from feedserver import FeedServer, rss
 from test_cli_basics import run
 
 from tracker import app
 from tracker.app import Tracker
-from tracker.config import load_story, shipped_config_dir
-from tracker.domain.documents import content_hash
+from tracker.config import shipped_config_dir
 from tracker.domain.events import DocumentIngested
 from tracker.ingest.curated import load_curated, statements_recovered
 from tracker.ingest.dates import resolve_when
@@ -25,24 +24,10 @@ KEY = "moscow/commented-on/paris-meeting"
 THURSDAY = datetime(2026, 1, 8, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def extractor() -> RuleExtractor:
-    directory = shipped_config_dir()
-    return RuleExtractor(load_story(directory), load_extraction_config(directory))
-
-
 def doc(
     text: str, *, title: str = "World news", published: datetime = THURSDAY
 ) -> DocumentIngested:
-    return DocumentIngested(
-        doc_id="d",
-        identity=f"test:{title}:{text}",
-        source="file",
-        title=title,
-        content=text,
-        content_hash=content_hash(title, text),
-        published_at=published,
-    )
+    return article(text, title, published)
 
 
 def answers(extractor: RuleExtractor, document: DocumentIngested) -> list[object]:
@@ -123,7 +108,7 @@ def test_statements_name_the_speaker_the_verb_and_the_words(extractor: RuleExtra
         ("How Trump's cuts to public lands threaten future dinosaur discoveries.", []),
         (
             '"We are barely conscious," said Stephen Colbert, whose show followed Trump\'s speech.',
-            [],
+            ["stephen-colbert"],  # an unlisted speaker, never Trump
         ),
     ],
     ids=["voice-for-institution", "voice-for-person", "partner", "not-a-voice", "relative"],
@@ -243,6 +228,94 @@ def test_a_russian_reaction_in_a_feed_changes_the_answer_from_its_day(
     assert known_then["answer"] is False
     peskov = app.statements(tracker, by="peskov")
     assert len(peskov) == 1 and peskov[0]["said_at"].startswith("2026-01-08")
+
+
+MOVES = {
+    "moscow-commented": (
+        "Kremlin hits back",
+        "Lavrov said on Friday that the Paris declaration was a provocation.",
+        True,
+    ),
+    "us-backs-guarantees": (
+        "US retreats",
+        "The United States would no longer back the "
+        "security guarantees for Ukraine, officials said on Monday.",
+        False,
+    ),
+    "ceasefire-signed": (
+        "Truce in Istanbul",
+        "Russia and Ukraine signed a ceasefire in Istanbul on 23 July.",
+        True,
+    ),
+    "guarantees-ratified": (
+        "Done",
+        "The security guarantees for Ukraine have been formally "
+        "ratified by all participating countries.",
+        True,
+    ),
+    "french-troops-deployed": (
+        "Arrival",
+        "The first French troops arrived in Ukraine on 11 August.",
+        True,
+    ),
+    "uk-france-hubs-established": (
+        "Hubs open",
+        "Britain and France opened their military hubs in Ukraine on 29 September.",
+        True,
+    ),
+}
+
+
+def test_every_question_moves_from_a_feed_with_its_source(
+    tracker: Tracker, server: FeedServer
+) -> None:
+    app.seed(tracker)
+    seeded = {a["question"]: a["answer"] for a in app.state(tracker)["answers"]}
+    items = [
+        {
+            "guid": question,
+            "title": title,
+            "link": f"http://news.invalid/{question}",
+            "pubDate": "Sat, 31 Oct 2026 09:00:00 GMT",
+            "description": text,
+        }
+        for question, (title, text, _) in MOVES.items()
+    ]
+    server.mutable["moves"] = rss(items)
+    app.add_feed(tracker, server.url("/mutable/moves"), name="wire")
+    (polled,) = app.poll(tracker)
+    assert polled["new"] == len(MOVES)
+    for question, (title, _, expected) in MOVES.items():
+        assert seeded[question] is not expected, question  # each one must change
+        view = app.ask(tracker, question)
+        assert view["answer"] is expected, question
+        source = next(e["source"] for e in view["evidence"] if e["producer"] != "curated")
+        assert source["title"] == title and source["feed"] == "wire"
+        assert source["url"] == f"http://news.invalid/{question}"
+
+
+def test_human_output_names_the_source_of_an_answer(migrated_url: str, server: FeedServer) -> None:
+    title, text, _ = MOVES["ceasefire-signed"]
+    server.mutable["truce"] = rss(
+        [
+            {
+                "guid": "t",
+                "title": title,
+                "link": "http://news.invalid/t",
+                "pubDate": "Sat, 25 Jul 2026 09:00:00 GMT",
+                "description": text,
+            }
+        ]
+    )
+    env = {"TRACKER_FETCH_ALLOW_PRIVATE_NETWORKS": "1"}
+    db = ["--db", migrated_url]
+    assert run(*db, "feeds", "add", server.url("/mutable/truce"), "--name", "wire", env=env)
+    assert run(*db, "poll", env=env).returncode == 0
+    shown = run(*db, "ask", "ceasefire-signed", env=env).stdout
+    assert "YES since 2026-07-23" in shown
+    assert f'source: "{title}" (wire, 2026-07-25) http://news.invalid/t' in shown
+    history = run(*db, "history", "ceasefire-signed", env=env).stdout
+    assert f'source: "{title}"' in history
 
 
 def _documents(tracker: Tracker) -> list[dict[str, object]]:

@@ -372,6 +372,9 @@ class _RacingExtractor:
                 rival.close()
         return []
 
+    def extract_many(self, documents: list[object]) -> list[list[object]]:
+        return [self.extract(document) for document in documents]
+
 
 def test_a_poll_that_loses_a_race_plans_again_and_stores_once(
     migrated_url: str, server: FeedServer

@@ -47,7 +47,8 @@ def default_extractor(settings: Settings, story: Story) -> Extractor:
     """The rule extractor from config; its language model loads on first use."""
     if not settings.extract.enabled:
         return NoExtraction()
-    return RuleExtractor(story, load_extraction_config(settings.config_dir))
+    questions = frozenset(q.id for q in story.questions)
+    return RuleExtractor(story, load_extraction_config(settings.config_dir, questions))
 
 
 def bootstrap(

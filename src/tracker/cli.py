@@ -158,6 +158,16 @@ def _yes_no(view: dict[str, Any]) -> str:
     return f"{view['answer_text'].upper()}{since}"
 
 
+def _source_line(source: dict[str, Any] | None, indent: str) -> list[str]:
+    """Where a claim comes from, on one line: headline, feed, publication day and link."""
+    if not source:
+        return []
+    where = ", ".join(filter(None, (source.get("feed"), (source.get("published_at") or "")[:10])))
+    words = [f'"{source["title"]}"' if source.get("title") else None]
+    words += [f"({where})" if where else None, source.get("url")]
+    return [indent + "source: " + " ".join(w for w in words if w)]
+
+
 def _render_answer(view: dict[str, Any]) -> str:
     lines = [
         f"{view['question']}: {view['text']}",
@@ -172,6 +182,9 @@ def _render_answer(view: dict[str, Any]) -> str:
         )
         if item["quote"]:
             lines.append(f'    "{item["quote"]}"')
+        elif item.get("sentence"):
+            lines.append(f"    sentence: {item['sentence']}")
+        lines += _source_line(item.get("source"), "    ")
     return "\n".join(lines)
 
 
@@ -198,6 +211,8 @@ def _render_state(view: dict[str, Any]) -> str:
     lines = [f"state at {view['at']}, as known at {view['known_at']}", "", "questions:"]
     for item in view["answers"]:
         lines.append(f"  {item['question']:<28} {_yes_no(item)}")
+        for evidence in item["evidence"][:1]:
+            lines += _source_line(evidence.get("source"), " " * 31)
     lines += ["", f"facts ({len(view['facts'])}):"]
     for fact in view["facts"]:
         condition = f" [if {fact['condition']}]" if fact["condition"] else ""
@@ -237,6 +252,9 @@ def _render_history(view: dict[str, Any]) -> str:
         )
         if change.get("quote"):
             lines.append(f'      "{change["quote"]}"')
+        elif change.get("sentence"):
+            lines.append(f"      sentence: {change['sentence']}")
+        lines += _source_line(change.get("source"), "      ")
     return "\n".join(lines)
 
 
@@ -322,10 +340,13 @@ def statements(ctx: Context, by: str | None, as_json: bool) -> None:
         words = (
             f'"{item["quote"]}"' if item["mode"] == "direct" and item["quote"] else item["content"]
         )
+        side = f", {item['side']}" if item.get("side") else ""
         click.echo(
-            f"{item['said_at'][:10]} {item['speaker_name']} ({item['speaker']}) "
+            f"{item['said_at'][:10]} {item['speaker_name']} ({item['speaker']}{side}) "
             f"{item['verb']}: {words}"
         )
+        for line in _source_line(item.get("source"), "    "):
+            click.echo(line)
 
 
 @cli.command()

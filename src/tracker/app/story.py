@@ -19,7 +19,7 @@ from tracker.domain.story import Answer, Assertion, Question, StoryState, answer
 from tracker.errors import InputError
 from tracker.ingest.curated import load_curated
 from tracker.projections.queries import FactRow
-from tracker.projections.views import END_OF_TIME, evidence_of
+from tracker.projections.views import END_OF_TIME, evidence_of, source_of
 from tracker.store import migrations
 
 # -- the database ------------------------------------------------------------------
@@ -223,7 +223,9 @@ def _change(assertion: Assertion) -> dict[str, Any]:
         "modality": fact.modality,
         "document": fact.evidence.document,
         "quote": fact.evidence.quote,
+        "sentence": fact.evidence.sentence,
         "producer": fact.producer.rule or fact.producer.kind,
+        "source": source_of(fact.evidence),
     }
 
 
@@ -260,19 +262,37 @@ def event_view(event: RecordedEvent) -> dict[str, Any]:
 
 
 def statements(tracker: Tracker, *, by: str | None = None) -> list[dict[str, Any]]:
-    """Attributed statements in log order, optionally by one actor or one side's actors."""
+    """Attributed statements in log order, optionally by one speaker or one side.
+
+    ``by`` is an actor id or alias, an unlisted speaker's id ("ivan-petrov"), or a side
+    ("russia"): every configured voice of that side and every unlisted speaker the text
+    placed on it.
+    """
     tracker.runner.catch_up()
     speakers: list[str] | None = None
+    side: str | None = None
+    unlisted = False
     if by is not None:
-        group = [a.id for a in tracker.story.actors if a.group == by.strip().casefold()]
+        wanted = by.strip().casefold()
+        group = [a.id for a in tracker.story.actors if a.group == wanted]
         actor = tracker.story.resolve_actor(by)
-        if actor is None and not group:
-            known = ", ".join(a.id for a in tracker.story.actors)
-            raise InputError(f"unknown actor {by!r}; known: {known}")
-        # A side's name (e.g. "russia") means every voice of that side.
-        speakers = group if group else [actor.id] if actor else []
-    rows = tracker.queries.statements(speakers)
+        sides = {a.group for a in tracker.story.actors if a.group}
+        if group or wanted in sides:
+            speakers, side = group, wanted
+        elif actor is not None:
+            speakers = [actor.id]
+        else:
+            speakers, unlisted = [wanted], True
+    rows = tracker.queries.statements(speakers, side)
+    if unlisted and not rows:
+        known = ", ".join(a.id for a in tracker.story.actors)
+        raise InputError(
+            f"unknown actor {by!r}: no configured actor, side or speaker of a statement; "
+            f"known actors: {known}"
+        )
+    groups = {a.id: a.group for a in tracker.story.actors}
     for row in rows:
+        row["side"] = row["side"] or groups.get(row["speaker"])
         row["said_at"] = row["said_at"].isoformat()
         row["recorded_at"] = row["recorded_at"].isoformat()
     return rows

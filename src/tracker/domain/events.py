@@ -28,6 +28,11 @@ class Evidence:
     document: str
     quote: str | None = None
     sentence: str | None = None
+    # the source a person can follow: its headline, link, feed and publication time
+    title: str | None = None
+    url: str | None = None
+    feed: str | None = None
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,8 @@ class StatementReported:
     producer: Producer
     quote: str | None = None
     about: tuple[str, ...] = ()
+    side: str | None = None  # e.g. "russia", from the actor's group or the words around a name
+    listed: bool = True  # False: a speaker the text names who is not in actors.toml
 
 
 StoryEvent = DocumentIngested | DocumentRevised | FactAsserted | FactRetracted | StatementReported

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -69,11 +69,12 @@ def load_curated(path: Path = SEED) -> CuratedStory:
         published_at=published,
         published_precision="day",
     )
+    source = Evidence(document=doc_id, title=document.title, published_at=published)
     facts = tuple(
-        _fact(path, i, raw, doc_id, published) for i, raw in enumerate(data.get("facts", []))
+        _fact(path, i, raw, source, published) for i, raw in enumerate(data.get("facts", []))
     )
     statements = tuple(
-        _statement(path, i, raw, doc_id, published)
+        _statement(path, i, raw, source, published)
         for i, raw in enumerate(data.get("statements", []))
     )
     return CuratedStory(stream_for(doc_id), document, facts, statements)
@@ -106,7 +107,7 @@ def _day(path: Path, where: str, raw: object) -> datetime:
 
 
 def _fact(
-    path: Path, index: int, raw: dict[str, Any], doc_id: str, published: datetime
+    path: Path, index: int, raw: dict[str, Any], source: Evidence, published: datetime
 ) -> FactAsserted:
     where = f"facts[{index}]."
     key = _str(path, raw, "key", where)
@@ -124,7 +125,7 @@ def _fact(
         value=raw.get("value"),
         valid_from=valid_from,
         valid_precision="day",
-        evidence=Evidence(document=doc_id, quote=_str(path, raw, "quote", where)),
+        evidence=replace(source, quote=_str(path, raw, "quote", where)),
         producer=CURATED,
         polarity=raw.get("polarity", "positive"),
         modality=raw.get("modality", "asserted"),
@@ -134,7 +135,7 @@ def _fact(
 
 
 def _statement(
-    path: Path, index: int, raw: dict[str, Any], doc_id: str, published: datetime
+    path: Path, index: int, raw: dict[str, Any], source: Evidence, published: datetime
 ) -> StatementReported:
     where = f"statements[{index}]."
     return StatementReported(
@@ -148,7 +149,7 @@ def _statement(
         said_at=published,
         # "undated": reported as a standing position; the article's day is when we saw it.
         said_precision=raw.get("said_precision", "day"),
-        evidence=Evidence(document=doc_id, sentence=_str(path, raw, "sentence", where)),
+        evidence=replace(source, sentence=_str(path, raw, "sentence", where)),
         producer=CURATED,
         about=tuple(raw.get("about", ())),
     )

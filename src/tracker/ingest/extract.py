@@ -1,28 +1,30 @@
-"""The extraction step: a document in, the statements and facts it supports out.
+"""The extraction step: documents in, the statements and facts they support out.
 
 Whatever an extractor returns is appended in the same transaction as the
 document, so a document is never stored without its extraction, or twice.
 
-``RuleExtractor`` reads sentences with spaCy (sentences, dependency parse,
-tags and lemmas) and applies rules kept in config: actor aliases (actors.toml),
-reporting verbs, negation cues, question topics and a holiday table
-(extraction.toml). Every event it makes records the rule, the config version,
-the model and the sentence.
+``RuleExtractor`` parses text with spaCy (sentences, dependency parse, entities,
+lemmas), finds who said what (``speakers``) and who did what (``claims``), and
+answers questions by the rules in ``extraction.toml`` (``rules``). A headline is
+parsed as its own sentence, a body line repeating it is read once, and text is read
+in bounded pieces. Each document gives at most one verdict per fact key: a sentence
+that dates its event wins over one dated only by publication (a headline, say).
+Every event records its rule, the config version, the model, the sentence and the
+source (title, link, feed, publication time).
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime
 from typing import Any, Protocol
 
-from tracker.config import Story, read_toml, shipped_config_dir
+from tracker.config import Story
 from tracker.domain.events import (
     DocumentIngested,
     Evidence,
@@ -32,17 +34,34 @@ from tracker.domain.events import (
     new_event,
 )
 from tracker.domain.log import NewEvent
-from tracker.domain.story import Actor
 from tracker.errors import ConfigError
+from tracker.ingest.claims import ClaimFinder
 from tracker.ingest.dates import resolve_when
+from tracker.ingest.rules import (
+    EXTRACTION_FILE,
+    ExtractionConfig,
+    QuestionRule,
+    load_extraction_config,
+)
+from tracker.ingest.speakers import Said, Speaker, StatementFinder, Voices
 
-EXTRACTION_FILE = "extraction.toml"
-QUOTES = re.compile(r"[\"“”«»]([^\"“”«»]{3,}?)[\"“”«»]")
+__all__ = [
+    "EXTRACTION_FILE",
+    "Extractor",
+    "NoExtraction",
+    "RuleExtractor",
+    "load_extraction_config",
+    "load_model",
+]
 
 
 class Extractor(Protocol):
     def extract(self, document: DocumentIngested) -> list[NewEvent]:
         """Events for a new or revised document; ids must derive from its identity and hash."""
+        ...
+
+    def extract_many(self, documents: Sequence[DocumentIngested]) -> list[list[NewEvent]]:
+        """``extract`` for each document, in order; may batch the language model."""
         ...
 
 
@@ -52,78 +71,8 @@ class NoExtraction:
     def extract(self, document: DocumentIngested) -> list[NewEvent]:
         return []
 
-
-@dataclass(frozen=True)
-class QuestionRule:
-    id: str
-    question: str
-    fact: str
-    speaker_group: str
-    topics: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ExtractionConfig:
-    models: tuple[str, ...]
-    reporting_verbs: frozenset[str]
-    attributions: tuple[str, ...]
-    voices: frozenset[str]
-    negation_cues: tuple[str, ...]
-    habitual_cues: tuple[str, ...]
-    rules: tuple[QuestionRule, ...]
-    holidays: dict[str, str]
-    version: str
-
-
-def load_extraction_config(config_dir: Path) -> ExtractionConfig:
-    path = config_dir / EXTRACTION_FILE
-    if not path.is_file():
-        path = shipped_config_dir() / EXTRACTION_FILE
-    data = read_toml(path)
-    actors = config_dir / "actors.toml"
-    if not actors.is_file():
-        actors = shipped_config_dir() / "actors.toml"
-    version = hashlib.sha256(path.read_bytes() + actors.read_bytes()).hexdigest()[:12]
-
-    def strings(section: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-        value = section.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: {where}: expected a list of strings")
-        return tuple(value)
-
-    rules = []
-    for i, raw in enumerate(data.get("rules", [])):
-        try:
-            rules.append(
-                QuestionRule(
-                    id=str(raw["id"]),
-                    question=str(raw["question"]),
-                    fact=str(raw["fact"]),
-                    speaker_group=str(raw["speaker_group"]),
-                    topics=tuple(t.lower() for t in strings(raw, "topics", f"rules[{i}].topics")),
-                )
-            )
-        except (KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}: rules[{i}]: missing or bad key {exc}") from None
-    statements = data.get("statements", {})
-    holidays = data.get("dates", {}).get("holidays", {})
-    return ExtractionConfig(
-        models=strings(data.get("model", {}), "names", "model.names") or ("en_core_web_sm",),
-        reporting_verbs=frozenset(
-            strings(statements, "reporting_verbs", "statements.reporting_verbs")
-        ),
-        attributions=strings(statements, "attributions", "statements.attributions"),
-        voices=frozenset(v.lower() for v in strings(statements, "voices", "statements.voices")),
-        negation_cues=tuple(
-            c.lower() for c in strings(data.get("negation", {}), "cues", "negation.cues")
-        ),
-        habitual_cues=tuple(
-            c.lower() for c in strings(data.get("habitual", {}), "cues", "habitual.cues")
-        ),
-        rules=tuple(rules),
-        holidays={str(k).lower(): str(v) for k, v in holidays.items()},
-        version=version,
-    )
+    def extract_many(self, documents: Sequence[DocumentIngested]) -> list[list[NewEvent]]:
+        return [[] for _ in documents]
 
 
 _MODELS: dict[str, Any] = {}
@@ -139,335 +88,367 @@ def load_model(names: Sequence[str]) -> Any:
             if importlib.util.find_spec(name) is None:
                 continue
             module = importlib.import_module(name)
-            # Only what extraction reads: sentences, parse, tags and lemmas; speakers come
-            # from the configured aliases, so the entity recogniser would be dead weight.
-            _MODELS[name] = module.load(exclude=["ner"])
+            # Entities find speakers the actor list does not name.
+            _MODELS[name] = module.load()
             return _MODELS[name]
     raise ConfigError(f"no spaCy model installed; tried {', '.join(names)}")
 
 
-@dataclass(frozen=True)
-class _Found:
-    actor: Actor
-    name: str  # as the text names them
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-@dataclass(frozen=True)
-class Said:
-    speaker: _Found
-    verb: str
-    mode: str  # direct | reported
-    content: str
+# "[Capital FM] Nairobi --", "KYIV (Reuters) -": where and who filed it, not a sentence part
+_DATELINE = re.compile(
+    r"^\s*(?:\[[^\]\n]{1,60}\]\s*)?(?:[A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,3}"
+    r"(?:,\s*[A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,2})?"
+    r"\s*(?:\([^)\n]{1,40}\))?\s+(?:--|\u2014|\u2013|-)\s+)?"
+)
+
+
+def _undated(line: str) -> str:
+    match = _DATELINE.match(line)
+    return line[match.end() :] if match and match.end() else line
+
+
+def reading(document: DocumentIngested, max_chars: int, piece_chars: int) -> list[str]:
+    """The document as pieces to parse: the headline alone, then the body in bounded pieces.
+
+    A body that opens by repeating the headline loses the repetition; text past
+    ``max_chars`` is not read.
+    """
+    title = " ".join(document.title.split())
+    body = document.content or document.summary or ""
+    if document.summary and _fold(document.summary) not in _fold(body):
+        body = f"{document.summary}\n\n{body}"
+    body = body.strip()[:max_chars]
+    if title and _fold(body).startswith(_fold(title)):
+        # Drop the repeated headline: as many characters as it takes to cover it.
+        target, taken = _fold(title), 0
+        while taken < len(body) and len(_fold(body[:taken])) < len(target):
+            taken += 1
+        body = body[taken:].lstrip(" .:-—\n")
+    pieces = [title] if title else []
+    # A line is a unit of its own: feed summaries stack a standfirst, a lead and a
+    # "Continue reading" link on separate lines, and a parse across them is wrong.
+    for line in body.splitlines():
+        line = _undated(line.strip()).strip()
+        while len(line) > piece_chars:
+            cut = line.rfind(". ", 0, piece_chars)
+            cut = cut + 1 if cut > piece_chars // 2 else piece_chars
+            pieces.append(line[:cut].strip())
+            line = line[cut:].strip()
+        if line:
+            pieces.append(line)
+    return pieces
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    rule: QuestionRule
+    key: str
+    value: bool
+    moment: datetime
+    precision: str
+    headline: bool
+    index: int
+    sentence: str
     quote: str | None
-    tense: str
-    negated: bool
+    how: str
+
+    def rank(self) -> tuple[bool, bool, datetime, int]:
+        return (self.precision == "day", not self.headline, self.moment, -self.index)
 
 
 class RuleExtractor:
-    """Attributed statements and question answers from a document's sentences."""
+    """Attributed statements and question answers from documents' sentences."""
 
     def __init__(self, story: Story, config: ExtractionConfig) -> None:
         self.story = story
         self.config = config
-        self._aliases = sorted(
-            ((alias, actor) for actor in story.actors for alias in (actor.name, *actor.aliases)),
-            key=lambda pair: len(pair[0]),
-            reverse=True,
+        self.voices = Voices(story.actors, config)
+        self.statements = StatementFinder(self.voices, config)
+        self.claims = ClaimFinder(self.voices, config)
+        self._model_name: str | None = None
+        # lemmas that make a text worth its entities: speech, silence, and every rule's verbs
+        self._cues = (
+            config.reporting_verbs
+            | config.silence_verbs
+            | {"accord", "silent", "comment", "reaction", "response"}
+            | {a.split()[0] for r in config.rules for a in (*r.actions, *r.negative_actions)}
         )
-        self._alias_pattern = (
-            re.compile(
-                r"\b(" + "|".join(re.escape(a) for a, _ in self._aliases) + r")\b", re.IGNORECASE
-            )
-            if self._aliases
-            else None
-        )
-        self._by_alias = {alias.casefold(): actor for alias, actor in self._aliases}
 
     @property
     def nlp(self) -> Any:
         return load_model(self.config.models)
 
     def model_name(self) -> str:
-        meta = self.nlp.meta
-        return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '?')}"
-
-    # -- actors and topics --------------------------------------------------------------
-
-    def actors_in(self, text: str) -> list[_Found]:
-        if self._alias_pattern is None:
-            return []
-        return [
-            _Found(self._by_alias[m.group(1).casefold()], m.group(1))
-            for m in self._alias_pattern.finditer(text)
-        ]
-
-    def _speaker_in(self, subject: Any, span: str) -> list[_Found]:
-        """The actor a subject phrase makes the speaker: the one its head word names, else,
-        when the head is a voice ("a Kremlin spokesman"), one named before the head.
-
-        "Foreign Ministry spokeswoman Maria Zakharova" is Zakharova speaking, not the
-        ministry; in "Stephen Colbert, whose show followed Trump's speech, said" and
-        "Trump's golfing partner says" Trump is not speaking.
-        """
-        head = subject.text.casefold()
-        headed = [f for f in self.actors_in(span) if head in f.name.casefold().split()]
-        if headed or subject.lemma_.lower() not in self.config.voices:
-            return headed
-        return list(reversed(self.actors_in(subject.doc[subject.left_edge.i : subject.i].text)))
-
-    @staticmethod
-    def topics_in(text: str, rule: QuestionRule) -> list[str]:
-        lowered = text.lower()
-        return [t for t in rule.topics if re.search(r"\b" + re.escape(t) + r"\b", lowered)]
-
-    def habitual(self, text: str) -> bool:
-        lowered = text.lower()
-        return any(
-            re.search(r"\b" + re.escape(c) + r"\b", lowered) for c in self.config.habitual_cues
-        )
-
-    def negated(self, text: str) -> str | None:
-        lowered = " ".join(text.lower().replace("\u2019", "'").split())
-        return next((cue for cue in self.config.negation_cues if cue in lowered), None)
-
-    # -- the pipeline -------------------------------------------------------------------
+        if self._model_name is None:
+            meta = self.nlp.meta
+            self._model_name = (
+                f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '?')}"
+            )
+        return self._model_name
 
     def extract(self, document: DocumentIngested) -> list[NewEvent]:
-        text = _document_text(document)
-        if not text.strip():
-            return []
-        doc = self.nlp(text)
-        producer_base = {"config_version": self.config.version, "model": self.model_name()}
+        return self.extract_many([document])[0]
+
+    def readable(self, pieces: list[str]) -> bool:
+        """Whether the text is in the model's language, by its share of common words."""
+        words = re.findall(r"[^\W\d_]+", " ".join(pieces)[:5000].casefold())
+        if len(words) < 15 or not self.config.function_words:
+            return bool(words)  # a headline alone may have no function word at all
+        common = sum(w in self.config.function_words for w in words)
+        return common / len(words) >= self.config.min_function_share
+
+    def extract_many(self, documents: Sequence[DocumentIngested]) -> list[list[NewEvent]]:
+        plans = [reading(d, self.config.max_chars, self.config.piece_chars) for d in documents]
+        plans = [pieces if self.readable(pieces) else [] for pieces in plans]
+        texts = [piece for pieces in plans for piece in pieces]
+        parsed: Iterator[Any] = iter(self._parse(texts))
+        results = []
+        for document, pieces in zip(documents, plans, strict=True):
+            docs = [next(parsed) for _ in pieces]
+            has_title = bool(document.title.strip())
+            results.append(self._events(document, docs, has_title=has_title) if docs else [])
+        return results
+
+    def _parse(self, texts: list[str]) -> list[Any]:
+        """Parse every text; find entities only in those with a verb a rule reads.
+
+        The entity recogniser costs as much as the rest of the pipeline and only
+        matters where someone may be speaking or acting.
+        """
+        nlp, size = self.nlp, self.config.batch_size
+        if "ner" not in nlp.pipe_names:
+            return list(nlp.pipe(texts, batch_size=size))
+        docs = list(nlp.pipe(texts, batch_size=size, disable=["ner"]))
+        wanted = [
+            i for i, doc in enumerate(docs) if any(t.lemma_.lower() in self._cues for t in doc)
+        ]
+        ner = nlp.get_pipe("ner")
+        for i, doc in zip(
+            wanted, ner.pipe([docs[i] for i in wanted], batch_size=size), strict=True
+        ):
+            docs[i] = doc
+        return docs
+
+    def _sentences(self, docs: list[Any], has_title: bool) -> Iterator[tuple[Any, bool]]:
+        for n, doc in enumerate(docs):
+            if n == 0 and has_title:
+                yield doc[:], True  # a headline is one sentence, however it parses
+                continue
+            for sent in doc.sents:
+                if sent.text.strip():
+                    yield sent, False
+
+    def _events(
+        self, document: DocumentIngested, docs: list[Any], has_title: bool
+    ) -> list[NewEvent]:
+        producer = {"config_version": self.config.version, "model": self.model_name()}
+        source = {
+            "title": document.title,
+            "url": document.url,
+            "feed": document.feed,
+            "published_at": document.published_at,
+        }
+        title = document.title
         events: list[NewEvent] = []
-        answered: dict[tuple[str, bool], tuple[str, NewEvent]] = {}
-        previous_speaker: _Found | None = None
-        sentences = list(doc.sents)
-        for index, sent in enumerate(sentences):
-            sentence = sent.text.strip()
-            context = sentences[index - 1].text if index else ""
-            said = self._statement(sent, previous_speaker)
-            negation = self.negated(sentence)
-            if said is not None:
-                previous_speaker = said.speaker
-            tense = said.tense if said else _tense(sent.root)
+        verdicts: dict[str, _Verdict] = {}
+        previous: Speaker | None = None
+        sentences = list(self._sentences(docs, has_title))
+        kept = 0
+        for index, (sent, headline) in enumerate(sentences):
+            if len(sent) > self.config.max_sentence_tokens:
+                continue
+            sentence = " ".join(sent.text.split())
+            around = " ".join(
+                [title] + [s.text for s, _ in sentences[max(0, index - 1) : index + 2]]
+            )
+            said = self.statements.find(sent, previous, headline=headline)
+            for item in said:
+                if not item.negated and item.modality == "actual":
+                    kept += 1
+                    if kept > self.config.max_statements:
+                        break
+                    events.append(
+                        self._statement(document, item, index, sentence, producer, source)
+                    )
+            if said:
+                previous = said[-1].speaker
+            for rule in self.config.rules:
+                for found in self._rule_verdicts(
+                    rule, sent, said, around, previous, document, index, headline
+                ):
+                    held = verdicts.get(found.key)
+                    if held is None or found.rank() > held.rank():
+                        verdicts[found.key] = found
+        for verdict in verdicts.values():
+            events.append(self._fact(document, verdict, producer, source))
+        return events
+
+    def _rule_verdicts(
+        self,
+        rule: QuestionRule,
+        sent: Any,
+        said: list[Said],
+        title: str,
+        previous: Speaker | None,
+        document: DocumentIngested,
+        index: int,
+        headline: bool,
+    ) -> list[_Verdict]:
+        sentence = " ".join(sent.text.split())
+        found: list[tuple[bool, str, str, str | None, tuple[str, ...], str]] = []
+        if rule.kind == "statement":
+            for item in said:
+                value = self._statement_verdict(rule, item, sent.text, title)
+                if value is not None:
+                    keys = tuple(t.key for t in rule.facts)
+                    how = "negated" if not value else "said"
+                    found.append((value, item.tense, item.modality, item.quote, keys, how))
+        else:
+            for claim in self.claims.find(sent, rule, title, previous):
+                allowed = rule.true_when if claim.value else rule.false_when
+                if claim.modality not in allowed:
+                    continue
+                keys = tuple(t.key for t in claim.targets)
+                how = claim.how if claim.value else f"{claim.how}.negated"
+                found.append((claim.value, claim.tense, claim.modality, None, keys, how))
+        verdicts = []
+        for value, tense, _modality, quote, keys, how in found:
             when = resolve_when(
                 sentence,
                 published=document.published_at,
                 tense=tense,
                 holidays=self.config.holidays,
             )
-            if said is not None and not said.negated:
-                found, verb, quote = said.speaker, said.verb, said.quote
-                rule_id = (
-                    "statement.according-to"
-                    if verb in self.config.attributions
-                    else "statement.reporting-verb"
-                )
-                about = [
-                    r.question
-                    for r in self.config.rules
-                    if self.topics_in(f"{sentence} {context}", r)
-                ]
-                statement = StatementReported(
-                    statement_key=f"s{index}:{found.actor.id}:{verb}",
-                    speaker=found.actor.id,
-                    speaker_name=found.name,
-                    verb=verb,
-                    mode=said.mode,
-                    content=said.content,
-                    quote=quote,
-                    said_at=when.moment,
-                    said_precision=when.precision,
-                    evidence=Evidence(document=document.doc_id, quote=quote, sentence=sentence),
-                    producer=Producer(kind="rule", rule=rule_id, **producer_base),
-                    about=tuple(about),
-                )
-                events.append(
-                    new_event(
-                        statement,
-                        document.identity,
-                        document.content_hash,
-                        statement.statement_key,
-                        occurred_at=when.moment,
+            for key in keys:
+                verdicts.append(
+                    _Verdict(
+                        rule,
+                        key,
+                        value,
+                        when.moment,
+                        when.precision,
+                        headline,
+                        index,
+                        sentence,
+                        quote,
+                        how,
                     )
                 )
-            for rule in self.config.rules:
-                verdict = self._verdict(rule, sent, sentence, context, said, negation, document)
-                if verdict is None:
-                    continue
-                held = answered.get((rule.id, verdict))
-                # One answer per rule and verdict a document: the sentence that dates it wins
-                # over one that only has the publication time (a headline, say).
-                if held is not None and not (held[0] != "day" and when.precision == "day"):
-                    continue
-                subject, predicate, *rest = rule.fact.split("/")
-                fact = FactAsserted(
-                    key=rule.fact,
-                    subject=subject,
-                    predicate=predicate,
-                    object=rest[0] if rest else None,
-                    value=verdict,
-                    valid_from=when.moment,
-                    valid_precision=when.precision if when.precision == "day" else "publication",
-                    evidence=Evidence(
-                        document=document.doc_id,
-                        quote=said.quote if said else None,
-                        sentence=sentence,
-                    ),
-                    producer=Producer(
-                        kind="rule",
-                        rule=f"{rule.id}.{'negated' if not verdict else 'said'}",
-                        **producer_base,
-                    ),
-                    polarity="positive" if verdict else "negative",
-                    modality="reported",
-                    text=sentence,
-                )
-                answered[(rule.id, verdict)] = (
-                    when.precision,
-                    new_event(
-                        fact,
-                        document.identity,
-                        document.content_hash,
-                        rule.id,
-                        str(verdict),
-                        occurred_at=when.moment,
-                    ),
-                )
-        return events + [event for _, event in answered.values()]
+        return verdicts
 
-    def _verdict(
-        self,
-        rule: QuestionRule,
-        sent: Any,
-        sentence: str,
-        context: str,
-        said: Said | None,
-        negation: str | None,
-        document: DocumentIngested,
+    def _statement_verdict(
+        self, rule: QuestionRule, item: Said, text: str, title: str
     ) -> bool | None:
-        if said is not None:
-            speaker = said.speaker
-            if speaker.actor.group != rule.speaker_group:
-                return None  # someone else's words, even about Moscow, answer nothing
-            if said.negated or negation:
-                topical = self.topics_in(sentence, rule) or self.topics_in(document.title, rule)
-                return False if topical else None
-            if self.habitual(sentence):
+        if item.speaker.side != rule.side:
+            return None  # someone else's words, even about Moscow, answer nothing
+        a, b = item.speaker_span
+        said_text = item.content
+        rest = text[:a] + " " + text[b:]  # what was said, never the speaker's own phrase
+        if item.negated:
+            if item.modality not in rule.false_when:
                 return None
-            return True if self.topics_in(f"{sentence} {context}", rule) else None
-        if negation is None:
+            # "declined to comment" often names the topic elsewhere: the rest of the sentence,
+            # else the headline and the sentences around
+            if self.about(rule, rest) or self.about(rule, title):
+                return False
             return None
-        # "There was no immediate comment from the Kremlin": the side named is the one silent.
-        sides = {f.actor.group for f in self.actors_in(sentence)}
-        if sides != {rule.speaker_group}:
+        if item.modality not in rule.true_when or item.habitual:
             return None
-        topical = self.topics_in(sentence, rule) or self.topics_in(document.title, rule)
-        return False if topical else None
+        return True if self.about(rule, said_text) else None
 
-    def _statement(self, sent: Any, previous: _Found | None) -> Said | None:
-        """The sentence's attributed statement: the first one not negated, else a negated one.
+    def about(self, rule: QuestionRule, text: str) -> list[str]:
+        """The topics of ``rule`` that ``text`` is about; an ambiguous word needs its context."""
+        if rule.kind != "statement":
+            return rule.objects.find(text)
+        hits = []
+        for term in rule.topics.find(text):
+            near = rule.ambiguous.get(term)
+            if near is None or near.find(text):
+                hits.append(term)
+        return hits
 
-        A reporting verb inside a negation cue ("declined to comment", "has yet to
-        respond") is a statement not made: it is returned with ``negated`` set.
-        """
-        text = sent.text.strip()
-        quotes = [q.strip(" ,.") for q in QUOTES.findall(text)]
-        quote = " ".join(quotes) if quotes else None
-        cue_spans = self._cue_spans(text)
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        unsaid: Said | None = None
-        for token in sent:
-            if token.lemma_.lower() not in self.config.reporting_verbs or token.pos_ not in (
-                "VERB",
-                "AUX",
-            ):
-                continue
-            found = self._subject_of(sent, token, quote, previous)
-            if found is None:
-                continue
-            at = token.idx - start
-            negated = any(c.dep_ == "neg" for c in token.children) or any(
-                a <= at < b for a, b in cue_spans
-            )
-            if quote:
-                mode, content = "direct", quote
-            else:
-                mode, content = "reported", _reported(sent, token) or text
-            # A headline and its summary run into one sentence: one line, single spaces.
-            content = " ".join(content.split())
-            said = Said(found, token.lemma_.lower(), mode, content, quote, _tense(token), negated)
-            if not negated:
-                return said
-            unsaid = unsaid or said
-        lowered = text.lower()
-        for phrase in self.config.attributions:
-            at = lowered.find(phrase)
-            if at < 0:
-                continue
-            named = self.actors_in(text[at + len(phrase) : at + len(phrase) + 80])
-            if named:
-                mode = "direct" if quote else "reported"
-                return Said(named[0], phrase, mode, quote or text, quote, _tense(sent.root), False)
-        return unsaid
+    def _statement(
+        self,
+        document: DocumentIngested,
+        item: Said,
+        index: int,
+        sentence: str,
+        producer: dict[str, str],
+        source: dict[str, Any],
+    ) -> NewEvent:
+        rule_id = {
+            "according to": "statement.according-to",
+            "headline": "statement.headline",
+        }.get(item.verb, "statement.reporting-verb")
+        speaker = item.speaker
+        when = resolve_when(
+            sentence,
+            published=document.published_at,
+            tense=item.tense,
+            holidays=self.config.holidays,
+        )
+        statement = StatementReported(
+            statement_key=f"s{index}:{speaker.id}:{item.verb}",
+            speaker=speaker.id,
+            speaker_name=speaker.name,
+            verb=item.verb,
+            mode=item.mode,
+            content=item.content,
+            quote=item.quote,
+            said_at=when.moment,
+            said_precision=when.precision,
+            evidence=Evidence(
+                document=document.doc_id, quote=item.quote, sentence=sentence, **source
+            ),
+            producer=Producer(kind="rule", rule=rule_id, **producer),
+            about=tuple(
+                dict.fromkeys(r.question for r in self.config.rules if self.about(r, item.content))
+            ),
+            side=speaker.side,
+            listed=speaker.actor is not None,
+        )
+        return new_event(
+            statement,
+            document.identity,
+            document.content_hash,
+            statement.statement_key,
+            occurred_at=when.moment,
+        )
 
-    def _subject_of(
-        self, sent: Any, verb: Any, quote: str | None, previous: _Found | None
-    ) -> _Found | None:
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if not subjects and verb.dep_ in ("conj", "advcl", "xcomp"):
-            subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
-        for subject in subjects:
-            if any(c.dep_ == "conj" for c in subject.children):
-                continue  # "Ukraine, Russia confirm ...": a joint subject is no one speaker
-            span = sent.doc[subject.left_edge.i : subject.right_edge.i + 1].text
-            if quote and span in quote:
-                continue
-            found = self._speaker_in(subject, span)
-            if found:
-                return found[0]
-            if subject.pos_ == "PRON" and subject.lower_ in ("he", "she", "they") and previous:
-                return previous
-        return None
-
-    def _cue_spans(self, text: str) -> list[tuple[int, int]]:
-        lowered = text.lower().replace("\u2019", "'")
-        spans = []
-        for cue in self.config.negation_cues:
-            for match in re.finditer(re.escape(cue), lowered):
-                spans.append((match.start(), match.end()))
-        return spans
-
-
-def _reported(sent: Any, verb: Any) -> str:
-    """What a reporting verb reports: its clause ("said that ..."), else what follows it.
-
-    "told reporters that X" is X, not the reporters; "accused Washington of meddling"
-    is all of what follows the verb.
-    """
-    for dep in ("ccomp", "xcomp"):
-        clause = next((c for c in verb.children if c.dep_ == dep), None)
-        if clause is not None:
-            return str(sent.doc[clause.left_edge.i : clause.right_edge.i + 1].text)
-    if verb.right_edge.i > verb.i:
-        return str(sent.doc[verb.i + 1 : verb.right_edge.i + 1].text).strip(" ,.")
-    return ""
-
-
-def _tense(token: Any) -> str:
-    if any(
-        c.lower_ in ("will", "shall") or (c.tag_ == "MD" and c.lower_ in ("will", "'ll"))
-        for c in token.children
-    ):
-        return "future"
-    return "past" if token.tag_ in ("VBD", "VBN") else "present"
-
-
-def _document_text(document: DocumentIngested) -> str:
-    parts = [document.title.strip()]
-    body = document.content or document.summary or ""
-    if document.summary and document.summary not in body:
-        parts.append(document.summary.strip())
-    parts.append(body.strip())
-    # A headline has no full stop; give it one so it is its own sentence.
-    return "\n\n".join(p if p.endswith((".", "!", "?", '"', "”")) else f"{p}." for p in parts if p)
+    def _fact(
+        self,
+        document: DocumentIngested,
+        verdict: _Verdict,
+        producer: dict[str, str],
+        source: dict[str, Any],
+    ) -> NewEvent:
+        subject, predicate, *rest = verdict.key.split("/")
+        fact = FactAsserted(
+            key=verdict.key,
+            subject=subject,
+            predicate=predicate,
+            object=rest[0] if rest else None,
+            value=verdict.value,
+            valid_from=verdict.moment,
+            valid_precision="day" if verdict.precision == "day" else "publication",
+            evidence=Evidence(
+                document=document.doc_id, quote=verdict.quote, sentence=verdict.sentence, **source
+            ),
+            producer=Producer(kind="rule", rule=f"{verdict.rule.id}.{verdict.how}", **producer),
+            polarity="positive" if verdict.value else "negative",
+            modality="reported",
+            text=verdict.sentence,
+        )
+        return new_event(
+            fact,
+            document.identity,
+            document.content_hash,
+            verdict.rule.id,
+            verdict.key,
+            str(verdict.value),
+            occurred_at=verdict.moment,
+        )

@@ -106,17 +106,29 @@ class StoryQueries:
         d = self._d
         return bool(d.fetch(f"SELECT 1 FROM current_facts WHERE key = {d.mark}", (key,)))
 
-    def statements(self, speakers: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    def statements(
+        self, speakers: Sequence[str] | None = None, side: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Statements in log order, with their source document; ``speakers`` and ``side``
+        (when given) keep those by one of the speakers or from that side."""
         d = self._d
         sql = (
-            "SELECT statement_id, position, speaker, speaker_name, verb, mode, quote, content, "
-            "said_at, said_precision, about, doc_id, sentence, recorded_at FROM statements"
+            "SELECT s.statement_id, s.position, s.speaker, s.speaker_name, s.verb, s.mode, "
+            "s.quote, s.content, s.said_at, s.said_precision, s.about, s.doc_id, s.sentence, "
+            "s.recorded_at, s.side, doc.title, doc.url, doc.feed, doc.published_at "
+            "FROM statements s LEFT JOIN documents doc ON doc.doc_id = s.doc_id"
         )
         params: tuple[Any, ...] = ()
+        wheres = []
         if speakers:
-            sql += f" WHERE speaker IN ({d.marks(len(speakers))})"
-            params = tuple(speakers)
-        sql += " ORDER BY position"
+            wheres.append(f"s.speaker IN ({d.marks(len(speakers))})")
+            params += tuple(speakers)
+        if side:
+            wheres.append(f"s.side = {d.mark}")
+            params += (side,)
+        if wheres:
+            sql += " WHERE " + " OR ".join(wheres)
+        sql += " ORDER BY s.position"
         names = (
             "statement_id",
             "position",
@@ -132,12 +144,28 @@ class StoryQueries:
             "doc_id",
             "sentence",
             "recorded_at",
+            "side",
         )
         out = []
         for row in d.fetch(sql, params):
-            item = dict(zip(names, row, strict=True))
+            item = dict(zip(names, row[: len(names)], strict=True))
             item["about"] = d.read_json(item["about"])
             for field in ("said_at", "recorded_at"):
                 item[field] = d.read_time(item[field])
+            title, url, feed, published = row[len(names) :]
+            item["source"] = (
+                {
+                    "title": title,
+                    "url": url,
+                    "feed": feed,
+                    "published_at": _iso(d.read_time(published)) if published else None,
+                }
+                if title is not None
+                else None
+            )
             out.append(item)
         return out
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

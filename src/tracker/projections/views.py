@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from tracker.domain.events import FactAsserted, FactRetracted, from_data
+from tracker.domain.events import Evidence, FactAsserted, FactRetracted, from_data
 from tracker.domain.log import RecordedEvent, Upcasters, id_text
 from tracker.domain.story import Assertion, Question, answer
 from tracker.store.driver import Driver
@@ -337,6 +337,18 @@ for _bulk in (_SQLITE_BULK, _POSTGRES_BULK):
     )
 
 
+def source_of(evidence: Evidence) -> dict[str, Any] | None:
+    """The source a person can follow: headline, link, feed, publication time."""
+    if evidence.title is None and evidence.url is None:
+        return None
+    return {
+        "title": evidence.title,
+        "url": evidence.url,
+        "feed": evidence.feed,
+        "published_at": evidence.published_at.isoformat() if evidence.published_at else None,
+    }
+
+
 def evidence_of(assertion: Assertion) -> dict[str, Any]:
     fact = assertion.fact
     return {
@@ -352,6 +364,7 @@ def evidence_of(assertion: Assertion) -> dict[str, Any]:
         "text": fact.text,
         "modality": fact.modality,
         "producer": fact.producer.rule or fact.producer.kind,
+        "source": source_of(fact.evidence),
     }
 
 
@@ -364,8 +377,8 @@ class StatementsProjection:
         d = driver
         self._insert = (
             "INSERT INTO statements (statement_id, position, speaker, speaker_name, verb, mode, "
-            "quote, content, said_at, said_precision, about, doc_id, sentence, recorded_at) "
-            f"VALUES ({d.marks(10)}, {d.json_mark}, {d.marks(3)})"
+            "quote, content, said_at, said_precision, about, doc_id, sentence, recorded_at, side) "
+            f"VALUES ({d.marks(10)}, {d.json_mark}, {d.marks(4)})"
         )
 
     def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
@@ -386,6 +399,7 @@ class StatementsProjection:
                 e.data["evidence"]["document"],
                 e.data["evidence"].get("sentence"),
                 d.time(e.recorded_at),
+                e.data.get("side"),
             )
             for e in events
             if e.type == "StatementReported"

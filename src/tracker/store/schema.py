@@ -176,6 +176,7 @@ statements = sa.Table(
     sa.Column("doc_id", sa.String(64), nullable=False),
     sa.Column("sentence", sa.Text()),
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
+    sa.Column("side", sa.String(60), index=True),
 )
 
 answers = sa.Table(

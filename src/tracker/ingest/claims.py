@@ -1,0 +1,205 @@
+"""Who did what to what: claims a question can turn on, with polarity and modality.
+
+An event rule names actions (verb lemmas, "set up", "take effect"), the objects one of
+them must act on, who must do it (``agent_side``), who must take part
+(``participants``, in the clause), where (``place``: any place the clause names must be
+one of these), and ``context`` the sentence or headline must hold. Only the
+modalities a rule lists answer it: by default what happened, or is said not to have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.ingest import clauses
+from tracker.ingest.rules import ExtractionConfig, FactTarget, QuestionRule, Terms
+from tracker.ingest.speakers import Speaker, Voices
+
+PLACE_PREPS = frozenset({"in", "to", "into", "inside", "across", "on", "at", "throughout"})
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    rule: QuestionRule
+    targets: tuple[FactTarget, ...]
+    value: bool
+    modality: str
+    tense: str
+    how: str  # action | without | none-left
+
+
+def _action_at(token: Any, action: str) -> bool:
+    words = action.split()
+    if token.lemma_.lower() != words[0] and token.lower_ != words[0]:
+        return False
+    if len(words) == 1:
+        return True
+    following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 6] if t.head.i in (token.i,)]
+    following += [t.lower_ for t in token.doc[token.i + 1 : token.i + 4]]
+    return all(w in following for w in words[1:])
+
+
+def _agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | None:
+    subject = clauses.subject_of(verb)
+    if subject is None:
+        return None
+    if subject.pos_ == "PRON":
+        # "The United States said it would back ...": the pronoun is the reporting subject
+        token = verb
+        for _ in range(4):
+            if token.dep_ == "ccomp" and token.head.i != token.i:
+                outer = clauses.subject_of(token.head)
+                if outer is not None and outer.pos_ != "PRON":
+                    speaker = voices.resolve(outer, previous)
+                    return speaker.side if speaker else voices.side_in(clauses.phrase(outer))
+            token = token.head
+        return previous.side if previous else None
+    speaker = voices.resolve(subject, previous)
+    if speaker is not None and speaker.side:
+        return speaker.side
+    return voices.side_in(clauses.phrase(subject))
+
+
+def _places(verb: Any) -> list[str]:
+    found = []
+    for token in clauses.clause_tokens(verb):
+        if (
+            token.dep_ == "pobj"
+            and token.head.lower_ in PLACE_PREPS
+            and token.ent_type_ in ("GPE", "LOC")
+        ):
+            ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+            found.append(ent.text if ent is not None else token.text)
+    return found
+
+
+def _holds(terms: Terms, *texts: str) -> bool:
+    return any(terms.find(text) for text in texts if text)
+
+
+class ClaimFinder:
+    def __init__(self, voices: Voices, config: ExtractionConfig) -> None:
+        self.voices = voices
+        self.config = config
+
+    def find(
+        self, sent: Any, rule: QuestionRule, title: str, previous: Speaker | None
+    ) -> list[Claim]:
+        """Claims of ``rule`` in ``sent``; ``title`` holds the headline and the sentences
+        around this one, where the context a rule needs may be."""
+        sentence = sent.text
+        if rule.excludes and rule.excludes.find(sentence):
+            return []
+        if not all(_holds(group, sentence, title) for group in rule.context):
+            return []
+        found: list[Claim] = []
+        for token in sent:
+            claim = self._action(sent, token, rule, title, previous)
+            if claim is None:
+                claim = self._without(sent, token, rule, title)
+            if claim is None:
+                claim = self._none_left(sent, token, rule, title)
+            if claim is not None:
+                found.append(claim)
+        return found
+
+    def _targets(self, rule: QuestionRule, clause: str, sentence: str) -> tuple[FactTarget, ...]:
+        named = tuple(t for t in rule.facts if t.requires and t.requires.find(clause))
+        if not named:
+            named = tuple(t for t in rule.facts if t.requires and t.requires.find(sentence))
+        return named or tuple(t for t in rule.facts if not t.requires) or rule.facts
+
+    def _where(self, rule: QuestionRule, verb: Any, sentence: str, title: str) -> bool:
+        if not rule.place:
+            return True
+        places = _places(verb)
+        if places:
+            # "stationed in Romania, not in Ukraine" is not in Ukraine
+            return all(rule.place.find(p) for p in places)
+        return _holds(rule.place, sentence, title)
+
+    def _action(
+        self, sent: Any, token: Any, rule: QuestionRule, title: str, previous: Speaker | None
+    ) -> Claim | None:
+        if token.pos_ not in ("VERB", "AUX"):
+            return None
+        if any(_action_at(token, a) for a in rule.actions):
+            base = True
+        elif any(_action_at(token, a) for a in rule.negative_actions):
+            base = False
+        else:
+            return None
+        clause = clauses.argument_text(token)
+        if not rule.objects.find(clause):
+            return None
+        if not all(group.find(clause) for group in rule.participants):
+            return None
+        if (
+            rule.agent_side is not None
+            and _agent_side(token, self.voices, previous) != rule.agent_side
+        ):
+            return None
+        if not self._where(rule, token, sent.text, title):
+            return None
+        mood = clauses.mood(token, sent, self.config)
+        value = base != (mood.negated or mood.denied)
+        # what someone denied is a claim about what is, whatever the mood of the denial
+        modality = "actual" if mood.denied and mood.modality != "question" else mood.modality
+        return Claim(
+            rule=rule,
+            targets=self._targets(rule, clause, sent.text),
+            value=value,
+            modality=modality,
+            tense=clauses.tense(token, self.config),
+            how="action",
+        )
+
+    def _without(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
+        """ "Talks ended without a ceasefire"; "No ceasefire has been reached" is an action."""
+        if token.lower_ != "without" or token.dep_ != "prep":
+            return None
+        what = " ".join(t.text for t in token.subtree)
+        if not rule.objects.find(what):
+            return None
+        verb = token.head
+        if verb.pos_ not in ("VERB", "AUX"):
+            return None
+        if not all(group.find(what) or group.find(sent.text) for group in rule.participants):
+            return None
+        if not self._where(rule, verb, sent.text, title):
+            return None
+        mood = clauses.mood(verb, sent, self.config)
+        if mood.negated:
+            return None  # "did not end without a deal" says nothing plain
+        return Claim(
+            rule=rule,
+            targets=self._targets(rule, what, sent.text),
+            value=False,
+            modality=mood.modality,
+            tense=clauses.tense(verb, self.config),
+            how="without",
+        )
+
+    def _none_left(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
+        """ "There is still no ceasefire", "No ceasefire yet": the thing does not exist."""
+        if token.pos_ not in ("NOUN", "PROPN") or not rule.objects.find(token.text):
+            return None
+        if not any(c.dep_ == "det" and c.lower_ in self.config.negators for c in token.children):
+            return None
+        head = token.head
+        if not (token.dep_ == "ROOT" or (head.lemma_ == "be" and token.dep_ in ("attr", "nsubj"))):
+            return None
+        if not all(group.find(sent.text) for group in rule.participants):
+            return None
+        if not self._where(rule, head, sent.text, title):
+            return None
+        modality = "actual" if token.dep_ == "ROOT" else clauses.modality(head, sent, self.config)
+        return Claim(
+            rule=rule,
+            targets=self._targets(rule, sent.text, sent.text),
+            value=False,
+            modality=modality,
+            tense=clauses.tense(head, self.config),
+            how="none-left",
+        )

@@ -1,0 +1,269 @@
+"""What a clause says about its verb: who did it, whether it did, and in what mood.
+
+Read from spaCy's dependency parse (``neg``, ``aux``, ``mark``, ``xcomp``, ``agent``),
+with the word lists in config as the vocabulary, not the mechanism: "has not signed",
+"no soldier has crossed", "has yet to sign", "refused to sign" are negated; "will
+sign" is future; "could be deployed" modal; "plans to deploy" planned; "if a
+ceasefire is agreed" conditional; a sentence ending in "?" a question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.ingest.rules import ExtractionConfig
+
+# Children that open a clause of their own: their words are not this verb's arguments.
+CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "xcomp", "csubj", "acl"})
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+
+
+@dataclass(frozen=True, slots=True)
+class Mood:
+    negated: bool
+    modality: str  # actual | future | modal | planned | conditional | question
+    denied: bool = False
+
+
+def clause_text(verb: Any) -> str:
+    """The verb with its own arguments, without the clauses hanging off it."""
+    return " ".join(t.text for t in clause_tokens(verb))
+
+
+def clause_tokens(verb: Any) -> list[Any]:
+    skip: set[int] = set()
+    # "France was ready to lead a force": what the adjective governs is another clause too
+    owners = [verb, *(c for c in verb.children if c.dep_ in ("acomp", "oprd", "attr"))]
+    for owner in owners:
+        for child in owner.children:
+            if child.dep_ in CLAUSE_DEPS or (
+                child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")
+            ):
+                skip.update(t.i for t in child.subtree)
+    return [t for t in verb.subtree if t.i not in skip]
+
+
+def argument_text(verb: Any) -> str:
+    """The verb's subject and objects, inherited subject included; for a relative clause
+    ("the ceasefire it signed", "hubs that France set up") the noun it qualifies."""
+    parts = [clause_text(verb)]
+    subject = subject_of(verb)
+    if subject is not None and subject.head.i != verb.i:
+        parts.append(phrase(subject))
+    if verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
+        noun = verb.head
+        parts.append(" ".join(t.text for t in noun.lefts) + " " + noun.text)
+    deps = {c.dep_ for c in verb.children}
+    if "auxpass" in deps and "nsubjpass" not in deps:
+        # A passive whose subject the parser hung elsewhere: "The guarantees agreed in
+        # Paris have been ratified" read with "agreed" as the main verb.
+        parts.append(verb.doc[verb.sent.start : verb.i].text)
+    if not deps & {"dobj", "attr", "nsubjpass", "prep", "acomp"}:
+        # "supports the security framework for Ukraine agreed in Paris", the object read
+        # as the subject of a clause of its own
+        for child in verb.children:
+            if child.dep_ == "ccomp":
+                subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                if subject is not None and subject.i > verb.i:
+                    parts.append(phrase(subject))
+    return " ".join(parts)
+
+
+def phrase(token: Any) -> str:
+    """A noun phrase without its relative clauses or appositives' clauses."""
+    skip: set[int] = set()
+    for child in token.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "punct") and child.i > token.i:
+            skip.update(t.i for t in child.subtree)
+    return " ".join(t.text for t in token.subtree if t.i not in skip).strip(" ,")
+
+
+def subject_of(verb: Any) -> Any | None:
+    """Who does the verb: its subject, the passive agent, else the subject it shares."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:
+        # the nearest: "As of Tuesday, the eve of Christmas, Moscow had not ..." misparsed
+        # with two subjects
+        before = [c for c in subjects if c.i < verb.i]
+        return before[-1] if before else subjects[0]
+    if verb.dep_ == "acl" and verb.head.i != verb.i:
+        # "Washington's decision to withdraw": the noun's owner acts
+        owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            return owner
+    token = verb
+    for _ in range(4):
+        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head.i == token.i:
+            break
+        token = token.head
+        for child in token.children:
+            if child.dep_ == "nsubj":
+                return child
+    return None
+
+
+def passive_subject(verb: Any) -> Any | None:
+    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+
+
+def _negator(token: Any, config: ExtractionConfig) -> bool:
+    if token.dep_ == "neg":
+        return True
+    if token.lower_ in config.negators and token.dep_ in ("det", "advmod", "neg", "preconj"):
+        return True
+    # "no longer": the negation hangs off the adverb
+    return token.dep_ == "advmod" and any(c.dep_ == "neg" for c in token.children)
+
+
+def is_negated(verb: Any, config: ExtractionConfig) -> bool:
+    """The verb is said not to have happened."""
+    if any(_negator(c, config) for c in verb.children):
+        return True
+    for child in verb.children:
+        # "No French soldier has crossed", "no ceasefire was signed"
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and any(
+            g.lower_ in config.negators
+            and g.i < child.i
+            and g.dep_ in ("det", "neg", "advmod", "preconj")
+            for g in child.subtree
+        ):
+            return True  # "no soldier", "not a single parliament", "not one of the countries"
+        if child.dep_ == "dobj" and child.lower_ in ("nothing", "none"):
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            # "None of the countries has ratified"; "not a single soldier" where the parser
+            # hung the "not" on the phrase before
+            before = child.left_edge.i - 1
+            if child.lower_ in config.negators or (
+                before >= verb.sent.start and child.doc[before].lower_ in ("not", "never")
+            ):
+                return True
+    head = verb.head
+    if verb.dep_ in ("xcomp", "ccomp") and head.i != verb.i:
+        # "has yet to sign", "is still to sign"
+        if any(c.lower_ == "yet" for c in (*head.children, *verb.children)):
+            return True
+        # "refused to sign", "declined to comment", "failed to reach"
+        if head.lemma_.lower() in config.refusal_verbs and verb.dep_ == "xcomp":
+            return not is_negated(head, config)  # "did not refuse to sign" is not a refusal
+        if verb.dep_ == "xcomp" and is_negated(head, config):
+            return True
+    return verb.dep_ == "conj" and head.i != verb.i and is_negated_shared(head, verb, config)
+
+
+def is_negated_shared(head: Any, verb: Any, config: ExtractionConfig) -> bool:
+    """'did not meet or sign': a negation before a coordination covers both verbs."""
+    return any(c.dep_ == "neg" and c.i < head.i for c in head.children) and not any(
+        c.dep_ in ("nsubj", "aux") for c in verb.children
+    )
+
+
+def is_denied(verb: Any, config: ExtractionConfig) -> bool:
+    """Inside what someone denied: "denied that troops had arrived", "dismissed reports that"."""
+    token = verb
+    for _ in range(6):
+        if token.head.i == token.i:
+            return False
+        came_from = token
+        token = token.head
+        lemma = token.lemma_.lower()
+        if lemma in config.deny_verbs and came_from.dep_ in ("ccomp", "dobj", "acl", "xcomp"):
+            return not is_negated(token, config)
+        if token.pos_ == "NOUN" and lemma in config.report_nouns:
+            owner = token.head
+            if owner.lemma_.lower() in (config.deny_verbs | config.dismiss_verbs):
+                return True
+    return False
+
+
+def _aux_words(verb: Any) -> list[str]:
+    return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD"]
+
+
+def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
+    """actual | future | modal | planned | conditional | question | nominal."""
+    if sentence.text.strip().rstrip("\"'\u201d\u2019 ").endswith("?"):
+        return "question"
+    # "the importance of the countries ratifying": a gerund names the act, asserts nothing
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ in ("pcomp", "pobj", "amod", "compound", "acl", "nsubj")
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    ):
+        return "nominal"
+    token = verb
+    for _ in range(6):
+        marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+        if marks & config.conditional_marks:
+            return "conditional"
+        if marks & config.temporal_marks and token.tag_ != "VBD" and "had" not in _aux_words(token):
+            return "conditional"
+        words = _aux_words(token)
+        if any(w in config.future_aux for w in words):
+            return "future"
+        if any(w in config.modal_aux for w in words):
+            return "modal"
+        # a bare infinitive ("... to ratify their commitments") states a purpose or a call
+        if (
+            token.i == verb.i
+            and token.tag_ == "VB"
+            and token.dep_ not in ("ROOT", "xcomp")
+            and not any(c.lower_ in ("do", "does", "did") for c in token.children)
+        ):
+            return "planned"
+        if token.dep_ == "acl" and token.tag_ == "VBN" and token.head.head.i != token.head.i:
+            # "soldiers deployed to Ukraine would be regarded as invaders": the mood of the
+            # clause the noun belongs to
+            token = token.head.head
+            continue
+        if token.dep_ in ("xcomp", "acl") and token.head.i != token.i:
+            head = token.head
+            if head.lemma_.lower() in config.planning or head.lower_ in config.planning:
+                return "planned"
+            if head.lemma_ == "go" and head.tag_ == "VBG":
+                return "future"
+            token = head
+            continue
+        if token.dep_ in ("conj", "advcl") and token.head.i != token.i:
+            if token.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS for c in token.children):
+                token = token.head
+                continue
+            if token.dep_ == "advcl":
+                token = token.head
+                continue
+        break
+    return "actual"
+
+
+def mood(verb: Any, sentence: Any, config: ExtractionConfig) -> Mood:
+    return Mood(
+        negated=is_negated(verb, config),
+        modality=modality(verb, sentence, config),
+        denied=is_denied(verb, config),
+    )
+
+
+def tense(verb: Any, config: ExtractionConfig) -> str:
+    if any(w in config.future_aux for w in _aux_words(verb)):
+        return "future"
+    return "past" if verb.tag_ in ("VBD", "VBN") else "present"
+
+
+def habitual(verb: Any, config: ExtractionConfig) -> bool:
+    """A standing position ("has repeatedly warned"), not a reaction to the news."""
+    for child in verb.children:
+        if child.dep_ in ("advmod", "npadvmod") and child.lemma_.lower() in config.habitual:
+            return True
+        if child.dep_ == "prep" and " ".join(t.lower_ for t in child.subtree) in (
+            "for years",
+            "for months",
+            "for decades",
+        ):
+            return True
+    return False

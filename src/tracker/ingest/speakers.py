@@ -1,0 +1,437 @@
+"""Who said what: attributed statements found in a parsed sentence.
+
+A speaker is any person or institution the text names in the shapes news uses: the
+subject of a reporting verb, a passive agent ("was condemned by the Russian defence
+ministry"), an appositive ("Ivan Petrov, Russia's envoy to the OSCE, said"),
+"according to X", a headline "X: ..." or "..., X says", a quote before or after its
+attribution, a pronoun carried from the previous speaker. A speaker resolves to a
+configured actor when a name or alias matches; else it is kept as an unlisted speaker
+with its name and, where the text says so, its side ("Russian", "Russia's", "the
+Kremlin's", "Moscow's envoy").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.domain.story import Actor
+from tracker.ingest import clauses
+from tracker.ingest.rules import ExtractionConfig, Terms
+
+QUOTES = re.compile(r"[\"“”«»]([^\"“”«»]{3,}?)[\"“”«»]")
+NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+# Words that make a phrase something other than a voice: "Trump's cuts threaten ..."
+_HEADLINE = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+(\S.{3,})$")
+# "'There was a trail of blood': Ari Fleischer was nearly caught in the shooting"
+_QUOTE_FIRST = re.compile("^\\s*[\"\u201c'\u2018](.{3,200}?)[\"\u201d'\u2019]\\s*:\\s+(\\S.{3,})$")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str  # as the text names them
+    actor: str | None  # the configured actor's id, when one matches
+    side: str | None
+
+    @property
+    def id(self) -> str:
+        return self.actor or slug(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    speaker: Speaker
+    verb: str  # lemma of the reporting verb, or "according to", or "headline"
+    mode: str  # direct | reported
+    content: str
+    tense: str
+    speaker_span: tuple[int, int]  # character offsets of the speaker's phrase in the sentence
+    quote: str | None = None
+    negated: bool = False
+    modality: str = "actual"
+    habitual: bool = False
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _ARTICLE.sub("", name).casefold()).strip("-")[:80] or "x"
+
+
+class Voices:
+    """Resolves speakers: configured actors by alias, else sides by the words around them."""
+
+    def __init__(self, actors: Sequence[Actor], config: ExtractionConfig) -> None:
+        self.config = config
+        self._by_alias: dict[str, Actor] = {}
+        for actor in actors:
+            for alias in (actor.name, *actor.aliases):
+                self._by_alias.setdefault(_fold(alias), actor)
+        self._aliases = Terms.of(tuple(self._by_alias))
+
+    def actor_named(self, name: str) -> Actor | None:
+        folded = _fold(name)
+        if folded in self._by_alias:
+            return self._by_alias[folded]
+        # "President Vladimir Putin" names Putin; "Mr Lavrov" names Lavrov
+        words = folded.split()
+        for start in range(1, len(words)):
+            actor = self._by_alias.get(" ".join(words[start:]))
+            if actor is not None:
+                return actor
+        return None
+
+    def actors_in(self, text: str) -> list[Actor]:
+        return [self._by_alias[_fold(m)] for m in self._aliases.find(text)]
+
+    def side_in(self, text: str) -> str | None:
+        """The side the earliest side word in ``text`` belongs to."""
+        best: tuple[int, str] | None = None
+        for side, terms in self.config.sides.items():
+            for pattern in (terms.pattern, terms.exact):
+                if pattern is None:
+                    continue
+                match = pattern.search(text)
+                if match and (best is None or match.start() < best[0]):
+                    best = (match.start(), side)
+        if best is None:
+            for actor in self.actors_in(text):
+                if actor.group:
+                    return actor.group
+        return best[1] if best else None
+
+    def resolve(self, subject: Any, previous: Speaker | None) -> Speaker | None:
+        """The speaker a subject phrase names, or None when it names no one."""
+        if subject.pos_ == "PRON":
+            return previous if subject.lower_ in PRONOUNS else None
+        own = _own_phrase(subject)
+        person = _person_in(subject)
+        if person is not None:
+            actor = self.actor_named(person)
+            side = (actor.group if actor else None) or self.side_in(_without(own, person))
+            return Speaker(person, actor.id if actor else None, side)
+        core = _core(subject)
+        head = subject.lower_
+        named = [
+            a
+            for a in self.actors_in(core)
+            if head in _fold(a.name).split() or any(head in _fold(x).split() for x in a.aliases)
+        ]
+        if named:
+            return Speaker(_ARTICLE.sub("", core), named[0].id, named[0].group)
+        is_voice = subject.lemma_.lower() in self.config.voices or head in self.config.voices
+        if is_voice:
+            # "a Kremlin spokesman", "Zelensky's office": the actor named before the head
+            before = subject.doc[subject.left_edge.i : subject.i].text
+            owners = self.actors_in(before)
+            if owners:
+                return Speaker(_ARTICLE.sub("", core), owners[-1].id, owners[-1].group)
+        if is_voice or subject.ent_type_ in NAMED or subject.pos_ == "PROPN":
+            if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
+                return None
+            name = _ARTICLE.sub("", core)
+            if not name or len(name) > 80:
+                return None
+            side = self.side_in(own)
+            # "the embassy" after "the Russian embassy in London": the same voice again
+            if (
+                side is None
+                and previous is not None
+                and core.lower().startswith("the ")
+                and (name.lower() in previous.name.lower() or head in _fold(previous.name).split())
+            ):
+                return previous
+            if side is None and any(
+                t.ent_type_ in ("NORP", "GPE") for t in subject.subtree if t.i <= subject.i
+            ):
+                side = "other"  # "Turkish officials": a side, not one the story follows
+            return Speaker(name, None, side)
+        return None
+
+
+def _span_of(token: Any, sent: Any) -> tuple[int, int]:
+    """Where a phrase sits in its sentence, as character offsets."""
+    base = sent.start_char
+    return token.left_edge.idx - base, token.right_edge.idx - base + len(token.right_edge)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().replace("\u2019", "'").split())
+
+
+def _without(text: str, name: str) -> str:
+    return text.replace(name, " ")
+
+
+def _own_phrase(subject: Any) -> str:
+    """The subject with its appositives but without relative clauses or addressees."""
+    skip: set[int] = set()
+    for token in subject.subtree:
+        if token.dep_ in ("relcl", "acl") or (
+            token.dep_ == "prep" and token.lower_ in ("to", "in", "at", "on", "with", "about")
+        ):
+            skip.update(t.i for t in token.subtree)
+    return " ".join(t.text for t in subject.subtree if t.i not in skip)
+
+
+def _core(subject: Any) -> str:
+    """The subject's name: its head and what comes before it, without appositives."""
+    tokens = [
+        t
+        for t in subject.subtree
+        if t.i <= subject.i and t.dep_ not in ("punct",) and not _inside_appos(t, subject)
+    ]
+    if not tokens:
+        return str(subject.text)
+    return str(subject.doc[tokens[0].i : subject.i + 1].text)
+
+
+def _inside_appos(token: Any, subject: Any) -> bool:
+    while token.i != subject.i and token.head.i != token.i:
+        if token.dep_ in ("appos", "relcl", "acl"):
+            return True
+        token = token.head
+    return False
+
+
+def _person_in(subject: Any) -> str | None:
+    """The person a subject phrase names: its head, an appositive, or a compound before it."""
+    doc = subject.doc
+    candidates = [subject, *(c for c in subject.children if c.dep_ in ("appos", "compound"))]
+    for token in candidates:
+        if token.ent_type_ == "PERSON":
+            for ent in doc.ents:
+                if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
+                    return str(ent.text).removesuffix("'s").strip()
+    return None
+
+
+def _content(sent: Any, verb: Any, subject: Any | None) -> str:
+    """What a reporting verb reports: its clause, else the main clause it hangs off, else
+    what follows it ("accused Washington of meddling")."""
+    doc = sent.doc
+    for dep in ("ccomp", "xcomp"):
+        clause = next((c for c in verb.children if c.dep_ == dep), None)
+        if clause is not None:
+            return str(doc[clause.left_edge.i : clause.right_edge.i + 1].text)
+    if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
+        # "Plan is a dead end, Kremlin says": the rest of the sentence is what was said
+        own = {t.i for t in verb.subtree}
+        words = [t.text_with_ws for t in sent if t.i not in own]
+        return "".join(words).strip(" ,.-—")
+    start = verb.i + 1
+    if subject is not None and subject.i > verb.i:
+        start = subject.right_edge.i + 1
+    if verb.right_edge.i >= start:
+        return str(doc[start : verb.right_edge.i + 1].text).strip(" ,.")
+    before = [t.text_with_ws for t in sent if t.i < verb.left_edge.i]
+    return "".join(before).strip(" ,.-—")
+
+
+class StatementFinder:
+    """Every attributed statement in a sentence, spoken or pointedly not."""
+
+    def __init__(self, voices: Voices, config: ExtractionConfig) -> None:
+        self.voices = voices
+        self.config = config
+        self._verbs = config.reporting_verbs | config.silence_verbs
+
+    def find(self, sent: Any, previous: Speaker | None, *, headline: bool) -> list[Said]:
+        text = sent.text
+        quotes = [q.strip(" ,.") for q in QUOTES.findall(text)]
+        quote = " ".join(quotes) if quotes else None
+        quoted = [(m.start(), m.end()) for m in QUOTES.finditer(text)]
+        base = sent.start_char
+        found: list[Said] = []
+        for token in sent:
+            lemma = token.lemma_.lower()
+            if lemma not in self._verbs or token.pos_ not in ("VERB", "AUX"):
+                continue
+            if token.dep_ in ("pcomp", "pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
+                continue  # "after weeks of tweeting": a verb used as a noun reports nothing
+            if any(a <= token.idx - base < b for a, b in quoted):
+                continue  # a verb inside a quotation is part of what was said
+            subject = clauses.subject_of(token)
+            if subject is None:
+                continue
+            if any(a <= subject.idx - base < b for a, b in quoted):
+                continue
+            speaker = self.voices.resolve(subject, previous)
+            if speaker is None:
+                continue
+            mood = clauses.mood(token, sent, self.config)
+            negated = mood.negated or bool(self.config.silence_phrases.find(text))
+            if lemma not in self.config.reporting_verbs and not negated:
+                continue  # "comment", "respond" report speech only when denied it
+            if negated and self._inside_report(token):
+                continue  # "Zelensky said Moscow has yet to respond": his words, not Moscow's
+            clause = _content(sent, token, subject)
+            content = clause if len(clause.split()) >= 3 or not quote else quote
+            span = _span_of(subject, sent)
+            found.append(
+                Said(
+                    speaker=speaker,
+                    verb=lemma,
+                    mode="direct" if quote and quote[:20] in content else "reported",
+                    content=" ".join((content or text).split()),
+                    quote=quote,
+                    tense=clauses.tense(token, self.config),
+                    negated=negated,
+                    modality=mood.modality,
+                    habitual=clauses.habitual(token, self.config),
+                    speaker_span=span,
+                )
+            )
+        found += self._according_to(sent, previous, quote)
+        found += self._silence(sent, previous)
+        if headline and not found:
+            found += self._headline(sent, previous) or self._quote_headline(sent, previous)
+        return found
+
+    def _inside_report(self, verb: Any) -> bool:
+        token = verb
+        for _ in range(6):
+            if token.head.i == token.i:
+                return False
+            if token.dep_ in ("ccomp", "parataxis") and (
+                token.head.lemma_.lower() in self.config.reporting_verbs
+            ):
+                return True
+            token = token.head
+        return False
+
+    def _according_to(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
+        found = []
+        for token in sent:
+            if token.lower_ != "according" or token.i + 1 >= sent.end:
+                continue
+            to = sent.doc[token.i + 1]
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if to.lower_ != "to" or pobj is None:
+                continue
+            speaker = self.voices.resolve(pobj, previous)
+            if speaker is None:
+                continue
+            own = set(range(token.i, pobj.right_edge.i + 1))
+            rest = "".join(t.text_with_ws for t in sent if t.i not in own).strip(" ,.")
+            found.append(
+                Said(
+                    speaker=speaker,
+                    verb="according to",
+                    mode="direct" if quote else "reported",
+                    content=" ".join((quote or rest).split()),
+                    quote=quote,
+                    tense=clauses.tense(sent.root, self.config),
+                    modality="question" if sent.text.strip().endswith("?") else "actual",
+                    speaker_span=_span_of(pobj, sent),
+                )
+            )
+        return found
+
+    def _silence(self, sent: Any, previous: Speaker | None) -> list[Said]:
+        """ "There was no comment from the Kremlin"; "Moscow has remained silent"."""
+        found = []
+        for token in sent:
+            speaker_token = None
+            if token.lemma_.lower() in ("comment", "reaction", "response", "word") and any(
+                c.dep_ == "det" and c.lower_ in self.config.negators for c in token.children
+            ):
+                source = next(
+                    (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")),
+                    None,
+                )
+                if source is not None:
+                    speaker_token = next((c for c in source.children if c.dep_ == "pobj"), None)
+            elif token.lower_ == "silent" and token.dep_ in ("acomp", "oprd"):
+                speaker_token = clauses.subject_of(token.head)
+            if speaker_token is None:
+                continue
+            speaker = self.voices.resolve(speaker_token, previous)
+            if speaker is None:
+                continue
+            found.append(
+                Said(
+                    speaker=speaker,
+                    verb="silent",
+                    mode="reported",
+                    content=" ".join(sent.text.split()),
+                    tense=clauses.tense(sent.root, self.config),
+                    negated=True,
+                    speaker_span=_span_of(speaker_token, sent),
+                )
+            )
+        return found
+
+    def _quote_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
+        """A headline that opens with a quote and a colon: the quote is the words of the
+        subject that follows ("'It is over': Biden quiets Democrats"), when it is a voice."""
+        match = _QUOTE_FIRST.match(sent.text)
+        if match is None:
+            return []
+        start = sent.start_char + match.start(2)
+        rest = [t for t in sent if t.idx >= start]
+        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.dep_ == "poss":
+            return []
+        speaker = self.voices.resolve(subject, previous)
+        if speaker is None:
+            return []
+        quote = match.group(1).strip()
+        return [
+            Said(
+                speaker=speaker,
+                verb="headline",
+                mode="direct",
+                content=" ".join(quote.split()),
+                quote=quote,
+                tense="present",
+                speaker_span=_span_of(subject, sent),
+            )
+        ]
+
+    def _headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
+        """ "Petrov: plan is a dead end" — a short name before a colon is the speaker."""
+        match = _HEADLINE.match(sent.text)
+        if match is None or len(match.group(1).split()) > 6:
+            return []
+        end = sent.start_char + match.end(1)
+        tokens = [t for t in sent if t.idx + len(t) <= end]
+        if not tokens:
+            return []
+        head = tokens[-1]
+        actor = self.voices.actor_named(match.group(1))
+        named = head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
+            head.pos_ == "PROPN" and not head.ent_type_
+        )
+        if not named and head.lemma_.lower() not in self.config.voices and actor is None:
+            return []
+        name = match.group(1).strip()
+        if head.ent_type_ == "GPE" and actor is None:
+            return []  # "Ukraine war: ..." is a topic label, not a voice
+        rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
+        opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
+        if not opens_quote and not any(t.pos_ in ("VERB", "AUX") for t in rest):
+            return []  # "Spurs v United: Premier League - live!" says nothing
+        speaker = Speaker(
+            name,
+            actor.id if actor else None,
+            (actor.group if actor else None) or self.voices.side_in(name),
+        )
+        content = match.group(2).strip().strip("\"“”'")
+        quote = content if match.group(2).strip()[:1] in "\"“'" else None
+        return [
+            Said(
+                speaker=speaker,
+                verb="headline",
+                mode="direct" if quote else "reported",
+                content=" ".join(content.split()),
+                quote=quote,
+                tense="present",
+                negated=False,
+                modality="question" if content.endswith("?") else "actual",
+                habitual=False,
+                speaker_span=(0, match.end(1)),
+            )
+        ]

@@ -1,0 +1,266 @@
+"""Claims that move the five event questions, read from the parse, with the real model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import article
+
+from tracker.config import load_story, shipped_config_dir
+from tracker.domain.events import DocumentIngested
+from tracker.errors import ConfigError
+from tracker.ingest.extract import RuleExtractor, load_extraction_config
+
+SATURDAY = datetime(2026, 8, 15, 12, 0, tzinfo=UTC)
+
+
+def doc(text: str, title: str = "") -> DocumentIngested:
+    return article(text, title, SATURDAY)
+
+
+def facts(extractor: RuleExtractor, text: str, title: str = "") -> dict[str, object]:
+    return {
+        e.data["key"]: e.data["value"]
+        for e in extractor.extract(doc(text, title))
+        if e.type == "FactAsserted"
+    }
+
+
+CEASEFIRE = "russia-ukraine/signed/ceasefire"
+US = "united-states/backs/security-guarantees"
+RATIFIED = "participating-countries/ratified/security-guarantees"
+TROOPS = "france/deployed-troops-to/ukraine"
+UK_HUBS = "united-kingdom/established/military-hubs"
+FR_HUBS = "france/established/military-hubs"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia and Ukraine signed a ceasefire in Istanbul on Thursday.", {CEASEFIRE: True}),
+        (
+            "A ceasefire between Russia and Ukraine came into force on Monday.",
+            {CEASEFIRE: True},
+        ),
+        (
+            "The Kremlin said Russia would honour the ceasefire it signed with Ukraine.",
+            {CEASEFIRE: True},
+        ),
+        ("Talks between Russia and Ukraine ended without a ceasefire.", {CEASEFIRE: False}),
+        (
+            "Four years on, there is still no ceasefire between Russia and Ukraine.",
+            {CEASEFIRE: False},
+        ),
+        ("Russia has yet to sign a ceasefire with Ukraine.", {CEASEFIRE: False}),
+        ("Russia refused to sign the ceasefire Ukraine had accepted.", {CEASEFIRE: False}),
+        ("Peskov denied that Russia had agreed to a ceasefire with Ukraine.", {CEASEFIRE: False}),
+        ("Israel and Hamas signed a ceasefire in Cairo.", {}),
+        ("Russia and Ukraine are expected to sign a ceasefire next week.", {}),
+        ("Will Russia and Ukraine sign a ceasefire?", {}),
+        ("If Russia and Ukraine agree a ceasefire, French troops will deploy.", {}),
+        ("Russia and Ukraine could sign a ceasefire within days.", {}),
+    ],
+    ids=[
+        "signed",
+        "came-into-force",
+        "relative-clause",
+        "without",
+        "no-ceasefire",
+        "yet-to",
+        "refused",
+        "denied",
+        "another-war",
+        "expected",
+        "question",
+        "conditional",
+        "modal",
+    ],
+)
+def test_a_ceasefire_answers_only_when_it_happened_or_is_said_not_to_have(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The United States on Tuesday backed the security guarantees for Ukraine.",
+            {US: True},
+        ),
+        ("Washington stood behind the guarantees agreed for Ukraine in Paris.", {US: True}),
+        ("The United States would no longer back the guarantees for Ukraine.", {US: False}),
+        (
+            "Washington withdrew its support for the security guarantees for Ukraine.",
+            {US: False},
+        ),
+        ("France backed the security guarantees for Ukraine.", {}),
+        ("The United States could back the guarantees for Ukraine if Europe pays.", {}),
+    ],
+    ids=["backed", "stood-behind", "no-longer", "withdrew", "another-backer", "conditional"],
+)
+def test_us_backing_follows_what_washington_does_and_undoes(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The first French troops arrived in Ukraine on Tuesday.", {TROOPS: True}),
+        ("No French soldier has crossed into Ukraine.", {TROOPS: False}),
+        ("French troops arrived in Romania for a NATO exercise.", {}),
+        ("French troops are stationed in Romania, not in Ukraine.", {}),
+        ("Macron said French troops could be deployed to Ukraine after a ceasefire.", {}),
+        ("France plans to deploy several thousand soldiers to Ukraine.", {}),
+    ],
+    ids=["arrived", "none-crossed", "elsewhere", "not-there", "could", "plans"],
+)
+def test_french_troops_count_only_in_ukraine_and_only_once_there(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Britain opened its first military hub in Ukraine on Monday.", {UK_HUBS: True}),
+        (
+            "The military hubs that France and the United Kingdom set up in Ukraine are busy.",
+            {UK_HUBS: True, FR_HUBS: True},
+        ),
+        (
+            "Neither Britain nor France has yet established a hub in Ukraine.",
+            {UK_HUBS: False, FR_HUBS: False},
+        ),
+        ("Britain and France will set up military hubs in Ukraine after a ceasefire.", {}),
+        (
+            "The security guarantees for Ukraine have been formally ratified by all "
+            "participating countries.",
+            {RATIFIED: True},
+        ),
+        (
+            "Not a single parliament has ratified the security guarantees for Ukraine.",
+            {RATIFIED: False},
+        ),
+        (
+            "Zelensky stressed the importance of the countries formally ratifying "
+            "their commitments to Ukraine.",
+            {},
+        ),
+        ("Zelensky urged the countries to ratify the guarantees for Ukraine.", {}),
+    ],
+    ids=[
+        "hub-opened",
+        "relative-clause-both",
+        "neither-nor",
+        "will",
+        "ratified-passive",
+        "not-a-single",
+        "gerund",
+        "urged",
+    ],
+)
+def test_hubs_and_ratification_follow_the_same_reading(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected
+
+
+def test_a_dated_body_sentence_beats_a_headline_dated_by_publication(
+    extractor: RuleExtractor,
+) -> None:
+    events = extractor.extract(
+        doc(
+            "Kyiv and Moscow signed a ceasefire in Istanbul on Thursday, officials said.",
+            title="No ceasefire yet between Russia and Ukraine",
+        )
+    )
+    (fact,) = [e.data for e in events if e.type == "FactAsserted"]
+    assert fact["value"] is True
+    assert fact["valid_from"].startswith("2026-08-13")  # Thursday before a Saturday story
+    assert fact["valid_precision"] == "day"
+
+
+def test_a_body_repeating_its_headline_is_read_once(extractor: RuleExtractor) -> None:
+    title = "Peskov: Paris plan is a dead end"
+    events = extractor.extract(doc(f"{title}. The Kremlin gave no details.", title))
+    said = [e.data for e in events if e.type == "StatementReported"]
+    assert [(s["speaker"], s["content"]) for s in said] == [("peskov", "Paris plan is a dead end")]
+
+
+def _readme_example(marker: str) -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    after = readme.split(f"<!-- example: {marker} -->", 1)[1]
+    return after.split("```toml", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_example_adds_a_question_without_code(tmp_path: Path) -> None:
+    shipped = shipped_config_dir()
+    for name in ("story.toml", "extraction.toml", "actors.toml"):
+        text = (shipped / name).read_text()
+        if name != "actors.toml":
+            text += "\n" + _readme_example(name)
+        (tmp_path / name).write_text(text)
+    story = load_story(tmp_path)
+    config = load_extraction_config(tmp_path, frozenset(q.id for q in story.questions))
+    extractor = RuleExtractor(story, config)
+    key = "putin-zelensky/met/in-person"
+
+    def met(text: str) -> list[object]:
+        return [
+            e.data["value"]
+            for e in extractor.extract(doc(text))
+            if e.type == "FactAsserted" and e.data["key"] == key
+        ]
+
+    assert met("Putin met Zelensky in Istanbul on Monday.") == [True]
+    assert met("Putin and Zelensky have never met.") == [False]
+    assert met("Putin will meet Zelensky next month.") == []
+    assert met("Will Putin meet Zelensky?") == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            'id = "x"\nquestion = "nope"\nkind = "event"\nfact = "a/b"\nactions = ["meet"]\n'
+            'objects = ["x"]',
+            "no question 'nope'",
+        ),
+        (
+            'id = "x"\nquestion = "leaders-met"\nkind = "event"\nfact = "a/b"\nobjects = ["x"]',
+            "an event rule needs actions and objects",
+        ),
+        (
+            'id = "x"\nquestion = "leaders-met"\nkind = "event"\nfact = "nokey"\n'
+            'actions = ["meet"]\nobjects = ["x"]',
+            "expected subject/predicate",
+        ),
+        (
+            'id = "x"\nquestion = "leaders-met"\nkind = "statement"\nfact = "a/b"\n'
+            'side = "mars"\ntopics = ["x"]',
+            "unknown side 'mars'",
+        ),
+        (
+            'id = "x"\nquestion = "leaders-met"\nkind = "event"\nfact = "a/b"\n'
+            'actions = ["meet"]\nobjects = ["x"]\ntrue_when = ["someday"]',
+            "modalities among",
+        ),
+    ],
+    ids=["unknown-question", "no-actions", "bad-key", "unknown-side", "bad-modality"],
+)
+def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, message: str) -> None:
+    shipped = shipped_config_dir()
+    (tmp_path / "extraction.toml").write_text(
+        (shipped / "extraction.toml").read_text() + "\n[[rules]]\n" + rule + "\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        known = {q.id for q in load_story(shipped).questions} | {"leaders-met"}
+        load_extraction_config(tmp_path, frozenset(known))
+    assert message in str(caught.value) and "\n" not in str(caught.value)

@@ -1,0 +1,187 @@
+"""Who said what, for any speaker, in the shapes news uses; with the real model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from conftest import article
+
+from tracker.domain.events import DocumentIngested
+from tracker.ingest.extract import RuleExtractor, reading
+
+THURSDAY = datetime(2026, 1, 8, 15, 0, tzinfo=UTC)
+KEY = "moscow/commented-on/paris-meeting"
+
+
+def doc(text: str, title: str = "", **fields: object) -> DocumentIngested:
+    return article(text, title, THURSDAY, source="feed", **fields)
+
+
+def said(extractor: RuleExtractor, text: str, title: str = "") -> list[tuple[str, str | None]]:
+    return [
+        (e.data["speaker_name"], e.data["side"])
+        for e in extractor.extract(doc(text, title))
+        if e.type == "StatementReported"
+    ]
+
+
+def answers(extractor: RuleExtractor, text: str, title: str = "") -> list[object]:
+    return [
+        e.data["value"]
+        for e in extractor.extract(doc(text, title))
+        if e.type == "FactAsserted" and e.data["key"] == KEY
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "Ivan Petrov, Russia's envoy to the OSCE, said the plan was a dead end.",
+            "",
+            [("Ivan Petrov", "russia")],
+        ),
+        (
+            "The plan was condemned on Friday by the Russian defence ministry.",
+            "",
+            [("Russian defence ministry", "russia")],
+        ),
+        ("", "Petrov: plan is a dead end", [("Petrov", None)]),
+        ("", "Plan is a dead end, Kremlin says", [("Kremlin", "russia")]),
+        (
+            "According to a Ukrainian deputy minister, the talks went nowhere.",
+            "",
+            [("Ukrainian deputy minister", "ukraine")],
+        ),
+        (
+            '"We will not be intimidated," said Olga Ivanova, a spokeswoman for Russia\'s '
+            "mission to the UN.",
+            "",
+            [("Olga Ivanova", "russia")],
+        ),
+        (
+            "Zelenskiy said the talks were useful. He added that more work was needed.",
+            "",
+            [("Zelenskiy", "ukraine"), ("Zelenskiy", "ukraine")],
+        ),
+        ("Turkish officials said the talks would resume.", "", [("Turkish officials", "other")]),
+        ("The report was published on Tuesday.", "", []),
+        ("Trump's golfing partner says the president cheats on the course.", "", []),
+    ],
+    ids=[
+        "appositive",
+        "passive-agent",
+        "headline-colon",
+        "headline-says",
+        "according-to",
+        "quote-first",
+        "pronoun",
+        "other-side",
+        "no-speech",
+        "not-a-voice",
+    ],
+)
+def test_speakers_are_found_without_a_whitelist(
+    extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Kremlin declines to comment on the Paris summit.", [False]),
+        ("Lavrov refused to discuss the Paris guarantees with reporters.", [False]),
+        ("Moscow has so far said nothing about the Paris declaration.", [False]),
+        ("There was no immediate comment from the Kremlin on the Paris meeting.", [False]),
+        (
+            "The plan for a reassurance force was condemned on Friday by the Russian defence "
+            "ministry.",
+            [True],
+        ),
+        (
+            "The Russian embassy in Paris said the doping ban on its athletes was political.",
+            [],
+        ),
+        ("Peskov said Macron's pension reform was France's own business.", []),
+        ("Will Russia respond to the Paris summit?", []),
+        ("Lavrov will comment on the Paris declaration on Monday.", []),
+        ("If Moscow responds to the Paris guarantees, Kyiv will answer.", []),
+    ],
+    ids=[
+        "declines",
+        "refused-to-discuss",
+        "said-nothing",
+        "no-comment-from",
+        "passive-on-topic",
+        "paris-in-speaker-phrase",
+        "macron-off-topic",
+        "question",
+        "future",
+        "conditional",
+    ],
+)
+def test_moscow_commented_reads_negation_mood_and_topic_from_the_parse(
+    extractor: RuleExtractor, text: str, expected: list[object]
+) -> None:
+    assert answers(extractor, text) == expected
+
+
+def test_extracted_events_carry_their_source(extractor: RuleExtractor) -> None:
+    document = doc(
+        "Kremlin spokesman Dmitry Peskov said the Paris declaration was a dangerous step.",
+        "Kremlin rejects Paris plan",
+        url="https://news.example/kremlin",
+        feed="wire",
+    )
+    events = extractor.extract(document)
+    assert {e.type for e in events} == {"StatementReported", "FactAsserted"}
+    for event in events:
+        evidence = event.data["evidence"]
+        assert evidence["title"] == "Kremlin rejects Paris plan"
+        assert evidence["url"] == "https://news.example/kremlin"
+        assert evidence["feed"] == "wire"
+        assert evidence["published_at"].startswith("2026-01-08T15:00")
+        assert event.data["producer"]["rule"] and event.data["producer"]["model"]
+
+
+def test_a_batch_extracts_what_each_document_would_alone(extractor: RuleExtractor) -> None:
+    documents = [
+        doc("Russia and Ukraine signed a ceasefire on Tuesday.", "Truce"),
+        doc("Stocks rose in Tokyo.", "Markets"),
+        doc("Lavrov said the Paris summit was theatre.", ""),
+    ]
+    batched = extractor.extract_many(documents)
+    alone = [extractor.extract(d) for d in documents]
+    assert [[(e.event_id, e.data) for e in b] for b in batched] == [
+        [(e.event_id, e.data) for e in a] for a in alone
+    ]
+    assert [len(b) for b in batched] == [1, 0, 2]
+
+
+def test_text_is_read_in_bounded_pieces_and_never_past_the_limit() -> None:
+    body = ("Peskov said the talks were theatre. " * 4000).strip()
+    document = doc(body, "A long one")
+    pieces = reading(document, max_chars=50_000, piece_chars=2_000)
+    assert pieces[0] == "A long one"
+    assert all(len(p) <= 2_000 for p in pieces)
+    assert sum(len(p) for p in pieces[1:]) <= 50_000
+
+
+def test_text_in_another_language_is_not_parsed(extractor: RuleExtractor) -> None:
+    german = (
+        "Der Kreml hat die Pariser Erklärung scharf kritisiert. Sprecher Dmitri Peskow sagte "
+        "am Donnerstag, die Sicherheitsgarantien seien eine Provokation und würden den Krieg "
+        "nur verlängern, wie die Agentur meldete."
+    )
+    assert extractor.extract(doc(german, "Kreml kritisiert Paris")) == []
+
+
+def test_a_hostile_text_yields_bounded_work_and_events(extractor: RuleExtractor) -> None:
+    limits = extractor.config
+    run_on = "Peskov said the Paris summit was a provocation and " * 3000
+    assert len(said(extractor, run_on)) <= limits.max_statements
+    many = "Peskov said the Paris summit was a provocation. " * 3000
+    statements = said(extractor, many)
+    assert 0 < len(statements) <= limits.max_statements
