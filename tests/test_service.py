@@ -92,9 +92,12 @@ def test_a_service_killed_mid_poll_loses_and_duplicates_nothing(
     # The Guardian file, sent over about two seconds: kill lands while it is in flight.
     feed = server.url("/slow-feed/news-guardian-uk-2018-01-31.rss")
     assert run("--db", migrated_url, "feeds", "add", feed, "--name", "guardian").returncode == 0
-    for _ in range(3):
+    for attempt in range(1, 4):
         service = start_service(migrated_url)
-        time.sleep(1.2)
+        # Kill once it has started (start-up time varies with the machine's load), while the
+        # feed is still in flight.
+        wait_for(lambda n=attempt: count(migrated_url, "SELECT count(*) FROM service_runs") >= n)
+        time.sleep(0.4)
         service.kill()
         service.wait(timeout=30)
     status = json.loads(run("--db", migrated_url, "status", "--json").stdout)
