@@ -27,6 +27,7 @@ class Claim:
     modality: str
     tense: str
     how: str  # action | without | none-left
+    when_text: str = ""  # the verb's own clause, where its date is ("signed ... on Thursday")
 
 
 def _action_at(token: Any, action: str) -> bool:
@@ -153,6 +154,7 @@ class ClaimFinder:
             modality=modality,
             tense=clauses.tense(token, self.config),
             how="action",
+            when_text=clauses.clause_text(token),
         )
 
     def _without(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
@@ -179,6 +181,7 @@ class ClaimFinder:
             modality=mood.modality,
             tense=clauses.tense(verb, self.config),
             how="without",
+            when_text=clauses.clause_text(verb),
         )
 
     def _none_left(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:

@@ -55,7 +55,8 @@ _RELATIVE = re.compile(
     r"earlier today|last night|tomorrow)\b",
     re.IGNORECASE,
 )
-_WEEKDAY = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+# "Tuesday's summit" names another event's day, not this one's
+_WEEKDAY = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b(?!['\u2019]s)", re.IGNORECASE)
 _OFFSETS = {"yesterday": -1, "last night": -1, "tomorrow": 1}
 
 

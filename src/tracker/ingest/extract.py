@@ -36,7 +36,7 @@ from tracker.domain.events import (
 from tracker.domain.log import NewEvent
 from tracker.errors import ConfigError
 from tracker.ingest.claims import ClaimFinder
-from tracker.ingest.dates import resolve_when
+from tracker.ingest.dates import Resolved, resolve_when
 from tracker.ingest.rules import (
     EXTRACTION_FILE,
     ExtractionConfig,
@@ -101,7 +101,7 @@ def _fold(text: str) -> str:
 # "[Capital FM] Nairobi --", "KYIV (Reuters) -": where and who filed it, not a sentence part
 _DATELINE = re.compile(
     r"^\s*(?:\[[^\]\n]{1,60}\]\s*)?(?:[A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,3}"
-    r"(?:,\s*[A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,2})?"
+    r"(?:,\s*[A-Z0-9][\w.']*(?:\s+[A-Z0-9][\w.']*){0,2})?"
     r"\s*(?:\([^)\n]{1,40}\))?\s+(?:--|\u2014|\u2013|-)\s+)?"
 )
 
@@ -156,8 +156,20 @@ class _Verdict:
     quote: str | None
     how: str
 
-    def rank(self) -> tuple[bool, bool, datetime, int]:
-        return (self.precision == "day", not self.headline, self.moment, -self.index)
+    def beats(self, other: _Verdict) -> bool:
+        """Whether this verdict, rather than ``other``, is the document's for their key.
+
+        A day-dated sentence beats one dated by publication, and a body sentence the
+        headline. Then, for the same value, the earliest day (it held from then); for
+        opposite values, the latest (it is the news).
+        """
+        mine = (self.precision == "day", not self.headline)
+        theirs = (other.precision == "day", not other.headline)
+        if mine != theirs:
+            return mine > theirs
+        if self.value == other.value:
+            return self.moment < other.moment
+        return self.moment > other.moment
 
 
 class RuleExtractor:
@@ -281,7 +293,7 @@ class RuleExtractor:
                     rule, sent, said, around, previous, document, index, headline
                 ):
                     held = verdicts.get(found.key)
-                    if held is None or found.rank() > held.rank():
+                    if held is None or found.beats(held):
                         verdicts[found.key] = found
         for verdict in verdicts.values():
             events.append(self._fact(document, verdict, producer, source))
@@ -299,14 +311,16 @@ class RuleExtractor:
         headline: bool,
     ) -> list[_Verdict]:
         sentence = " ".join(sent.text.split())
-        found: list[tuple[bool, str, str, str | None, tuple[str, ...], str]] = []
+        found: list[tuple[bool, str, str, str | None, tuple[str, ...], str, str]] = []
         if rule.kind == "statement":
             for item in said:
                 value = self._statement_verdict(rule, item, sent.text, title)
                 if value is not None:
                     keys = tuple(t.key for t in rule.facts)
                     how = "negated" if not value else "said"
-                    found.append((value, item.tense, item.modality, item.quote, keys, how))
+                    found.append(
+                        (value, item.tense, item.modality, item.quote, keys, how, item.when_text)
+                    )
         else:
             for claim in self.claims.find(sent, rule, title, previous):
                 allowed = rule.true_when if claim.value else rule.false_when
@@ -314,15 +328,12 @@ class RuleExtractor:
                     continue
                 keys = tuple(t.key for t in claim.targets)
                 how = claim.how if claim.value else f"{claim.how}.negated"
-                found.append((claim.value, claim.tense, claim.modality, None, keys, how))
+                found.append(
+                    (claim.value, claim.tense, claim.modality, None, keys, how, claim.when_text)
+                )
         verdicts = []
-        for value, tense, _modality, quote, keys, how in found:
-            when = resolve_when(
-                sentence,
-                published=document.published_at,
-                tense=tense,
-                holidays=self.config.holidays,
-            )
+        for value, tense, _modality, quote, keys, how, own in found:
+            when = self._when(own, sentence, document, tense)
             for key in keys:
                 verdicts.append(
                     _Verdict(
@@ -339,6 +350,16 @@ class RuleExtractor:
                     )
                 )
         return verdicts
+
+    def _when(self, own: str, sentence: str, document: DocumentIngested, tense: str) -> Resolved:
+        """The day the verb's own clause gives ("signed ... on Thursday"), else the sentence's."""
+        for text in (own, sentence) if own else (sentence,):
+            when = resolve_when(
+                text, published=document.published_at, tense=tense, holidays=self.config.holidays
+            )
+            if when.precision == "day":
+                return when
+        return when
 
     def _statement_verdict(
         self, rule: QuestionRule, item: Said, text: str, title: str
@@ -385,12 +406,7 @@ class RuleExtractor:
             "headline": "statement.headline",
         }.get(item.verb, "statement.reporting-verb")
         speaker = item.speaker
-        when = resolve_when(
-            sentence,
-            published=document.published_at,
-            tense=item.tense,
-            holidays=self.config.holidays,
-        )
+        when = self._when(item.when_text, sentence, document, item.tense)
         statement = StatementReported(
             statement_key=f"s{index}:{speaker.id}:{item.verb}",
             speaker=speaker.id,

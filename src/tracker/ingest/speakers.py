@@ -28,6 +28,8 @@ PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _HEADLINE = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+(\S.{3,})$")
 # "'There was a trail of blood': Ari Fleischer was nearly caught in the shooting"
 _QUOTE_FIRST = re.compile("^\\s*[\"\u201c'\u2018](.{3,200}?)[\"\u201d'\u2019]\\s*:\\s+(\\S.{3,})$")
+# "Russia, Ukraine conclude ceasefire agreement - Russian delegation"
+_TRAILING = re.compile("^(.{8,}?)\\s+[-\u2013\u2014]\\s+([^-\u2013\u2014]{2,50})$")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
@@ -54,6 +56,7 @@ class Said:
     negated: bool = False
     modality: str = "actual"
     habitual: bool = False
+    when_text: str = ""  # the reporting verb's own clause, where its date is
 
 
 def slug(name: str) -> str:
@@ -253,7 +256,7 @@ class StatementFinder:
                 continue  # "after weeks of tweeting": a verb used as a noun reports nothing
             if any(a <= token.idx - base < b for a, b in quoted):
                 continue  # a verb inside a quotation is part of what was said
-            subject = clauses.subject_of(token)
+            subject = self._speaking_subject(token)
             if subject is None:
                 continue
             if any(a <= subject.idx - base < b for a, b in quoted):
@@ -265,8 +268,11 @@ class StatementFinder:
             negated = mood.negated or bool(self.config.silence_phrases.find(text))
             if lemma not in self.config.reporting_verbs and not negated:
                 continue  # "comment", "respond" report speech only when denied it
-            if negated and self._inside_report(token):
-                continue  # "Zelensky said Moscow has yet to respond": his words, not Moscow's
+            outer = self._inside_report(token)
+            if outer is not None and getattr(clauses.subject_of(outer), "i", -1) != subject.i:
+                # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
+                # the outer speaker's words, not a statement of Moscow's
+                continue
             clause = _content(sent, token, subject)
             content = clause if len(clause.split()) >= 3 or not quote else quote
             span = _span_of(subject, sent)
@@ -281,26 +287,47 @@ class StatementFinder:
                     negated=negated,
                     modality=mood.modality,
                     habitual=clauses.habitual(token, self.config),
+                    when_text=clauses.clause_text(token),
                     speaker_span=span,
                 )
             )
         found += self._according_to(sent, previous, quote)
         found += self._silence(sent, previous)
         if headline and not found:
-            found += self._headline(sent, previous) or self._quote_headline(sent, previous)
+            found += (
+                self._headline(sent, previous)
+                or self._quote_headline(sent, previous)
+                or self._trailing_headline(sent, previous)
+            )
         return found
 
-    def _inside_report(self, verb: Any) -> bool:
+    def _speaking_subject(self, verb: Any) -> Any | None:
+        """Who speaks: the verb's subject; for "..., saying/telling/calling ..." the subject
+        of the reporting verb it trails, however the parser attached it."""
+        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj"):
+            token = verb
+            for _ in range(6):
+                if token.head.i == token.i:
+                    break
+                token = token.head
+                if token.lemma_.lower() in self.config.reporting_verbs:
+                    found = clauses.subject_of(token)
+                    if found is not None:
+                        return found
+        return clauses.subject_of(verb)
+
+    def _inside_report(self, verb: Any) -> Any | None:
+        """The reporting verb whose reported clause holds ``verb``, if any."""
         token = verb
         for _ in range(6):
             if token.head.i == token.i:
-                return False
+                return None
             if token.dep_ in ("ccomp", "parataxis") and (
                 token.head.lemma_.lower() in self.config.reporting_verbs
             ):
-                return True
+                return token.head
             token = token.head
-        return False
+        return None
 
     def _according_to(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
         found = []
@@ -363,6 +390,32 @@ class StatementFinder:
                 )
             )
         return found
+
+    def _trailing_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
+        """ "Ceasefire agreed - Russian delegation": a voice after a closing dash."""
+        match = _TRAILING.match(sent.text)
+        if match is None or len(match.group(2).split()) > 5:
+            return []
+        start = sent.start_char + match.start(2)
+        tail = [t for t in sent if t.idx >= start]
+        heads = [t for t in tail if t.head.i == t.i or t.head.idx < start]
+        if len(heads) != 1 or heads[0].pos_ not in ("NOUN", "PROPN"):
+            return []
+        speaker = self.voices.resolve(heads[0], previous)
+        if speaker is None:
+            return []
+        content = " ".join(match.group(1).split())
+        return [
+            Said(
+                speaker=speaker,
+                verb="headline",
+                mode="reported",
+                content=content,
+                tense="present",
+                speaker_span=(match.start(2), match.end(2)),
+                modality="question" if content.endswith("?") else "actual",
+            )
+        ]
 
     def _quote_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
         """A headline that opens with a quote and a colon: the quote is the words of the
