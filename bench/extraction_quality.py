@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/extraction_quality.py [--no-service] [--verbose dev|test]
 
-The labelled sets are in bench/data/eval/ (see its README): dev.toml (tuned on),
+The labelled sets are in bench/data/eval/ (see its README): dev*.toml (tuned on),
 test.toml (frozen before the rules; its sha256 is printed) and real.toml (every English
 entry of shared/feeds, split by feed). Also: the seed article run through the extractor
 against its curated statements and facts; entries per second through extraction over
@@ -289,7 +289,11 @@ def main() -> None:
     test_file = EVAL / "test.toml"
     test_bytes = test_file.read_bytes() if test_file.exists() else b"items = []"
     sets = {
-        "dev": tomllib.loads((EVAL / "dev.toml").read_text())["items"],
+        "dev": [
+            item
+            for path in sorted(EVAL.glob("dev*.toml"))
+            for item in tomllib.loads(path.read_text())["items"]
+        ],
         "test": tomllib.loads(test_bytes.decode())["items"],
     }
     for item in tomllib.loads((EVAL / "real.toml").read_text())["items"]:

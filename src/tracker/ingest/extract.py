@@ -182,12 +182,12 @@ class RuleExtractor:
         self.statements = StatementFinder(self.voices, config)
         self.claims = ClaimFinder(self.voices, config)
         self._model_name: str | None = None
-        # lemmas that make a text worth its entities: speech, silence, and every rule's verbs
+        # lemmas that make a text worth its entities: someone speaking or keeping silent
+        # (a claim's places and agents fall back to the words when no entity is found)
         self._cues = (
             config.reporting_verbs
             | config.silence_verbs
             | {"accord", "silent", "comment", "reaction", "response"}
-            | {a.split()[0] for r in config.rules for a in (*r.actions, *r.negative_actions)}
         )
 
     @property
