@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.ingest import clauses
+from tracker.ingest.dates import MONTHS, WEEKDAYS
 from tracker.ingest.rules import ExtractionConfig, FactTarget, QuestionRule, Terms
 from tracker.ingest.speakers import Speaker, Voices
 
@@ -63,15 +64,22 @@ def _agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | No
 
 
 def _places(verb: Any) -> list[str]:
+    """Places the clause puts its verb in ("in Romania", "to Ukraine"): named places, or
+    proper nouns after a place preposition when no entity was looked for."""
     found = []
     for token in clauses.clause_tokens(verb):
-        if (
-            token.dep_ == "pobj"
-            and token.head.lower_ in PLACE_PREPS
-            and token.ent_type_ in ("GPE", "LOC")
-        ):
+        if token.dep_ != "pobj" or token.head.lower_ not in PLACE_PREPS:
+            continue
+        if token.ent_type_ in ("GPE", "LOC"):
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
             found.append(ent.text if ent is not None else token.text)
+        elif (
+            token.pos_ == "PROPN"
+            and token.ent_type_ not in ("PERSON", "ORG", "DATE", "NORP")
+            and token.lower_ not in WEEKDAYS
+            and token.lower_ not in MONTHS
+        ):
+            found.append(token.text)
     return found
 
 
