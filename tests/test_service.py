@@ -25,12 +25,14 @@ ENV = {
 }
 
 
-def start_service(url: str, log: IO[str] | None = None) -> subprocess.Popen[str]:
+def start_service(
+    url: str, log: IO[str] | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """Start `tracker run`; its log goes to ``log`` (a file: a pipe nobody reads fills up)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     return subprocess.Popen(
         [sys.executable, "-m", "tracker", "--db", url, "run"],
-        env={**base, **ENV},
+        env={**base, **ENV, **(env or {})},
         stdout=subprocess.DEVNULL if log else subprocess.PIPE,
         stderr=log or subprocess.PIPE,
         text=True,

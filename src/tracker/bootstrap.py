@@ -20,6 +20,7 @@ from tracker.ingest.extract import (
     load_extraction_config,
 )
 from tracker.ingest.fetch import Fetcher
+from tracker.ingest.pieces import InPieces
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
 from tracker.projections.views import TimelineReader, projections_for
@@ -96,6 +97,6 @@ def bootstrap(
         queries=StoryQueries(driver, reader),
         feeds=FeedStore(engine),
         fetcher=Fetcher(settings.fetch, transport=transport),
-        extractor=extractor or default_extractor(settings, story),
+        extractor=InPieces(extractor or default_extractor(settings, story)),
         clock=clock,
     )

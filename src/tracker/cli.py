@@ -369,7 +369,7 @@ def projections(ctx: Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option(
     "--published",
     required=True,
@@ -503,6 +503,11 @@ def poll(ctx: Context, feed_name: str | None, poll_all: bool, due: bool, as_json
     with ctx.tracker() as tracker:
         rows = app.poll(tracker, feed_name=feed_name, due_only=due)
     emit(rows, as_json, _render_polls)
+    failed = [r["feed"] for r in rows if r["outcome"] == "error"]
+    if failed:
+        raise click.ClickException(
+            f"{len(failed)} of {len(rows)} feeds failed: {', '.join(map(repr, failed))}"
+        )
 
 
 @cli.command()

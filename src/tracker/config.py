@@ -54,12 +54,23 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    # A document's title, summary and content together are stored cut to this many
+    # characters (256 KiB of text), and extraction never sees more.
+    max_document_chars: int = 256 * 1024
+    # `tracker ingest` reads at most this many bytes of a file or of standard input.
+    max_file_bytes: int = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class ServiceSettings:
     catch_up_seconds: int = 30
     reconcile_seconds: int = 60
     default_every_seconds: int = 900
     max_backoff_seconds: int = 6 * 3600
     jitter_seconds: int = 30
+    # Polls at once: feeds hung up to the fetch deadline take a worker each.
+    workers: int = 8
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -76,6 +88,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "fetch": FetchSettings,
     "service": ServiceSettings,
     "extract": ExtractSettings,
+    "ingest": IngestSettings,
 }
 
 
