@@ -26,7 +26,11 @@ class Context:
 
     @contextmanager
     def tracker(self, *, check_schema: bool = True) -> Iterator[Tracker]:
-        built = bootstrap(db_url=self.db, config_dir=self.config, check_schema=check_schema)
+        # A read command on a mistyped path says there is no database; it creates none.
+        create = _command_path() not in READ_COMMANDS
+        built = bootstrap(
+            db_url=self.db, config_dir=self.config, check_schema=check_schema, create=create
+        )
         try:
             yield built
         finally:
@@ -34,6 +38,28 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+READ_COMMANDS = {
+    ("ask",),
+    ("state",),
+    ("history",),
+    ("replay",),
+    ("events",),
+    ("statements",),
+    ("projections",),
+    ("status",),
+    ("feeds", "list"),
+    ("db", "status"),
+}
+
+
+def _command_path() -> tuple[str, ...]:
+    names: list[str] = []
+    ctx: click.Context | None = click.get_current_context(silent=True)
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(reversed(names))
 
 
 def emit(payload: Any, as_json: bool, render: Callable[[Any], str]) -> None:
@@ -67,13 +93,29 @@ def db() -> None:
     """The database schema."""
 
 
-def _status_dict(status: Any) -> dict[str, Any]:
-    return {"current": status.current, "head": status.head, "up_to_date": status.up_to_date}
+def _status_dict(status: Any, tracker: Tracker) -> dict[str, Any]:
+    embedded = tracker.engine.dialect.name == "sqlite"
+    return {
+        "current": status.current,
+        "head": status.head,
+        "up_to_date": status.up_to_date,
+        "database": app.database_shown(tracker),
+        "migrates_itself": embedded,
+    }
 
 
 def _render_status(payload: dict[str, Any]) -> str:
-    state = "up to date" if payload["up_to_date"] else "behind; run `tracker db upgrade`"
-    return f"schema {payload['current'] or '(none)'}, head {payload['head']}: {state}"
+    state = "up to date"
+    if not payload["up_to_date"]:
+        state = (
+            "behind; migrated on its next use by any command (or `tracker db upgrade`)"
+            if payload["migrates_itself"]
+            else "behind; run `tracker db upgrade`"
+        )
+    return (
+        f"database {payload['database']}\n"
+        f"schema {payload['current'] or '(none)'}, head {payload['head']}: {state}"
+    )
 
 
 @db.command("upgrade")
@@ -82,7 +124,7 @@ def _render_status(payload: dict[str, Any]) -> str:
 def db_upgrade(ctx: Context, as_json: bool) -> None:
     """Migrate the database to the newest schema."""
     with ctx.tracker(check_schema=False) as tracker:
-        emit(_status_dict(app.upgrade_database(tracker)), as_json, _render_status)
+        emit(_status_dict(app.upgrade_database(tracker), tracker), as_json, _render_status)
 
 
 @db.command("status")
@@ -91,7 +133,7 @@ def db_upgrade(ctx: Context, as_json: bool) -> None:
 def db_status(ctx: Context, as_json: bool) -> None:
     """Show the database's schema revision."""
     with ctx.tracker(check_schema=False) as tracker:
-        emit(_status_dict(app.database_status(tracker)), as_json, _render_status)
+        emit(_status_dict(app.database_status(tracker), tracker), as_json, _render_status)
 
 
 # -- options -----------------------------------------------------------------------
@@ -522,7 +564,7 @@ def run(ctx: Context) -> None:
 
 
 def _render_service_status(view: dict[str, Any]) -> str:
-    lines = [f"service: {view['state']}"]
+    lines = [f"database {view['database']}", f"service: {view['state']}"]
     if "since" in view:
         lines.append(
             f"  pid {view['pid']} on {view['host']}, started {view['since']}, "

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from tracker.app.base import HEARTBEAT_SECONDS, Tracker, _log
-from tracker.config import load_feed_declarations
+from tracker.config import FEEDS_FILE, load_feed_declarations
 from tracker.domain.documents import (
     bounded,
     content_hash,
@@ -34,10 +34,10 @@ from tracker.domain.feeds import (
     parse_every,
 )
 from tracker.domain.log import NO_STREAM, StreamBatch
-from tracker.errors import ConcurrencyError, InputError
-from tracker.ingest.fetch import FetchResult, check_feed_url
+from tracker.errors import ConcurrencyError, ConfigError, InputError
+from tracker.ingest.fetch import FetchResult, check_feed_url, redact_url
 from tracker.ingest.parse import FeedEntry, FeedParseError, parse_feed
-from tracker.store.engine import write_transaction
+from tracker.store.engine import redact_database_url, write_transaction
 from tracker.store.feeds import PollRecord
 from tracker.store.locks import ServiceLock
 from tracker.store.schema import NAME_LENGTH, URL_LENGTH
@@ -51,8 +51,9 @@ def feed_view(feed: Feed) -> dict[str, Any]:
 
     return {
         "name": feed.name,
-        "url": feed.url,
-        "added_url": feed.added_url,
+        # Feeds added before credentials were refused may still carry them: never shown.
+        "url": redact_url(feed.url),
+        "added_url": redact_url(feed.added_url),
         "every_seconds": feed.every_seconds,
         "origin": feed.origin,
         "state": "active" if feed.active else "gone",
@@ -125,6 +126,15 @@ def remove_feed(tracker: Tracker, name_or_url: str) -> dict[str, Any]:
 def sync_config_feeds(tracker: Tracker) -> list[str]:
     """Add feeds declared in config/feeds.toml; drop config feeds no longer declared."""
     declared = load_feed_declarations(tracker.settings.config_dir)
+    for index, item in enumerate(declared):
+        where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
+        if problem := check_feed_url(item.url):
+            raise ConfigError(f"{where}.url: {problem}")
+        try:
+            if item.every:
+                parse_every(item.every)
+        except ValueError as exc:
+            raise ConfigError(f"{where}.every: {exc}") from None
     followed = tracker.feeds.all()
     # A feed that moved permanently is still the one its declaration added.
     current = {f.url: f for f in followed} | {f.added_url: f for f in followed}
@@ -254,7 +264,7 @@ def store_fetched(
         "revised": revised,
         "error": error,
         "warning": "; ".join(filter(None, (warning, move.refused))) or None,
-        "moved_to": move.moved_to,
+        "moved_to": move.moved_to and redact_url(move.moved_to),
         "next_due_at": schedule.next_due.isoformat() if schedule.active else None,
         "ms": round((finished - started).total_seconds() * 1000),
     }
@@ -459,6 +469,11 @@ def _read_bounded(handle: BinaryIO, what: str, limit: int) -> bytes:
     return data
 
 
+def database_shown(tracker: Tracker) -> str:
+    """The database this tracker uses, fit to print (any password hidden)."""
+    return redact_database_url(tracker.url)
+
+
 def service_status(tracker: Tracker) -> dict[str, Any]:
     """Is a service running on this database, since when, and its last polls."""
     run = tracker.feeds.latest_run()
@@ -486,7 +501,11 @@ def service_status(tracker: Tracker) -> dict[str, Any]:
         }
         for p in tracker.feeds.recent_polls(10)
     ]
-    view: dict[str, Any] = {"state": state, "recent_polls": polls}
+    view: dict[str, Any] = {
+        "database": database_shown(tracker),
+        "state": state,
+        "recent_polls": polls,
+    }
     if run is not None:
         view.update(
             host=run["host"],
