@@ -227,3 +227,27 @@ def test_a_refused_address_is_named_with_the_host_that_led_to_it(
     (row,) = json.loads(result.stdout)
     assert row["error"].startswith("refused: localhost is a private or local address (")
     assert "127.0.0.1" in row["error"] or "::1" in row["error"]
+
+
+def test_control_characters_in_stored_text_never_reach_the_output(sqlite_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from tracker.domain.events import DocumentIngested, new_event
+    from tracker.domain.log import NO_STREAM
+    from tracker.store.log import EventLog
+
+    # As a database written before text was cleaned at the edge might hold it.
+    title = "\x1b]0;pwned\x07Title \x1b[31mred\x9b2J"
+    doc = DocumentIngested("d1", "i1", "feed", title, "c", "h", datetime(2026, 1, 6, tzinfo=UTC))
+    upgrade(make_engine(sqlite_url))
+    log = EventLog(make_engine(sqlite_url), clock=lambda: datetime.now(UTC))
+    event = new_event(doc, "i1", occurred_at=doc.published_at)
+    log.append("doc:d1", [event], expected_version=NO_STREAM)
+    for args in (["events"], ["replay"], ["events", "--json"]):
+        result = run("--db", sqlite_url, *args)
+        assert result.returncode == 0, result.stderr
+        assert not any(ch in result.stdout for ch in "\x1b\x07\x9b"), (args, result.stdout)
+        assert "Title" in result.stdout
+    parsed = json.loads(run("--db", sqlite_url, "events", "--json").stdout)
+    # JSON keeps C0 controls as \u escapes (inert on a terminal, intact for a program).
+    assert parsed[0]["data"]["title"] == "\x1b]0;pwned\x07Title \x1b[31mred2J"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -593,8 +595,49 @@ def status(ctx: Context, as_json: bool) -> None:
     emit(view, as_json, _render_service_status)
 
 
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class PrintableText(io.TextIOBase):
+    """A text stream that drops control characters (but newline and tab) on the way out.
+
+    Feed text is cleaned when stored, but a database written by an older tracker, a
+    feed's name or a server's words in an error may still carry an escape sequence:
+    whatever tracker prints, to a terminal or a pipe, cannot retitle or recolour it.
+    """
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.inner.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self.inner.errors
+
+    def write(self, text: str) -> int:
+        self.inner.write(_TERMINAL_CONTROL.sub("", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+
 def main() -> None:
     """Run the CLI; our errors become one line on stderr and a non-zero exit."""
+    sys.stdout = PrintableText(sys.stdout)
+    sys.stderr = PrintableText(sys.stderr)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
