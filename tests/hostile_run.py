@@ -14,6 +14,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# Runs `tracker ARGS` and, as it exits, writes the process's own peak resident memory
+# (VmHWM, which exec resets, unlike the rusage a parent sees) to the file named first.
+LAUNCH = """
+import atexit, sys
+peak_file = sys.argv.pop(1)
+def _peak():
+    with open("/proc/self/status") as status, open(peak_file, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM")))
+atexit.register(_peak)
+sys.argv[0] = "tracker"
+from tracker.cli import main
+main()
+"""
+
 
 @dataclass(frozen=True)
 class Measured:
@@ -30,14 +44,15 @@ def measured(
     timeout: float = 120,
     stdin: bytes | None = None,
 ) -> Measured:
-    """`tracker ARGS` in a child; its peak resident memory comes from wait4's rusage."""
+    """`tracker ARGS` in a child, with its peak resident memory and how long it took."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     with tempfile.TemporaryDirectory() as tmp:
         out_path, err_path = Path(tmp, "out"), Path(tmp, "err")
         with out_path.open("wb") as out, err_path.open("wb") as err:
             started = time.monotonic()
+            peak_path = Path(tmp, "peak")
             child = subprocess.Popen(
-                [sys.executable, "-m", "tracker", *args],
+                [sys.executable, "-c", LAUNCH, str(peak_path), *args],
                 env={**base, **(env or {})},
                 stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                 stdout=out,
@@ -48,11 +63,13 @@ def measured(
             status, usage = _wait(child.pid, started + timeout)
             seconds = time.monotonic() - started
             child.returncode = os.waitstatus_to_exitcode(status)
+        del usage  # its maxrss counts the pytest process forked before exec: not the child's
+        peak = peak_path.read_text() if peak_path.exists() else ""
         return Measured(
             child.returncode,
             out_path.read_text(errors="replace"),
             err_path.read_text(errors="replace"),
-            usage.ru_maxrss / 1024,  # KiB on Linux
+            int(peak.split()[1]) / 1024 if peak else float("nan"),  # VmHWM is in kB
             seconds,
         )
 

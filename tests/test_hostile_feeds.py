@@ -327,3 +327,32 @@ def test_an_exception_inside_one_feed_is_recorded_on_it_and_the_others_go_on(
     assert nasty.last_error == "RuntimeError: the model choked"
     assert nasty.etag is None  # not marked as seen: the next poll fetches it in full
     assert nasty.next_due_at > exploding.clock()
+
+
+def test_compressed_bodies_decode_in_any_chunking_within_the_room() -> None:
+    import gzip
+    import zlib
+
+    from tracker.ingest.fetch import _BodyTooLarge, _Decoder
+
+    text = b"<rss>" + b"news " * 5000 + b"</rss>"
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    bodies = {
+        "gzip": gzip.compress(text[:9000]) + gzip.compress(text[9000:]) + b"\0" * 8,
+        "deflate": zlib.compress(text),
+        "x-gzip": gzip.compress(text),
+    }
+    raw_body = raw.compress(text) + raw.flush()
+    for encoding, body in [*bodies.items(), ("deflate", raw_body)]:
+        for size in (1, 7, 4096):
+            decoder = _Decoder(encoding)
+            out = b"".join(
+                piece
+                for start in range(0, len(body), size)
+                for piece in decoder.feed(body[start : start + size], 10**6)
+            )
+            assert out == text, (encoding, size)
+    with pytest.raises(_BodyTooLarge):
+        list(_Decoder("gzip").feed(gzip.compress(bytes(10**6)), 1000))
+    with pytest.raises(ValueError, match="corrupt gzip"):
+        list(_Decoder("gzip").feed(b"\x1f\x8bnot gzip at all", 1000))

@@ -96,7 +96,10 @@ def test_a_service_killed_mid_poll_loses_and_duplicates_nothing(
     assert run("--db", migrated_url, "feeds", "add", feed, "--name", "guardian").returncode == 0
     for _ in range(3):
         service = start_service(migrated_url)
-        time.sleep(1.2)
+        assert service.stderr is not None
+        # Kill once it has started (start-up alone can take over a second on a busy machine).
+        assert "service-start" in service.stderr.readline()
+        time.sleep(0.6)
         service.kill()
         service.wait(timeout=30)
     status = json.loads(run("--db", migrated_url, "status", "--json").stdout)

@@ -256,6 +256,8 @@ class _Decoder:
         self.encoding = encoding
         self._zlib: Any = None
         self._pending = b""
+        self._members = 0
+        self._finished = False
 
     def _new(self, first: bytes) -> Any:
         if self.encoding in ("gzip", "x-gzip"):
@@ -267,18 +269,25 @@ class _Decoder:
     def feed(self, data: bytes, room: int) -> Iterator[bytes]:
         """Decompressed pieces of ``data``; stops (raising) once more than ``room`` bytes
         would come out in total."""
+        if self._finished:
+            return
         data = self._pending + data
         self._pending = b""
         produced = 0
         while data:
             if self._zlib is None:
-                if self.encoding != "deflate" and len(data) < 2:
+                if len(data) < 2:
                     self._pending = data
                     return
                 self._zlib = self._new(data)
+                self._members += 1
             try:
                 out = self._zlib.decompress(data, room - produced + 1)
             except zlib.error as exc:
+                if self._members > 1:
+                    # Bytes after a whole gzip member that are no member: padding, ignored.
+                    self._finished = True
+                    return
                 raise ValueError(f"corrupt {self.encoding} body: {exc}") from None
             produced += len(out)
             if produced > room:
@@ -290,6 +299,7 @@ class _Decoder:
                 data = self._zlib.unused_data
                 self._zlib = None
                 if self.encoding == "deflate":
+                    self._finished = True
                     return
             else:
                 # Output below the limit means zlib took all the input it could use.
