@@ -19,6 +19,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from feedserver import FeedServer
+from hostileserver import HostileServer
 from pg_cluster import Cluster
 
 from tracker.app import Tracker
@@ -60,6 +61,14 @@ def article(text: str, title: str, published: datetime, **fields: Any) -> Docume
 def server() -> Iterator[FeedServer]:
     """A real HTTP server on 127.0.0.1 serving the shared feed files and hostile cases."""
     running = FeedServer().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def hostile() -> Iterator[HostileServer]:
+    """The feed server's routes plus servers that attack (tests/hostileserver.py)."""
+    running = HostileServer().start()
     yield running
     running.stop()
 

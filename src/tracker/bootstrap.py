@@ -60,10 +60,15 @@ def bootstrap(
     clock: Clock = utc_now,
     upcasters: Upcasters = UPCASTERS,
     check_schema: bool = True,
+    create: bool = True,
     transport: httpx.BaseTransport | None = None,
     extractor: Extractor | None = None,
 ) -> Tracker:
-    """Build a tracker. A fresh or older embedded database is migrated here."""
+    """Build a tracker. A fresh or older embedded database is migrated here.
+
+    ``create=False`` (read commands) refuses a database that does not exist yet
+    instead of creating it.
+    """
     if settings is None:
         settings = load_settings(
             config_dir=config_dir,
@@ -76,6 +81,7 @@ def bootstrap(
         url,
         synchronous=settings.database.sqlite_synchronous,
         busy_timeout_ms=settings.database.busy_timeout_ms,
+        create=create,
     )
     if check_schema:
         embedded = parse_url(url).get_backend_name() == "sqlite"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -26,7 +28,11 @@ class Context:
 
     @contextmanager
     def tracker(self, *, check_schema: bool = True) -> Iterator[Tracker]:
-        built = bootstrap(db_url=self.db, config_dir=self.config, check_schema=check_schema)
+        # A read command on a mistyped path says there is no database; it creates none.
+        create = _command_path() not in READ_COMMANDS
+        built = bootstrap(
+            db_url=self.db, config_dir=self.config, check_schema=check_schema, create=create
+        )
         try:
             yield built
         finally:
@@ -34,6 +40,28 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+READ_COMMANDS = {
+    ("ask",),
+    ("state",),
+    ("history",),
+    ("replay",),
+    ("events",),
+    ("statements",),
+    ("projections",),
+    ("status",),
+    ("feeds", "list"),
+    ("db", "status"),
+}
+
+
+def _command_path() -> tuple[str, ...]:
+    names: list[str] = []
+    ctx: click.Context | None = click.get_current_context(silent=True)
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(reversed(names))
 
 
 def emit(payload: Any, as_json: bool, render: Callable[[Any], str]) -> None:
@@ -67,13 +95,29 @@ def db() -> None:
     """The database schema."""
 
 
-def _status_dict(status: Any) -> dict[str, Any]:
-    return {"current": status.current, "head": status.head, "up_to_date": status.up_to_date}
+def _status_dict(status: Any, tracker: Tracker) -> dict[str, Any]:
+    embedded = tracker.engine.dialect.name == "sqlite"
+    return {
+        "current": status.current,
+        "head": status.head,
+        "up_to_date": status.up_to_date,
+        "database": app.database_shown(tracker),
+        "migrates_itself": embedded,
+    }
 
 
 def _render_status(payload: dict[str, Any]) -> str:
-    state = "up to date" if payload["up_to_date"] else "behind; run `tracker db upgrade`"
-    return f"schema {payload['current'] or '(none)'}, head {payload['head']}: {state}"
+    state = "up to date"
+    if not payload["up_to_date"]:
+        state = (
+            "behind; migrated on its next use by any command (or `tracker db upgrade`)"
+            if payload["migrates_itself"]
+            else "behind; run `tracker db upgrade`"
+        )
+    return (
+        f"database {payload['database']}\n"
+        f"schema {payload['current'] or '(none)'}, head {payload['head']}: {state}"
+    )
 
 
 @db.command("upgrade")
@@ -82,7 +126,7 @@ def _render_status(payload: dict[str, Any]) -> str:
 def db_upgrade(ctx: Context, as_json: bool) -> None:
     """Migrate the database to the newest schema."""
     with ctx.tracker(check_schema=False) as tracker:
-        emit(_status_dict(app.upgrade_database(tracker)), as_json, _render_status)
+        emit(_status_dict(app.upgrade_database(tracker), tracker), as_json, _render_status)
 
 
 @db.command("status")
@@ -91,7 +135,7 @@ def db_upgrade(ctx: Context, as_json: bool) -> None:
 def db_status(ctx: Context, as_json: bool) -> None:
     """Show the database's schema revision."""
     with ctx.tracker(check_schema=False) as tracker:
-        emit(_status_dict(app.database_status(tracker)), as_json, _render_status)
+        emit(_status_dict(app.database_status(tracker), tracker), as_json, _render_status)
 
 
 # -- options -----------------------------------------------------------------------
@@ -390,7 +434,7 @@ def projections(ctx: Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option(
     "--published",
     required=True,
@@ -524,6 +568,11 @@ def poll(ctx: Context, feed_name: str | None, poll_all: bool, due: bool, as_json
     with ctx.tracker() as tracker:
         rows = app.poll(tracker, feed_name=feed_name, due_only=due)
     emit(rows, as_json, _render_polls)
+    failed = [r["feed"] for r in rows if r["outcome"] == "error"]
+    if failed:
+        raise click.ClickException(
+            f"{len(failed)} of {len(rows)} feeds failed: {', '.join(map(repr, failed))}"
+        )
 
 
 @cli.command()
@@ -538,7 +587,7 @@ def run(ctx: Context) -> None:
 
 
 def _render_service_status(view: dict[str, Any]) -> str:
-    lines = [f"service: {view['state']}"]
+    lines = [f"database {view['database']}", f"service: {view['state']}"]
     if "since" in view:
         lines.append(
             f"  pid {view['pid']} on {view['host']}, started {view['since']}, "
@@ -567,8 +616,49 @@ def status(ctx: Context, as_json: bool) -> None:
     emit(view, as_json, _render_service_status)
 
 
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class PrintableText(io.TextIOBase):
+    """A text stream that drops control characters (but newline and tab) on the way out.
+
+    Feed text is cleaned when stored, but a database written by an older tracker, a
+    feed's name or a server's words in an error may still carry an escape sequence:
+    whatever tracker prints, to a terminal or a pipe, cannot retitle or recolour it.
+    """
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.inner.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self.inner.errors
+
+    def write(self, text: str) -> int:
+        self.inner.write(_TERMINAL_CONTROL.sub("", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+
 def main() -> None:
     """Run the CLI; our errors become one line on stderr and a non-zero exit."""
+    sys.stdout = PrintableText(sys.stdout)
+    sys.stderr = PrintableText(sys.stderr)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -10,6 +10,7 @@ the package.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 import types
@@ -54,12 +55,23 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    # A document's title, summary and content together are stored cut to this many
+    # characters (256 KiB of text), and extraction never sees more.
+    max_document_chars: int = 256 * 1024
+    # `tracker ingest` reads at most this many bytes of a file or of standard input.
+    max_file_bytes: int = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class ServiceSettings:
     catch_up_seconds: int = 30
     reconcile_seconds: int = 60
     default_every_seconds: int = 900
     max_backoff_seconds: int = 6 * 3600
     jitter_seconds: int = 30
+    # Polls at once: feeds hung up to the fetch deadline take a worker each.
+    workers: int = 8
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -76,6 +89,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "fetch": FetchSettings,
     "service": ServiceSettings,
     "extract": ExtractSettings,
+    "ingest": IngestSettings,
 }
 
 
@@ -120,7 +134,10 @@ def load_settings(
     for section, keys in (overrides or {}).items():
         for key, raw in keys.items():
             if raw is not None:
-                values[section][key] = _coerce(_field_type(section, key), raw, f"--{key}")
+                where = f"--{key}"
+                values[section][key] = _checked(
+                    section, key, _coerce(_field_type(section, key), raw, where), where
+                )
 
     built = {name: cls(**values[name]) for name, cls in _SECTIONS.items()}
     return Settings(config_dir=directory, **built)
@@ -130,11 +147,48 @@ def read_toml(path: Path) -> dict[str, Any]:
     """Read one TOML file, turning any failure into a one-line ConfigError."""
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: over {MAX_CONFIG_BYTES} bytes; not a configuration file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    # tomllib recurses once per level of nesting: refuse absurd depth before it does.
+    if _depth(text) > MAX_CONFIG_DEPTH:
+        raise ConfigError(f"{path}: nested more than {MAX_CONFIG_DEPTH} levels deep")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
+
+
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+MAX_CONFIG_DEPTH = 32
+
+
+def _depth(text: str) -> int:
+    """An upper bound on the nesting of arrays and inline tables (brackets in strings
+    count too, which only errs on the side of refusing)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _table_list(path: Path, document: dict[str, Any], key: str) -> list[Any]:
+    items = document.get(key, [])
+    if not isinstance(items, list):
+        raise ConfigError(f"{path}: {key}: expected an array of tables, got {items!r}"[:300])
+    return items
 
 
 def _merge_file(values: dict[str, dict[str, object]], path: Path) -> None:
@@ -146,7 +200,8 @@ def _merge_file(values: dict[str, dict[str, object]], path: Path) -> None:
             raise ConfigError(f"{path}: {section}: expected a table")
         for key, raw in table.items():
             where = f"{path}: {section}.{key}"
-            values[section][key] = _coerce(_field_type(section, key, where), raw, where)
+            coerced = _coerce(_field_type(section, key, where), raw, where)
+            values[section][key] = _checked(section, key, coerced, where)
 
 
 def _merge_environment(values: dict[str, dict[str, object]], environ: Mapping[str, str]) -> None:
@@ -154,9 +209,8 @@ def _merge_environment(values: dict[str, dict[str, object]], environ: Mapping[st
         for item in dataclasses.fields(cls):
             name = f"TRACKER_{section}_{item.name}".upper()
             if name in environ:
-                values[section][item.name] = _coerce(
-                    _field_type(section, item.name), environ[name], name
-                )
+                coerced = _coerce(_field_type(section, item.name), environ[name], name)
+                values[section][item.name] = _checked(section, item.name, coerced, name)
 
 
 def _field_type(section: str, key: str, where: str | None = None) -> object:
@@ -164,6 +218,39 @@ def _field_type(section: str, key: str, where: str | None = None) -> object:
     if key not in hints:
         raise ConfigError(f"{where or section}: unknown key {section}.{key}")
     return hints[key]
+
+
+# Every number a setting may hold: finite, and in a range where tracker still works.
+_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("database", "busy_timeout_ms"): (0, 600_000),
+    ("fetch", "connect_timeout"): (0.1, 300),
+    ("fetch", "read_timeout"): (0.1, 600),
+    ("fetch", "total_timeout"): (1, 3600),
+    ("fetch", "max_bytes"): (1024, 1024**3),
+    ("fetch", "max_redirects"): (0, 20),
+    ("service", "catch_up_seconds"): (1, 86_400),
+    ("service", "reconcile_seconds"): (1, 86_400),
+    ("service", "default_every_seconds"): (60, 31 * 86_400),
+    ("service", "max_backoff_seconds"): (60, 31 * 86_400),
+    ("service", "jitter_seconds"): (0, 3600),
+    ("service", "workers"): (1, 64),
+    ("ingest", "max_document_chars"): (1000, 4_000_000),
+    ("ingest", "max_file_bytes"): (1024, 1024**3),
+}
+
+
+def _checked(section: str, key: str, value: object, where: str) -> object:
+    """``value`` if it is in range for its setting, else a ConfigError naming ``where``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{where}: expected a finite number, got {value!r}")
+    bounds = _RANGES.get((section, key))
+    if bounds and isinstance(value, int | float) and not bounds[0] <= value <= bounds[1]:
+        low, high = (f"{b:g}" for b in bounds)
+        raise ConfigError(f"{where}: {value!r} is out of range ({low} to {high})")
+    text = value if key == "user_agent" and isinstance(value, str) else None
+    if text is not None and not (text and text.isascii() and text.isprintable()):
+        raise ConfigError(f"{where}: expected printable ASCII text, got {value!r}")
+    return value
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -229,15 +316,18 @@ def load_story(config_dir: Path) -> Story:
     actors_path = _config_file(config_dir, ACTORS_FILE)
     story = read_toml(story_path)
     header = story.get("story", {})
+    if not isinstance(header, dict):
+        raise ConfigError(f"{story_path}: story: expected a table")
     questions = tuple(
-        _question(story_path, i, raw) for i, raw in enumerate(story.get("questions", []))
+        _question(story_path, i, raw)
+        for i, raw in enumerate(_table_list(story_path, story, "questions"))
     )
     ids = [q.id for q in questions]
     if len(ids) != len(set(ids)):
         raise ConfigError(f"{story_path}: questions: ids must be unique")
     actors = tuple(
         _actor(actors_path, i, raw)
-        for i, raw in enumerate(read_toml(actors_path).get("actors", []))
+        for i, raw in enumerate(_table_list(actors_path, read_toml(actors_path), "actors"))
     )
     return Story(
         id=_text(story_path, "story.id", header.get("id", "story")),
@@ -311,7 +401,7 @@ def load_feed_declarations(config_dir: Path) -> tuple[FeedDeclaration, ...]:
     if not path.is_file():
         return ()
     out = []
-    for index, raw in enumerate(read_toml(path).get("feeds", [])):
+    for index, raw in enumerate(_table_list(path, read_toml(path), "feeds")):
         where = f"feeds[{index}]"
         if not isinstance(raw, dict):
             raise ConfigError(f"{path}: {where}: expected a table")

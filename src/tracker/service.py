@@ -31,6 +31,7 @@ from tracker.errors import ServiceLockedError, TrackerError
 from tracker.store.locks import ServiceLock
 
 log = logging.getLogger("tracker")
+STOP_GRACE_SECONDS = 5
 
 
 def _locked_message(tracker: Tracker) -> str:
@@ -44,10 +45,13 @@ def _locked_message(tracker: Tracker) -> str:
 
 
 class Service:
-    def __init__(self, tracker: Tracker, *, workers: int = 4) -> None:
+    def __init__(self, tracker: Tracker, *, workers: int | None = None) -> None:
         self.tracker = tracker
+        workers = workers or tracker.settings.service.workers
         self.scheduler = BlockingScheduler(
-            executors={"default": ThreadPoolExecutor(workers)},
+            # Polls have their own pool; the heartbeat, catch-up and reconcile jobs never
+            # wait behind a slow feed.
+            executors={"default": ThreadPoolExecutor(workers), "control": ThreadPoolExecutor(3)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone="UTC",
         )
@@ -72,28 +76,44 @@ class Service:
                 self.reconcile,
                 IntervalTrigger(seconds=settings.reconcile_seconds),
                 id="reconcile",
+                executor="control",
                 next_run_time=now,
             )
             self.scheduler.add_job(
                 self.catch_up,
                 IntervalTrigger(seconds=settings.catch_up_seconds),
                 id="catch-up",
+                executor="control",
                 next_run_time=now,
             )
             self.scheduler.add_job(
-                self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat"
+                self.heartbeat,
+                IntervalTrigger(seconds=HEARTBEAT_SECONDS),
+                id="heartbeat",
+                executor="control",
             )
             previous = {
                 sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
             }
             try:
                 self.scheduler.start()
-                self._wait_until_idle(tracker.settings.fetch.total_timeout + 30)
+                # Every fetch ends by its deadline; a few seconds more let its poll commit.
+                self._wait_until_idle(tracker.settings.fetch.total_timeout + STOP_GRACE_SECONDS)
             finally:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
                 tracker.feeds.stop_run(self.run_id, tracker.clock(), self.stop_reason)
-                log.info("service-stop", extra={"fields": {"reason": self.stop_reason}})
+                log.info(
+                    "service-stop",
+                    extra={"fields": {"reason": self.stop_reason, "busy": self._busy}},
+                )
+        if self._busy:
+            # A job still running past the grace (extraction of a huge text, a stuck
+            # driver) would hold the interpreter's exit, which joins worker threads.
+            # A poll commits in one transaction, so leaving it half-way loses nothing.
+            for sink in logging.getLogger("tracker").handlers:
+                sink.flush()
+            os._exit(0)
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         self.stop_reason = f"signal {signal.Signals(signum).name}"
@@ -189,6 +209,12 @@ class Service:
         except (JobLookupError, SchedulerNotRunningError):
             if not self.stopping.is_set():
                 raise
+        except Exception as exc:
+            # A bug, but one job's: logged as one line with its cause; the next run retries.
+            log.error(
+                "job-failed",
+                extra={"fields": {"job": what, "error": f"{type(exc).__name__}: {exc}"[:1000]}},
+            )
         finally:
             with self._idle:
                 self._busy -= 1

@@ -7,6 +7,7 @@ documents); the CLI prints them as text or as JSON.
 from tracker.app.base import HEARTBEAT_SECONDS, Clock, Tracker
 from tracker.app.feeds import (
     add_feed,
+    database_shown,
     feed_view,
     incoming_document,
     ingest_file,
@@ -44,6 +45,7 @@ __all__ = [
     "answer_view",
     "ask",
     "catch_up",
+    "database_shown",
     "database_status",
     "event_view",
     "events",

@@ -20,6 +20,9 @@ from tracker.store.log import EventLog
 Clock = Callable[[], datetime]
 HEARTBEAT_SECONDS = 10
 _log = logging.getLogger("tracker")
+# The service configures JSON lines; elsewhere (the CLI prints its results) log nothing
+# rather than fall back to bare messages on stderr.
+_log.addHandler(logging.NullHandler())
 
 
 @dataclass

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from tracker.app.base import HEARTBEAT_SECONDS, Tracker, _log
-from tracker.config import load_feed_declarations
-from tracker.domain.documents import content_hash, document_id, plan_document, stream_for
+from tracker.config import FEEDS_FILE, load_feed_declarations
+from tracker.domain.documents import (
+    bounded,
+    content_hash,
+    document_id,
+    plain_text,
+    plan_document,
+    stream_for,
+)
 from tracker.domain.events import (
     DocumentIngested,
 )
@@ -24,10 +34,10 @@ from tracker.domain.feeds import (
     parse_every,
 )
 from tracker.domain.log import NO_STREAM, ExpectedVersion, NewEvent, StreamBatch
-from tracker.errors import ConcurrencyError, InputError
-from tracker.ingest.fetch import FetchResult, check_feed_url
+from tracker.errors import ConcurrencyError, ConfigError, InputError
+from tracker.ingest.fetch import FetchResult, check_feed_url, redact_url
 from tracker.ingest.parse import FeedEntry, FeedParseError, parse_feed
-from tracker.store.engine import write_transaction
+from tracker.store.engine import redact_database_url, write_transaction
 from tracker.store.feeds import PollRecord
 from tracker.store.locks import ServiceLock
 from tracker.store.schema import NAME_LENGTH, URL_LENGTH
@@ -41,8 +51,9 @@ def feed_view(feed: Feed) -> dict[str, Any]:
 
     return {
         "name": feed.name,
-        "url": feed.url,
-        "added_url": feed.added_url,
+        # Feeds added before credentials were refused may still carry them: never shown.
+        "url": redact_url(feed.url),
+        "added_url": redact_url(feed.added_url),
         "every_seconds": feed.every_seconds,
         "origin": feed.origin,
         "state": "active" if feed.active else "gone",
@@ -115,6 +126,15 @@ def remove_feed(tracker: Tracker, name_or_url: str) -> dict[str, Any]:
 def sync_config_feeds(tracker: Tracker) -> list[str]:
     """Add feeds declared in config/feeds.toml; drop config feeds no longer declared."""
     declared = load_feed_declarations(tracker.settings.config_dir)
+    for index, item in enumerate(declared):
+        where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
+        if problem := check_feed_url(item.url):
+            raise ConfigError(f"{where}.url: {problem}")
+        try:
+            if item.every:
+                parse_every(item.every)
+        except ValueError as exc:
+            raise ConfigError(f"{where}.every: {exc}") from None
     followed = tracker.feeds.all()
     # A feed that moved permanently is still the one its declaration added.
     current = {f.url: f for f in followed} | {f.added_url: f for f in followed}
@@ -157,10 +177,24 @@ def poll(
 
 
 def poll_feed(tracker: Tracker, feed: Feed) -> dict[str, Any]:
-    """Fetch, parse and store one feed. A failure is recorded on the feed, never raised."""
+    """Fetch, parse and store one feed. A failure is recorded on the feed, never raised.
+
+    Whatever goes wrong inside one feed's poll (a parser, extraction or the store
+    choking on what it sent) is that feed's failure: recorded with its backoff so the
+    other feeds and the next polls go on. Only a failure to record it is raised.
+    """
     started = tracker.clock()
-    fetched = tracker.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-    return store_fetched(tracker, feed, fetched, started=started)
+    try:
+        fetched = tracker.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        return store_fetched(tracker, feed, fetched, started=started)
+    except Exception as exc:  # any failure of one feed is recorded on it
+        failed = FetchResult("error", error=f"{type(exc).__name__}: {_one_line(exc)}")
+        return store_fetched(tracker, feed, failed, started=started)
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return (lines[0] if lines else "")[:500]
 
 
 def store_fetched(
@@ -221,7 +255,7 @@ def store_fetched(
             # Another process stored one of these documents meanwhile: plan again from the log.
             if attempt == attempts - 1:
                 raise
-    summary = {
+    summary: dict[str, Any] = {
         "feed": feed.name,
         "outcome": kind,
         "status": fetched.status,
@@ -230,11 +264,14 @@ def store_fetched(
         "revised": revised,
         "error": error,
         "warning": "; ".join(filter(None, (warning, move.refused))) or None,
-        "moved_to": move.moved_to,
+        "moved_to": move.moved_to and redact_url(move.moved_to),
         "next_due_at": schedule.next_due.isoformat() if schedule.active else None,
         "ms": round((finished - started).total_seconds() * 1000),
     }
-    _log.info("poll", extra={"fields": summary})
+    if kind == "error":
+        _log.error("poll", extra={"fields": summary})
+    else:
+        _log.info("poll", extra={"fields": summary})
     return summary
 
 
@@ -244,20 +281,9 @@ def _plan_entries(
     """A batch per new or changed entry: its document event, then what extraction found."""
     batches: list[StreamBatch] = []
     planned: list[tuple[str, NewEvent, DocumentIngested, int | ExpectedVersion]] = []
-    identities: set[str] = set()
-    for entry in entries:
-        identity = entry_identity(
-            feed.added_url,
-            guid=entry.guid,
-            link=entry.link,
-            title=entry.title,
-            published=entry.published,
-        )
-        if identity in identities:
-            # A feed reusing one GUID for two items: keep both, told apart by their link.
-            identity = f"{identity} {normalise_link(entry.link or '') or entry.title}"
-        identities.add(identity)
-        incoming = incoming_document(feed, entry, identity, seen)
+    limit = tracker.settings.ingest.max_document_chars
+    for identity, entry in _identified(feed, entries):
+        incoming = incoming_document(feed, entry, identity, seen, limit=limit)
         stream = stream_for(incoming.doc_id)
         history = tracker.log.read_stream(stream)
         event, document = plan_document(incoming, history)
@@ -271,26 +297,74 @@ def _plan_entries(
     return batches
 
 
+def _identified(feed: Feed, entries: tuple[FeedEntry, ...]) -> list[tuple[str, FeedEntry]]:
+    """Each entry with its identity; an entry repeated word for word is kept once.
+
+    Items sharing a GUID are told apart by their link (else title), and the one that keeps
+    the bare identity is chosen by content, not position: swapping them between polls
+    changes nothing.
+    """
+    groups: dict[str, list[FeedEntry]] = {}
+    for entry in entries:
+        identity = entry_identity(
+            feed.added_url,
+            guid=entry.guid,
+            link=entry.link,
+            title=entry.title,
+            published=entry.published,
+        )
+        groups.setdefault(identity, []).append(entry)
+    out: list[tuple[str, FeedEntry]] = []
+    taken: set[str] = set()
+    for identity, group in groups.items():
+
+        def words(e: FeedEntry) -> tuple[str, str, str, str]:
+            return normalise_link(e.link or ""), e.title, e.summary, e.content
+
+        distinct = sorted({words(e): e for e in group}.items(), key=lambda item: item[0])
+        for index, (_, entry) in enumerate(distinct):
+            chosen = identity
+            if index:
+                chosen = f"{identity} {normalise_link(entry.link or '') or entry.title}"
+            if chosen in taken:
+                continue
+            taken.add(chosen)
+            out.append((chosen, entry))
+    return out
+
+
+def bounded_document(
+    title: str, summary: str, content: str, limit: int
+) -> tuple[str, str, str, int]:
+    """Title, summary and content cut to ``limit`` characters together, and how many were
+    cut. The title keeps at most 1,000."""
+    title, cut_title = bounded(title, min(limit, 1000))
+    summary, cut_summary = bounded(summary, max(0, limit - len(title)))
+    content, cut_content = bounded(content, max(0, limit - len(title) - len(summary)))
+    return title, summary, content, cut_title + cut_summary + cut_content
+
+
 def incoming_document(
-    feed: Feed, entry: FeedEntry, identity: str, seen: datetime
+    feed: Feed, entry: FeedEntry, identity: str, seen: datetime, *, limit: int
 ) -> DocumentIngested:
-    content = entry.content or entry.summary
+    title, summary, content, cut = bounded_document(
+        entry.title, entry.summary, entry.content, limit
+    )
     return DocumentIngested(
         doc_id=document_id(identity),
         identity=identity,
         source="feed",
-        title=entry.title or (entry.link or "(untitled)"),
-        content=content,
+        title=title or (entry.link or "(untitled)"),
+        content=content or summary,
         # Tracking parameters are not content: the same article under a new utm_ is unchanged.
-        content_hash=content_hash(
-            entry.title, entry.summary, entry.content, normalise_link(entry.link or "")
-        ),
+        content_hash=content_hash(title, summary, content, normalise_link(entry.link or "")),
         published_at=entry.published or seen,
         published_precision="instant" if entry.published else "first-seen",
         url=entry.link,
         feed=feed.name,
-        summary=entry.summary or None,
+        summary=summary or None,
         author=entry.author,
+        truncated_chars=cut,
     )
 
 
@@ -302,22 +376,33 @@ def ingest_file(
     url: str | None = None,
     title: str | None = None,
 ) -> dict[str, Any]:
-    """Store an article file as a document, with what extraction finds in it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty")
+    """Store an article file as a document, with what extraction finds in it.
+
+    ``-`` reads standard input. Only a regular file (or standard input) up to
+    ``ingest.max_file_bytes`` is read: a device, a FIFO or a sparse giant is refused.
+    """
     if url is not None and (problem := check_feed_url(url)):
         raise InputError(f"--url: {problem}")
+    limit = tracker.settings.ingest.max_file_bytes
+    raw = (
+        _read_bounded(sys.stdin.buffer, "standard input", limit)
+        if str(path) == "-"
+        else (_read_file(path, limit))
+    )
+    try:
+        text = plain_text(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty")
+    if title is not None:
+        title = plain_text(title)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     heading = title or lines[0][:300]
     body = text if title else "\n".join(lines[1:]) or text
+    heading, _, body, cut = bounded_document(
+        heading, "", body, tracker.settings.ingest.max_document_chars
+    )
     identity = f"link:{normalise_link(url)}" if url else content_hash(heading, body)
     incoming = DocumentIngested(
         doc_id=document_id(identity),
@@ -329,6 +414,7 @@ def ingest_file(
         published_at=published,
         published_precision="instant",
         url=url,
+        truncated_chars=cut,
     )
     stream = stream_for(incoming.doc_id)
     history = tracker.log.read_stream(stream)
@@ -343,6 +429,7 @@ def ingest_file(
     return {
         "document": incoming.doc_id,
         "stream": stream,
+        "truncated_chars": cut,
         "outcome": "unchanged" if event is None else "revised" if history else "new",
         "appended": appended,
         "statements": sum(1 for e in extracted if e.type == "StatementReported"),
@@ -352,6 +439,41 @@ def ingest_file(
             if e.type == "FactAsserted"
         ],
     }
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    try:
+        # Non-blocking, so a FIFO with no writer cannot hold the open; refused just below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: not a regular file")
+        if info.st_size > limit:
+            raise InputError(
+                f"{path}: {info.st_size} bytes, over the {limit} byte limit (ingest.max_file_bytes)"
+            )
+        os.set_blocking(fd, True)
+        return _read_bounded(handle, str(path), limit)
+
+
+def _read_bounded(handle: BinaryIO, what: str, limit: int) -> bytes:
+    try:
+        data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"{what}: cannot read: {exc.strerror}") from None
+    if len(data) > limit:
+        raise InputError(f"{what}: over the {limit} byte limit (ingest.max_file_bytes)")
+    return data
+
+
+def database_shown(tracker: Tracker) -> str:
+    """The database this tracker uses, fit to print (any password hidden)."""
+    return redact_database_url(tracker.url)
 
 
 def service_status(tracker: Tracker) -> dict[str, Any]:
@@ -381,7 +503,11 @@ def service_status(tracker: Tracker) -> dict[str, Any]:
         }
         for p in tracker.feeds.recent_polls(10)
     ]
-    view: dict[str, Any] = {"state": state, "recent_polls": polls}
+    view: dict[str, Any] = {
+        "database": database_shown(tracker),
+        "state": state,
+        "recent_polls": polls,
+    }
     if run is not None:
         view.update(
             host=run["host"],

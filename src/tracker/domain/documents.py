@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -26,6 +27,31 @@ def stream_for(doc_id: str) -> str:
 def normalise_text(text: str) -> str:
     """Text as compared for changes: Unicode NFC, whitespace runs collapsed, trimmed."""
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+# C0 and C1 controls but tab, newline and carriage return; lone surrogates; U+FFFE/U+FFFF.
+# NUL is refused by PostgreSQL and carried by SQLite; an escape sequence reaches a terminal.
+_UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain_text(text: str) -> str:
+    """Text as stored: without the characters a backend refuses or a terminal obeys.
+
+    Applied once, where text enters (a parsed feed entry, an article file), so SQLite and
+    PostgreSQL store the same thing.
+    """
+    return _UNWANTED.sub("", text)
+
+
+def bounded(text: str, limit: int) -> tuple[str, int]:
+    """``text`` cut to ``limit`` characters, at a word when one is near, and how many were cut."""
+    if len(text) <= limit:
+        return text, 0
+    cut = text[:limit]
+    space = cut.rfind(" ", max(0, limit - 200))
+    if space > 0:
+        cut = cut[:space]
+    return cut, len(text) - len(cut)
 
 
 def content_hash(*parts: str | None) -> str:

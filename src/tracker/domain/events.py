@@ -62,6 +62,9 @@ class DocumentIngested:
     feed: str | None = None
     summary: str | None = None
     author: str | None = None
+    # Characters cut from the title, summary and content to keep the document within
+    # the configured size; 0 when stored whole. Older payloads lack it: stored whole.
+    truncated_chars: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,13 +54,18 @@ def entry_identity(
 
 def parse_every(text: str) -> int:
     """``15m``, ``2h``, ``90s``, ``1d`` or plain seconds, as seconds (at least 60)."""
-    match = re.fullmatch(r"\s*(\d+)\s*([smhd]?)\s*", text.lower())
+    match = re.fullmatch(r"\s*(\d{1,12})\s*([smhd]?)\s*", text.lower())
     if not match:
         raise ValueError(f"cannot read interval {text!r}; use e.g. 15m, 2h, 1d")
     seconds = int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
     if seconds < 60:
         raise ValueError(f"interval {text!r} is under a minute; feeds are not polled that often")
+    if seconds > MAX_EVERY_SECONDS:
+        raise ValueError(f"interval {text!r} is over a month; poll at least monthly")
     return seconds
+
+
+MAX_EVERY_SECONDS = 31 * 86400
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 
+from tracker.domain.documents import plain_text
 from tracker.errors import TrackerError
 
 
@@ -127,23 +129,24 @@ def parse_feed(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
         raise FeedParseError(f"not a usable feed: {_describe(exc)}") from None
     problem = result.get("bozo_exception") if result.get("bozo") else None
     entries = []
+    dropped: list[str] = []
     for raw in result.get("entries", []):
-        title = html_to_text(str(raw.get("title", "")))
-        summary = html_to_text(str(raw.get("summary", "")))
-        content = _content(raw)
-        link = raw.get("link") or None
-        guid = raw.get("id") or None
+        title = plain_text(html_to_text(str(raw.get("title", ""))))
+        summary = plain_text(html_to_text(str(raw.get("summary", ""))))
+        content = plain_text(_content(raw))
+        link = _web_link(raw.get("link"), dropped)
+        guid = plain_text(str(raw.get("id") or "")) or None
         if not (title or summary or content or link):
             continue  # nothing to keep
-        authors = raw.get("author")
+        author = plain_text(str(raw.get("author") or "")) or None
         entries.append(
             FeedEntry(
-                guid=str(guid) if guid else None,
-                link=str(link) if link else None,
+                guid=guid,
+                link=link,
                 title=title,
                 summary=summary,
                 content=content,
-                author=str(authors) if authors else None,
+                author=author,
                 published=_when(raw),
             )
         )
@@ -154,13 +157,35 @@ def parse_feed(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
         if not version:
             raise FeedParseError("not a feed: no RSS, Atom or RDF document found")
     feed = result.get("feed", {})
+    warnings_ = [_describe(problem)] if problem is not None else []
+    if dropped:
+        warnings_.append(
+            f"dropped {len(dropped)} entry link(s) that are not http(s): "
+            + ", ".join(sorted(set(dropped)))
+        )
     return ParsedFeed(
-        title=html_to_text(str(feed.get("title", ""))),
-        link=feed.get("link") or None,
+        title=plain_text(html_to_text(str(feed.get("title", "")))),
+        link=_web_link(feed.get("link"), []),
         entries=tuple(entries),
-        warning=_describe(problem) if problem is not None else None,
+        warning="; ".join(warnings_) or None,
         encoding=result.get("encoding"),
     )
+
+
+def _web_link(raw: object, dropped: list[str]) -> str | None:
+    """An http(s) or relative link, else None (a javascript: or data: link is never kept);
+    the scheme of each link dropped is added to ``dropped``."""
+    link = plain_text(str(raw or "")).strip()
+    if not link:
+        return None
+    try:
+        scheme = urlsplit(link).scheme.lower()
+    except ValueError:
+        scheme = "malformed"
+    if scheme in ("http", "https", "") and not any(ch.isspace() for ch in link):
+        return link  # a relative link names no scheme to run
+    dropped.append(f"{scheme[:20]}:" if scheme.isalnum() else "malformed")
+    return None
 
 
 def _describe(problem: object) -> str:

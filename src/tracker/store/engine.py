@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from tracker.errors import ConfigError, StorageError
+from tracker.errors import ConfigError, SchemaError, StorageError
 
 WRITE = "tracker_write"
 _SYNCHRONOUS = {"OFF", "NORMAL", "FULL", "EXTRA"}
@@ -25,42 +29,64 @@ def dumps(value: Any) -> str:
 
 def parse_url(raw: str) -> URL:
     """Validate a database URL and pin the drivers tracker is tested with."""
+    shown = redact_database_url(raw)
     try:
         url = make_url(raw)
-    except ArgumentError:
-        raise ConfigError(f"invalid database URL {raw!r}") from None
+        url.port  # noqa: B018 - a port that is not a number raises here, not at connect
+    except (ArgumentError, ValueError):
+        raise ConfigError(f"invalid database URL {shown!r}") from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.drivername not in ("sqlite", "sqlite+pysqlite"):
-            raise ConfigError(f"unsupported SQLite driver in {raw!r}; use sqlite:///PATH")
+            raise ConfigError(f"unsupported SQLite driver in {shown!r}; use sqlite:///PATH")
         return url.set(drivername="sqlite+pysqlite")
     if backend in ("postgresql", "postgres"):
         if url.drivername not in ("postgresql", "postgres", "postgresql+psycopg"):
-            raise ConfigError(f"unsupported PostgreSQL driver in {raw!r}; use postgresql://...")
+            raise ConfigError(f"unsupported PostgreSQL driver in {shown!r}; use postgresql://...")
         return url.set(drivername="postgresql+psycopg")
     raise ConfigError(f"unsupported database {backend!r} in URL; use sqlite:/// or postgresql://")
 
 
+def redact_database_url(raw: str) -> str:
+    """A database URL fit to print: any password replaced by ``***``."""
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        # Unparsable: hide whatever sits between the scheme's "//" and the last "@".
+        return re.sub(r"(//[^/@]*?:)[^/]*@", r"\1***@", raw)
+
+
 def make_engine(
-    raw_url: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 10_000
+    raw_url: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 10_000, create: bool = True
 ) -> Engine:
+    """An engine for the database at ``raw_url``.
+
+    An SQLite file is created (owner-only, in an owner-only directory) only when
+    ``create``; one that holds another application's tables is refused before any
+    connection could change it (SQLite's journal mode is set on connect).
+    """
     url = parse_url(raw_url)
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, synchronous.upper(), busy_timeout_ms)
+        return _sqlite_engine(url, synchronous.upper(), busy_timeout_ms, create)
     return _postgres_engine(url)
 
 
-def _sqlite_engine(url: URL, synchronous: str, busy_timeout_ms: int) -> Engine:
+def _sqlite_engine(url: URL, synchronous: str, busy_timeout_ms: int, create: bool) -> Engine:
     if synchronous not in _SYNCHRONOUS:
         raise ConfigError(f"database.sqlite_synchronous: expected one of {sorted(_SYNCHRONOUS)}")
     database = url.database or ""
     if database in ("", ":memory:"):
         raise ConfigError("an in-memory SQLite database cannot hold a log; give a file path")
     path = Path(database).expanduser()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"{path.parent}: cannot create directory: {exc.strerror}") from None
+    if path.exists():
+        refuse_foreign_sqlite(path)
+    elif not create:
+        raise StorageError(
+            f"no database at {path}; a command that writes creates it "
+            "(`tracker db upgrade`, `tracker seed`, `tracker feeds add`)"
+        )
+    else:
+        _create_private(path)
     engine = sa.create_engine(
         url.set(database=str(path)),
         json_serializer=dumps,
@@ -86,6 +112,46 @@ def _sqlite_engine(url: URL, synchronous: str, busy_timeout_ms: int) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """An empty file readable by its owner only, in a directory only its owner enters:
+    the log holds whatever the feeds said, and feed state their addresses."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"{path.parent}: cannot create directory: {exc.strerror}") from None
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot create: {exc.strerror}") from None
+
+
+def refuse_foreign_sqlite(path: Path) -> None:
+    """Refuse a file that is not SQLite, or holds tables but no tracker schema, unchanged."""
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path}: cannot open: {exc}") from None
+    try:
+        tables = [
+            str(row[0])
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+    except sqlite3.DatabaseError as exc:
+        raise SchemaError(f"{path} is not an SQLite database ({exc}); refused") from None
+    finally:
+        conn.close()
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise SchemaError(
+            f"{path} is not a tracker database: it holds other tables ({shown}) and no "
+            "tracker schema; refused, nothing changed"
+        )
 
 
 def _postgres_engine(url: URL) -> Engine:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -67,6 +68,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     status = schema_status(engine)
     if not status.known:
         raise _newer(status)
+    if status.current is None:
+        _refuse_foreign(engine)
     config = alembic_config()
     try:
         with write_transaction(engine) as conn:
@@ -92,6 +95,20 @@ def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
         f"the database schema ({status.current}) is older than this tracker ({status.head}); "
         "run `tracker db upgrade`"
     )
+
+
+def _refuse_foreign(engine: Engine) -> None:
+    """A database with tables but no tracker schema is another application's: refused."""
+    try:
+        with engine.connect() as conn:
+            tables = sorted(sa.inspect(conn).get_table_names())
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot read the database's tables: {describe(exc)}") from None
+    if tables:
+        raise SchemaError(
+            "not a tracker database: it holds other tables "
+            f"({', '.join(tables[:5])}) and no tracker schema; refused, nothing changed"
+        )
 
 
 def _newer(status: SchemaStatus) -> SchemaError:
