@@ -38,7 +38,7 @@ from tracker.domain.events import DocumentIngested  # noqa: E402
 from tracker.ingest.curated import load_curated, statements_recovered  # noqa: E402
 from tracker.ingest.extract import RuleExtractor, load_extraction_config  # noqa: E402
 from tracker.ingest.parse import FeedEntry, parse_feed  # noqa: E402
-from tracker.ingest.speakers import slug  # noqa: E402
+from tracker.ingest.voices import slug  # noqa: E402
 
 EVAL = ROOT / "bench" / "data" / "eval"
 TARGETS = "targets on test: precision >= 0.95, recall >= 0.85"

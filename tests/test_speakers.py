@@ -8,7 +8,8 @@ import pytest
 from conftest import article
 
 from tracker.domain.events import DocumentIngested
-from tracker.ingest.extract import RuleExtractor, reading
+from tracker.ingest.extract import RuleExtractor
+from tracker.ingest.reading import reading
 
 THURSDAY = datetime(2026, 1, 8, 15, 0, tzinfo=UTC)
 KEY = "moscow/commented-on/paris-meeting"

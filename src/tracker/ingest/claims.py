@@ -15,7 +15,7 @@ from typing import Any
 from tracker.ingest import clauses
 from tracker.ingest.dates import MONTHS, WEEKDAYS
 from tracker.ingest.rules import ExtractionConfig, FactTarget, QuestionRule, Terms
-from tracker.ingest.speakers import Speaker, Voices
+from tracker.ingest.voices import Speaker, Voices
 
 PLACE_PREPS = frozenset({"in", "to", "into", "inside", "across", "on", "at", "throughout"})
 

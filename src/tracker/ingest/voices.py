@@ -1,0 +1,174 @@
+"""Who a phrase names: a configured actor by name or alias, else an unlisted speaker with
+the side its words give it ("Russia's envoy", "a Kremlin spokesman", "Turkish officials").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.domain.story import Actor
+from tracker.ingest.rules import ExtractionConfig, Terms
+
+NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str  # as the text names them
+    actor: str | None  # the configured actor's id, when one matches
+    side: str | None
+
+    @property
+    def id(self) -> str:
+        return self.actor or slug(self.name)
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _ARTICLE.sub("", name).casefold()).strip("-")[:80] or "x"
+
+
+class Voices:
+    """Resolves speakers: configured actors by alias, else sides by the words around them."""
+
+    def __init__(self, actors: Sequence[Actor], config: ExtractionConfig) -> None:
+        self.config = config
+        self._by_alias: dict[str, Actor] = {}
+        for actor in actors:
+            for alias in (actor.name, *actor.aliases):
+                self._by_alias.setdefault(_fold(alias), actor)
+        self._aliases = Terms.of(tuple(self._by_alias))
+
+    def actor_named(self, name: str) -> Actor | None:
+        folded = _fold(name)
+        if folded in self._by_alias:
+            return self._by_alias[folded]
+        # "President Vladimir Putin" names Putin; "Mr Lavrov" names Lavrov
+        words = folded.split()
+        for start in range(1, len(words)):
+            actor = self._by_alias.get(" ".join(words[start:]))
+            if actor is not None:
+                return actor
+        return None
+
+    def actors_in(self, text: str) -> list[Actor]:
+        return [self._by_alias[_fold(m)] for m in self._aliases.find(text)]
+
+    def side_in(self, text: str) -> str | None:
+        """The side the earliest side word in ``text`` belongs to."""
+        best: tuple[int, str] | None = None
+        for side, terms in self.config.sides.items():
+            for pattern in (terms.pattern, terms.exact):
+                if pattern is None:
+                    continue
+                match = pattern.search(text)
+                if match and (best is None or match.start() < best[0]):
+                    best = (match.start(), side)
+        if best is None:
+            for actor in self.actors_in(text):
+                if actor.group:
+                    return actor.group
+        return best[1] if best else None
+
+    def resolve(self, subject: Any, previous: Speaker | None) -> Speaker | None:
+        """The speaker a subject phrase names, or None when it names no one."""
+        if subject.pos_ == "PRON":
+            return previous if subject.lower_ in PRONOUNS else None
+        own = _own_phrase(subject)
+        person = _person_in(subject)
+        if person is not None:
+            actor = self.actor_named(person)
+            side = (actor.group if actor else None) or self.side_in(_without(own, person))
+            return Speaker(person, actor.id if actor else None, side)
+        core = _core(subject)
+        head = subject.lower_
+        named = [
+            a
+            for a in self.actors_in(core)
+            if head in _fold(a.name).split() or any(head in _fold(x).split() for x in a.aliases)
+        ]
+        if named:
+            return Speaker(_ARTICLE.sub("", core), named[0].id, named[0].group)
+        is_voice = subject.lemma_.lower() in self.config.voices or head in self.config.voices
+        if is_voice:
+            # "a Kremlin spokesman", "Zelensky's office": the actor named before the head
+            before = subject.doc[subject.left_edge.i : subject.i].text
+            owners = self.actors_in(before)
+            if owners:
+                return Speaker(_ARTICLE.sub("", core), owners[-1].id, owners[-1].group)
+        if is_voice or subject.ent_type_ in NAMED or subject.pos_ == "PROPN":
+            if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
+                return None
+            name = _ARTICLE.sub("", core)
+            if not name or len(name) > 80:
+                return None
+            side = self.side_in(own)
+            # "the embassy" after "the Russian embassy in London": the same voice again
+            if (
+                side is None
+                and previous is not None
+                and core.lower().startswith("the ")
+                and (name.lower() in previous.name.lower() or head in _fold(previous.name).split())
+            ):
+                return previous
+            if side is None and any(
+                t.ent_type_ in ("NORP", "GPE") for t in subject.subtree if t.i <= subject.i
+            ):
+                side = "other"  # "Turkish officials": a side, not one the story follows
+            return Speaker(name, None, side)
+        return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().replace("\u2019", "'").split())
+
+
+def _without(text: str, name: str) -> str:
+    return text.replace(name, " ")
+
+
+def _own_phrase(subject: Any) -> str:
+    """The subject with its appositives but without relative clauses or addressees."""
+    skip: set[int] = set()
+    for token in subject.subtree:
+        if token.dep_ in ("relcl", "acl") or (
+            token.dep_ == "prep" and token.lower_ in ("to", "in", "at", "on", "with", "about")
+        ):
+            skip.update(t.i for t in token.subtree)
+    return " ".join(t.text for t in subject.subtree if t.i not in skip)
+
+
+def _core(subject: Any) -> str:
+    """The subject's name: its head and what comes before it, without appositives."""
+    tokens = [
+        t
+        for t in subject.subtree
+        if t.i <= subject.i and t.dep_ not in ("punct",) and not _inside_appos(t, subject)
+    ]
+    if not tokens:
+        return str(subject.text)
+    return str(subject.doc[tokens[0].i : subject.i + 1].text)
+
+
+def _inside_appos(token: Any, subject: Any) -> bool:
+    while token.i != subject.i and token.head.i != token.i:
+        if token.dep_ in ("appos", "relcl", "acl"):
+            return True
+        token = token.head
+    return False
+
+
+def _person_in(subject: Any) -> str | None:
+    """The person a subject phrase names: its head, an appositive, or a compound before it."""
+    doc = subject.doc
+    candidates = [subject, *(c for c in subject.children if c.dep_ in ("appos", "compound"))]
+    for token in candidates:
+        if token.ent_type_ == "PERSON":
+            for ent in doc.ents:
+                if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
+                    return str(ent.text).removesuffix("'s").strip()
+    return None
