@@ -67,8 +67,11 @@ def _places(verb: Any) -> list[str]:
     """Places the clause puts its verb in ("in Romania", "to Ukraine"): named places, or
     proper nouns after a place preposition when no entity was looked for."""
     found = []
-    for token in clauses.clause_tokens(verb):
-        if token.dep_ != "pobj" or token.head.lower_ not in PLACE_PREPS:
+    tokens = clauses.clause_tokens(verb)
+    # "the hubs it pledged in Paris": a place inside a relative clause is another verb's
+    nested = {t.i for token in tokens if token.dep_ in ("relcl", "acl") for t in token.subtree}
+    for token in tokens:
+        if token.dep_ != "pobj" or token.head.lower_ not in PLACE_PREPS or token.i in nested:
             continue
         if token.ent_type_ in ("GPE", "LOC"):
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
@@ -133,10 +136,11 @@ class ClaimFinder:
     ) -> Claim | None:
         if token.pos_ not in ("VERB", "AUX"):
             return None
-        if any(_action_at(token, a) for a in rule.actions):
-            base = True
-        elif any(_action_at(token, a) for a in rule.negative_actions):
+        # "exist only on paper" before "exist": the longer, negative reading wins
+        if any(_action_at(token, a) for a in rule.negative_actions):
             base = False
+        elif any(_action_at(token, a) for a in rule.actions):
+            base = True
         else:
             return None
         clause = clauses.argument_text(token)
@@ -196,8 +200,13 @@ class ClaimFinder:
         """ "There is still no ceasefire", "No ceasefire yet": the thing does not exist."""
         if token.pos_ not in ("NOUN", "PROPN") or not rule.objects.find(token.text):
             return None
-        if not any(c.dep_ == "det" and c.lower_ in self.config.negators for c in token.children):
-            return None
+        negators = self.config.negators
+        if not any(
+            (c.dep_ == "det" and c.lower_ in negators)
+            or (c.i < token.i and c.lower_ in ("no", "not") and c.dep_ in ("neg", "advmod", "det"))
+            for c in token.subtree
+        ):
+            return None  # "no ceasefire", "not a single hub"
         head = token.head
         if not (token.dep_ == "ROOT" or (head.lemma_ == "be" and token.dep_ in ("attr", "nsubj"))):
             return None
