@@ -285,7 +285,8 @@ def statements(tracker: Tracker, *, by: str | None = None) -> list[dict[str, Any
             speakers, unlisted = [wanted], True
     rows = tracker.queries.statements(speakers, side)
     if unlisted and not rows:
-        known = ", ".join(a.id for a in tracker.story.actors)
+        ids = [a.id for a in tracker.story.actors]
+        known = ", ".join(ids[:8]) + (f", ... ({len(ids)} in all)" if len(ids) > 8 else "")
         raise InputError(
             f"unknown actor {by!r}: no configured actor, side or speaker of a statement; "
             f"known actors: {known}"
