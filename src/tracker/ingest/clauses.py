@@ -108,10 +108,6 @@ def subject_of(verb: Any) -> Any | None:
     return None
 
 
-def passive_subject(verb: Any) -> Any | None:
-    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-
-
 def _negator(token: Any, config: ExtractionConfig) -> bool:
     if token.dep_ == "neg":
         return True

@@ -44,7 +44,7 @@ from tracker.ingest.rules import (
     QuestionRule,
     load_extraction_config,
 )
-from tracker.ingest.speakers import Said, StatementFinder
+from tracker.ingest.speakers import SILENCE_NOUNS, Said, StatementFinder
 from tracker.ingest.voices import Speaker, Voices
 
 __all__ = [
@@ -138,9 +138,7 @@ class RuleExtractor:
         # lemmas that make a text worth its entities: someone speaking or keeping silent
         # (a claim's places and agents fall back to the words when no entity is found)
         self._cues = (
-            config.reporting_verbs
-            | config.silence_verbs
-            | {"accord", "silent", "comment", "reaction", "response"}
+            config.reporting_verbs | config.silence_verbs | SILENCE_NOUNS | {"accord", "silent"}
         )
 
     @property

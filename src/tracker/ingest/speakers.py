@@ -18,6 +18,8 @@ from tracker.ingest import clauses
 from tracker.ingest.rules import ExtractionConfig
 from tracker.ingest.voices import Speaker, Voices
 
+# Nouns of a reaction not given: "no comment from the Kremlin", "no word from Moscow"
+SILENCE_NOUNS = frozenset({"comment", "reaction", "response", "word"})
 QUOTES = re.compile(r"[\"“”«»]([^\"“”«»]{3,}?)[\"“”«»]")
 _HEADLINE = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+(\S.{3,})$")
 # "'There was a trail of blood': Ari Fleischer was nearly caught in the shooting"
@@ -198,7 +200,7 @@ class StatementFinder:
         found = []
         for token in sent:
             speaker_token = None
-            if token.lemma_.lower() in ("comment", "reaction", "response", "word") and any(
+            if token.lemma_.lower() in SILENCE_NOUNS and any(
                 c.dep_ == "det" and c.lower_ in self.config.negators for c in token.children
             ):
                 source = next(
