@@ -90,6 +90,69 @@ def test_speakers_are_found_without_a_whitelist(
 
 
 @pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "Nikolai Orlov opened the session on Monday. Later the Russian deputy minister "
+            "added that the talks had stalled.",
+            "",
+            [("Nikolai Orlov", "russia")],
+        ),
+        (
+            "The envoy, Daniel Brooks, spoke to reporters in Geneva on Friday.",
+            'Talks "on track", envoy says',
+            [("Daniel Brooks", None)],
+        ),
+        (
+            "Pavel Sorokin made the remarks on Tuesday.",
+            "Sorokin warns Europe it will regret the deployment",
+            [("Pavel Sorokin", None)],
+        ),
+        (
+            "A spokesman for Greta Holm said the visit was cancelled.",
+            "",
+            [("spokesman", None)],
+        ),
+        (
+            "Officials said the vote was delayed.\nInterior minister Anna Berg: 'We will not "
+            "give in' to the strikers",
+            "",
+            [("Officials", None), ("Interior minister Anna Berg", None)],
+        ),
+        ("", "Kenya: Aviation Workers Suspend Strike After Deal With Government", []),
+        ("", "Sudan: Truce Talks Resume in Jeddah, Says Amina Diallo", [("Amina Diallo", None)]),
+        ("The map shows that two roads lead to the border.", "", []),
+        ("The survey showed that most coastal towns are at risk.", "", [("survey", None)]),
+        ("The party showed it had learned nothing from the defeat.", "", []),
+        ("", "'This is over': Puigdemont's doubts caught on camera", [("Puigdemont", None)]),
+        (
+            "Lars Kemp sued the station, claiming he had been wrongly dismissed.",
+            "",
+            [("Lars Kemp", None)],
+        ),
+    ],
+    ids=[
+        "role-after-name",
+        "role-in-headline",
+        "surname-in-headline",
+        "indefinite-role-is-someone-else",
+        "standfirst-colon",
+        "place-label-is-no-voice",
+        "label-then-says-name",
+        "document-verb-needs-document",
+        "document-verb",
+        "showed-is-no-speech",
+        "quote-headline-possessive",
+        "claiming-after-any-verb",
+    ],
+)
+def test_a_speaker_is_the_person_the_document_names(
+    extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("The Kremlin declines to comment on the Paris summit.", [False]),

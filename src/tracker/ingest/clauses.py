@@ -91,6 +91,11 @@ def subject_of(verb: Any) -> Any | None:
         # the nearest: "As of Tuesday, the eve of Christmas, Moscow had not ..." misparsed
         # with two subjects
         before = [c for c in subjects if c.i < verb.i]
+        after = [c for c in subjects if c.i > verb.i]
+        if before and after and any(t.text == ":" for t in verb.doc[before[-1].i : verb.i]):
+            # "Sudan: AU steps up push, says Bankole Adeoye": the label before the colon
+            # is no subject
+            return after[0]
         return before[-1] if before else subjects[0]
     if verb.dep_ == "acl" and verb.head.i != verb.i:
         # "Washington's decision to withdraw": the noun's owner acts

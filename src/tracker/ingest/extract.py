@@ -20,7 +20,7 @@ import importlib.util
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -35,6 +35,7 @@ from tracker.domain.events import (
 )
 from tracker.domain.log import NewEvent
 from tracker.errors import ConfigError
+from tracker.ingest.cast import Cast
 from tracker.ingest.claims import ClaimFinder
 from tracker.ingest.dates import Resolved, resolve_when
 from tracker.ingest.reading import reading
@@ -77,6 +78,10 @@ class NoExtraction:
         return [[] for _ in documents]
 
 
+# A text this short (a headline, most often) gets its entities whatever its verbs: "Kenya:
+# ..." is a place, "Petrov: ..." a person.
+_SHORT = 40
+_ENDS = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")")
 _MODELS: dict[str, Any] = {}
 _MODEL_LOCK = threading.Lock()
 
@@ -94,6 +99,12 @@ def load_model(names: Sequence[str]) -> Any:
             _MODELS[name] = module.load()
             return _MODELS[name]
     raise ConfigError(f"no spaCy model installed; tried {', '.join(names)}")
+
+
+def _phrase(sent: Any, item: Said) -> Any:
+    """The tokens of the speaker's phrase in ``sent``."""
+    a, b = item.speaker_span
+    return sent.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +198,9 @@ class RuleExtractor:
             return list(nlp.pipe(texts, batch_size=size))
         docs = list(nlp.pipe(texts, batch_size=size, disable=["ner"]))
         wanted = [
-            i for i, doc in enumerate(docs) if any(t.lemma_.lower() in self._cues for t in doc)
+            i
+            for i, doc in enumerate(docs)
+            if len(doc) <= _SHORT or any(t.lemma_.lower() in self._cues for t in doc)
         ]
         ner = nlp.get_pipe("ner")
         for i, doc in zip(
@@ -201,9 +214,11 @@ class RuleExtractor:
             if n == 0 and has_title:
                 yield doc[:], True  # a headline is one sentence, however it parses
                 continue
-            for sent in doc.sents:
-                if sent.text.strip():
-                    yield sent, False
+            sents = [sent for sent in doc.sents if sent.text.strip()]
+            for sent in sents:
+                # a line standing alone without a full stop (a standfirst, a subhead) is
+                # read as a headline: "LPGA pro Suzann Pettersen: 'I just laugh' at ..."
+                yield sent, len(sents) == 1 and not sent.text.rstrip().endswith(_ENDS)
 
     def _events(
         self, document: DocumentIngested, docs: list[Any], has_title: bool
@@ -220,6 +235,9 @@ class RuleExtractor:
         verdicts: dict[str, _Verdict] = {}
         previous: Speaker | None = None
         sentences = list(self._sentences(docs, has_title))
+        cast = Cast(self.voices, self.config.person_roles)
+        for index, (sent, _headline) in enumerate(sentences):
+            cast.add(sent, index)
         kept = 0
         for index, (sent, headline) in enumerate(sentences):
             if len(sent) > self.config.max_sentence_tokens:
@@ -228,7 +246,10 @@ class RuleExtractor:
             around = " ".join(
                 [title] + [s.text for s, _ in sentences[max(0, index - 1) : index + 2]]
             )
-            said = self.statements.find(sent, previous, headline=headline)
+            said = [
+                replace(item, speaker=cast.resolve(item.speaker, _phrase(sent, item), index))
+                for item in self.statements.find(sent, previous, headline=headline)
+            ]
             for item in said:
                 if not item.negated and item.modality == "actual":
                     kept += 1

@@ -105,8 +105,14 @@ class ExtractionConfig:
     max_statements: int
     reporting_verbs: frozenset[str]
     silence_verbs: frozenset[str]
+    light_verbs: frozenset[str]
+    light_objects: frozenset[str]
     refusal_verbs: frozenset[str]
     voices: frozenset[str]
+    person_roles: frozenset[str]
+    clause_verbs: frozenset[str]
+    document_verbs: frozenset[str]
+    documents: frozenset[str]
     silence_phrases: Terms
     sides: Mapping[str, Terms]
     future_aux: frozenset[str]
@@ -300,8 +306,14 @@ def load_extraction_config(
         max_statements=limits.integer("max_statements", 200, 0, 10_000),
         reporting_verbs=said.lemmas("reporting_verbs"),
         silence_verbs=said.lemmas("silence_verbs"),
+        light_verbs=said.lemmas("light_verbs"),
+        light_objects=said.lemmas("light_objects"),
         refusal_verbs=said.lemmas("refusal_verbs"),
         voices=said.lemmas("voices"),
+        person_roles=said.lemmas("person_roles"),
+        clause_verbs=said.lemmas("clause_verbs"),
+        document_verbs=said.lemmas("document_verbs"),
+        documents=said.lemmas("documents"),
         silence_phrases=Terms.of(said.strings("silence_phrases")),
         sides=sides,
         future_aux=mood.lemmas("future"),

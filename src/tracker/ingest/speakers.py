@@ -92,6 +92,11 @@ class StatementFinder:
                 continue
             if token.dep_ in ("pcomp", "pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
                 continue  # "after weeks of tweeting": a verb used as a noun reports nothing
+            if lemma in self.config.light_verbs and not any(
+                c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self.config.light_objects
+                for c in token.children
+            ):
+                continue
             if any(a <= token.idx - base < b for a, b in quoted):
                 continue  # a verb inside a quotation is part of what was said
             subject = self._speaking_subject(token)
@@ -106,6 +111,8 @@ class StatementFinder:
             negated = mood.negated or bool(self.config.silence_phrases.find(text))
             if lemma not in self.config.reporting_verbs and not negated:
                 continue  # "comment", "respond" report speech only when denied it
+            if lemma in self.config.clause_verbs and not self._reports_clause(token, subject):
+                continue  # "the study shows that ..." reports; "the map shows roads" does not
             outer = self._inside_report(token)
             if outer is not None and getattr(clauses.subject_of(outer), "i", -1) != subject.i:
                 # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
@@ -143,16 +150,34 @@ class StatementFinder:
         """Who speaks: the verb's subject; for "..., saying/telling/calling ..." the subject
         of the reporting verb it trails, however the parser attached it."""
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj"):
-            token = verb
+            token, carrier = verb, None
             for _ in range(6):
                 if token.head.i == token.i:
                     break
                 token = token.head
+                if carrier is None and token.pos_ in ("VERB", "AUX"):
+                    carrier = token  # "He sued Swift, claiming ...": the suer claims
                 if token.lemma_.lower() in self.config.reporting_verbs:
                     found = clauses.subject_of(token)
                     if found is not None:
                         return found
+            if carrier is not None and clauses.subject_of(carrier) is not None:
+                return clauses.subject_of(carrier)
         return clauses.subject_of(verb)
+
+    def _reports_clause(self, verb: Any, subject: Any) -> bool:
+        """Whether a verb that reports only with a clause has one, with its own subject;
+        "shows" and "reveals" report only for a document ("the study shows that ...")."""
+        if verb.lemma_.lower() in self.config.document_verbs and (
+            subject.lemma_.lower() not in self.config.documents
+        ):
+            return False
+        if verb.dep_ == "parataxis":
+            return True
+        return any(
+            c.dep_ == "ccomp" and any(g.dep_ in clauses.SUBJECT_DEPS for g in c.children)
+            for c in verb.children
+        )
 
     def _inside_report(self, verb: Any) -> Any | None:
         """The reporting verb whose reported clause holds ``verb``, if any."""
@@ -263,12 +288,20 @@ class StatementFinder:
             return []
         start = sent.start_char + match.start(2)
         rest = [t for t in sent if t.idx >= start]
-        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None) or next(
+            (t for t in rest if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("ROOT", "attr")), None
+        )
         if subject is None or subject.dep_ == "poss":
             return []
         speaker = self.voices.resolve(subject, previous)
         if speaker is None:
-            return []
+            # "'This is over': Puigdemont's independence doubts caught on camera"
+            owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+            if owner is None or owner.pos_ != "PROPN":
+                return []
+            subject, speaker = owner, self.voices.resolve(owner, previous)
+            if speaker is None:
+                return []
         quote = match.group(1).strip()
         return [
             Said(
@@ -291,14 +324,23 @@ class StatementFinder:
         tokens = [t for t in sent if t.idx + len(t) <= end]
         if not tokens:
             return []
-        head = tokens[-1]
-        actor = self.voices.actor_named(match.group(1))
+        # the prefix's own head: "Medvedev on Telegram: ..." is Medvedev speaking
+        roots = [t for t in tokens if t.head.i == t.i or t.head.idx + len(t.head) > end]
+        head = roots[0] if len(roots) == 1 and roots[0].pos_ in ("PROPN", "NOUN") else tokens[-1]
+        aside = {
+            t.i
+            for c in head.children
+            if c.dep_ == "prep" and c.i > head.i
+            for t in c.subtree
+            if t.idx < end
+        }
+        name = " ".join(t.text for t in tokens if t.i not in aside and t.pos_ != "PUNCT")
+        actor = self.voices.actor_named(name)
         named = head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
             head.pos_ == "PROPN" and not head.ent_type_
         )
         if not named and head.lemma_.lower() not in self.config.voices and actor is None:
             return []
-        name = match.group(1).strip()
         if head.ent_type_ == "GPE" and actor is None:
             return []  # "Ukraine war: ..." is a topic label, not a voice
         rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]

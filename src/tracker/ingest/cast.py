@@ -1,0 +1,129 @@
+"""The people a document names, so that a speaker given by role or surname is the person.
+
+News names a speaker once in full and then by role or surname: "Sergei Lavrov on Monday
+dismissed ... the Russian foreign minister added", "US no longer backs guarantees, envoy
+says" above "The envoy, Steve Witkoff, spoke ...", "Volodin warns" beside "Vyacheslav
+Volodin made the remark". ``Cast`` collects the document's named persons with the role
+words around them and turns such a speaker into the person:
+
+- a surname (or "Mr Lavrov") becomes the fuller name the document gives it;
+- a singular, definite role ("the Russian foreign minister", a headline's bare "envoy") becomes
+  the person the document gives that role, else the person named just before it, else the
+  one named just after; never a person of another side, never for "a spokesman" or
+  "officials", who are someone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.ingest.voices import Speaker, Voices
+
+_INDEFINITE = frozenset({"a", "an", "one", "another", "some", "any", "several"})
+_TITLES = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame"})
+_REACH = 2  # sentences before or after a role's mention where its person may be named
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    name: str
+    sentence: int
+    at: int  # character offset in the document's text pieces, for order within a sentence
+    roles: frozenset[str]
+    side: str | None
+
+
+class Cast:
+    def __init__(self, voices: Voices, roles: frozenset[str]) -> None:
+        self.voices = voices
+        self.roles = roles
+        self.people: list[_Person] = []
+
+    def add(self, sent: Any, index: int) -> None:
+        """Note the persons ``sent`` names, with the role words attached to each."""
+        for ent in getattr(sent, "ents", ()):
+            if ent.label_ != "PERSON":
+                continue
+            name = str(ent.text).removesuffix("'s").removesuffix("\u2019s").strip()
+            words = name.split()
+            if not words or len(name) > 60 or words[0].casefold() in _TITLES:
+                continue
+            if self.voices.side_in(name) is not None and self.voices.actor_named(name) is None:
+                continue  # "Kyiv" read as a person is still a place
+            roles = self._roles_of(ent)
+            actor = self.voices.actor_named(name)
+            side = (actor.group if actor else None) or self._side_near(ent)
+            self.people.append(_Person(name, index, ent.start_char, roles, side))
+
+    def _roles_of(self, ent: Any) -> frozenset[str]:
+        root = ent.root
+        near: list[Any] = []
+        if root.dep_ == "appos":
+            near += [root.head, *root.head.children]  # "The envoy, Steve Witkoff"
+        for child in root.children:
+            if child.i < ent.start or child.dep_ == "appos":
+                near += list(child.subtree)  # "special envoy Steve Witkoff", "X, the envoy"
+        return frozenset(
+            t.lemma_.lower()
+            for t in near
+            if t.lemma_.lower() in self.roles and not (ent.start <= t.i < ent.end)
+        )
+
+    def _side_near(self, ent: Any) -> str | None:
+        doc = ent.doc
+        before = doc[max(ent.sent.start, ent.start - 4) : ent.start].text
+        return self.voices.side_in(before) if before else None
+
+    def resolve(self, speaker: Speaker, phrase: Any, index: int) -> Speaker:
+        """The person an unlisted speaker's phrase stands for, or the speaker unchanged."""
+        if speaker.actor is not None or phrase is None or not len(phrase):
+            return speaker
+        fuller = self._fuller(speaker.name)
+        if fuller is not None:
+            return self._as(fuller, speaker.side)
+        if any(t.ent_type_ == "PERSON" for t in phrase):
+            return speaker
+        head = phrase.root
+        if (
+            head.lemma_.lower() not in self.roles
+            or head.tag_ in ("NNS", "NNPS")
+            or any(t.lower_ in _INDEFINITE for t in phrase if t.i < head.i)
+            or any(t.pos_ == "PRON" for t in phrase)
+        ):
+            return speaker
+        person = self._for_role(head.lemma_.lower(), speaker.side, index, phrase.start_char)
+        return self._as(person, speaker.side) if person else speaker
+
+    def _as(self, person: _Person, role_side: str | None) -> Speaker:
+        actor = self.voices.actor_named(person.name)
+        side = (actor.group if actor else None) or role_side or person.side
+        return Speaker(person.name, actor.id if actor else None, side)
+
+    def _fuller(self, name: str) -> _Person | None:
+        words = [w for w in name.split() if w.casefold() not in _TITLES]
+        if len(words) != 1:
+            return None
+        last = words[0].casefold()
+        for person in self.people:
+            parts = person.name.casefold().split()
+            if len(parts) > 1 and parts[-1] == last:
+                return person
+        return None
+
+    def _for_role(self, role: str, side: str | None, index: int, at: int) -> _Person | None:
+        fits = [p for p in self.people if side is None or p.side in (None, side)]
+        given = [p for p in fits if role in p.roles]
+        if given:
+            return min(given, key=lambda p: (abs(p.sentence - index), p.sentence > index))
+        before = [
+            p
+            for p in fits
+            if index - _REACH <= p.sentence < index or (p.sentence == index and p.at < at)
+        ]
+        if before:
+            return max(before, key=lambda p: (p.sentence, p.at))
+        after = [p for p in fits if index < p.sentence <= index + _REACH]
+        if after:
+            return min(after, key=lambda p: (p.sentence, p.at))
+        return None
