@@ -172,6 +172,53 @@ def test_hubs_and_ratification_follow_the_same_reading(
     assert facts(extractor, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "Zelensky toured the British-run logistics hub near Rivne on Friday.",
+            "",
+            {UK_HUBS: True},
+        ),
+        ("Zelensky could not tour the British hub near Rivne on Friday.", "", {}),
+        ("Macron visited French troops at their base near Odesa on Friday.", "", {TROOPS: True}),
+        (
+            "The British hubs promised to Kyiv remain on paper, with planners in London still "
+            "waiting.",
+            "",
+            {UK_HUBS: False},
+        ),
+        ("", "Opening of first French hub in Ukraine delayed by dispute", {FR_HUBS: False}),
+        (
+            '"We have not deployed a single soldier to Ukraine," French Foreign Minister '
+            "Jean-Noel Barrot said.",
+            "",
+            {TROOPS: False},
+        ),
+        (
+            "Any French soldier who sets foot in Ukraine would be a target, Moscow said.",
+            "",
+            {"moscow/commented-on/paris-meeting": True},
+        ),
+        ("", "Not a single French soldier in Ukraine, Paris says", {TROOPS: False}),
+    ],
+    ids=[
+        "toured-the-hub",
+        "not-toured-says-nothing",
+        "visited-troops-there",
+        "reduced-relative-subject",
+        "delayed-noun-phrase",
+        "we-is-the-speaker",
+        "any-who-is-hypothetical",
+        "none-in-a-report",
+    ],
+)
+def test_presence_and_absence_read_through_the_parse(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected
+
+
 def test_a_dated_body_sentence_beats_a_headline_dated_by_publication(
     extractor: RuleExtractor,
 ) -> None:

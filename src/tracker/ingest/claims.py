@@ -68,10 +68,17 @@ def _places(verb: Any) -> list[str]:
     proper nouns after a place preposition when no entity was looked for."""
     found = []
     tokens = clauses.clause_tokens(verb)
+    # a place is the verb's, or its subject's or object's: not that of "planners in London"
+    # in "remain on paper, with planners in London ... waiting"
+    owners = {verb.i} | {
+        c.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd")
+    }
     # "the hubs it pledged in Paris": a place inside a relative clause is another verb's
     nested = {t.i for token in tokens if token.dep_ in ("relcl", "acl") for t in token.subtree}
     for token in tokens:
         if token.dep_ != "pobj" or token.head.lower_ not in PLACE_PREPS or token.i in nested:
+            continue
+        if token.head.head.i not in owners:
             continue
         if token.ent_type_ in ("GPE", "LOC"):
             ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
@@ -141,12 +148,23 @@ class ClaimFinder:
             base = False
         elif any(_action_at(token, a) for a in rule.actions):
             base = True
+        elif any(_action_at(token, a) for a in rule.presupposing):
+            base = None  # "visited the hub": it exists; "did not visit it" says nothing
         else:
             return None
         clause = clauses.argument_text(token)
         if not rule.objects.find(clause):
             return None
-        if not all(group.find(clause) for group in rule.participants):
+        if base is None and not any(
+            rule.objects.find(clauses.phrase(c))
+            for c in token.children
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+        ):
+            return None  # the hub itself must be visited, not "troops at their base"
+        if not all(
+            group.find(clause) or self._speaker_is(group, token, previous)
+            for group in rule.participants
+        ):
             return None
         if (
             rule.agent_side is not None
@@ -156,6 +174,10 @@ class ClaimFinder:
         if not self._where(rule, token, sent.text, title):
             return None
         mood = clauses.mood(token, sent, self.config)
+        if base is None:
+            if mood.negated or mood.denied:
+                return None
+            base = True
         value = base != (mood.negated or mood.denied)
         # what someone denied is a claim about what is, whatever the mood of the denial
         modality = "actual" if mood.denied and mood.modality != "question" else mood.modality
@@ -168,6 +190,20 @@ class ClaimFinder:
             how="action",
             when_text=clauses.clause_text(token),
         )
+
+    def _speaker_is(self, group: Terms, verb: Any, speaker: Speaker | None) -> bool:
+        """ "'We have not deployed a single soldier,' the French minister said": a first
+        person inside the speaker's words is the speaker's side."""
+        if speaker is None or speaker.side is None:
+            return False
+        subject = clauses.subject_of(verb)
+        owners = [subject] if subject is not None else []
+        if subject is not None:
+            owners += [c for c in subject.children if c.dep_ == "poss"]
+        if not any(o.lower_ in ("we", "our", "us") for o in owners):
+            return False
+        words = self.config.sides.get(speaker.side)
+        return words is not None and any(group.find(w) for w in words.words)
 
     def _without(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
         """ "Talks ended without a ceasefire"; "No ceasefire has been reached" is an action."""
@@ -208,13 +244,27 @@ class ClaimFinder:
         ):
             return None  # "no ceasefire", "not a single hub"
         head = token.head
-        if not (token.dep_ == "ROOT" or (head.lemma_ == "be" and token.dep_ in ("attr", "nsubj"))):
+        # "Not a single French soldier in Ukraine, Paris says", however the parser hangs it
+        said = head.lemma_.lower() in self.config.reporting_verbs and (
+            token.dep_ in ("ccomp", "dobj", "npadvmod")
+            or (
+                token.dep_ == "nsubj"
+                and any(c.dep_ == "nsubj" and c.i > token.i for c in head.children)
+            )
+        )
+        if not (
+            token.dep_ == "ROOT"
+            or said
+            or (head.lemma_ == "be" and token.dep_ in ("attr", "nsubj"))
+        ):
             return None
         if not all(group.find(sent.text) for group in rule.participants):
             return None
-        if not self._where(rule, head, sent.text, title):
+        if not self._where(rule, token if said else head, sent.text, title):
             return None
-        modality = "actual" if token.dep_ == "ROOT" else clauses.modality(head, sent, self.config)
+        modality = (
+            "actual" if token.dep_ == "ROOT" or said else clauses.modality(head, sent, self.config)
+        )
         return Claim(
             rule=rule,
             targets=self._targets(rule, sent.text, sent.text),

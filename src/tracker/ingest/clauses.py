@@ -52,8 +52,8 @@ def argument_text(verb: Any) -> str:
     if subject is not None and subject.head.i != verb.i:
         parts.append(phrase(subject))
     if verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
-        noun = verb.head
-        parts.append(" ".join(t.text for t in noun.lefts) + " " + noun.text)
+        # "Opening of first UK-French hub delayed": the noun with its own phrase
+        parts.append(phrase(verb.head))
     deps = {c.dep_ for c in verb.children}
     if "auxpass" in deps and "nsubjpass" not in deps:
         # A passive whose subject the parser hung elsewhere: "The guarantees agreed in
@@ -97,6 +97,15 @@ def subject_of(verb: Any) -> Any | None:
             # is no subject
             return after[0]
         return before[-1] if before else subjects[0]
+    for child in verb.children:
+        # "the hubs promised to Ukraine remain on paper" misparsed with "promised" as a
+        # clause of its own: its subject is this verb's
+        if child.dep_ == "advcl" and child.tag_ == "VBN" and child.i < verb.i:
+            reduced = next((g for g in child.children if g.dep_ == "nsubj"), None)
+            if reduced is not None and not any(
+                g.dep_ in ("aux", "auxpass") for g in child.children
+            ):
+                return reduced
     if verb.dep_ == "acl" and verb.head.i != verb.i:
         # "Washington's decision to withdraw": the noun's owner acts
         owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
@@ -104,13 +113,26 @@ def subject_of(verb: Any) -> Any | None:
             return owner
     token = verb
     for _ in range(4):
-        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head.i == token.i:
+        if token.head.i == token.i or not (
+            token.dep_ in ("conj", "xcomp", "advcl") or _reduced_main(token)
+        ):
             break
         token = token.head
         for child in token.children:
             if child.dep_ == "nsubj":
                 return child
     return None
+
+
+def _reduced_main(verb: Any) -> bool:
+    """A finite verb the parser hung under a participle: in "the hubs promised to Ukraine
+    remain on paper", "remain" is the main verb and "promised" qualifies the hubs."""
+    return (
+        verb.dep_ in ("xcomp", "ccomp")
+        and verb.tag_ in ("VB", "VBP", "VBZ")
+        and verb.head.tag_ in ("VBD", "VBN")
+        and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in verb.children)
+    )
 
 
 def _negator(token: Any, config: ExtractionConfig) -> bool:
@@ -198,6 +220,10 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
     ):
         return "nominal"
+    if verb.dep_ == "relcl" and any(
+        c.dep_ == "det" and c.lower_ in ("any", "every", "each") for c in verb.head.children
+    ):
+        return "conditional"  # "any soldier who set foot in Ukraine": whoever might
     token = verb
     for _ in range(6):
         marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
@@ -216,6 +242,7 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
             and token.tag_ == "VB"
             and token.dep_ not in ("ROOT", "xcomp")
             and not any(c.lower_ in ("do", "does", "did") for c in token.children)
+            and not _reduced_main(token)
         ):
             return "planned"
         if token.dep_ == "acl" and token.tag_ == "VBN" and token.head.head.i != token.head.i:
@@ -223,7 +250,7 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
             # clause the noun belongs to
             token = token.head.head
             continue
-        if token.dep_ in ("xcomp", "acl") and token.head.i != token.i:
+        if token.dep_ in ("xcomp", "acl") and token.head.i != token.i and not _reduced_main(token):
             head = token.head
             if head.lemma_.lower() in config.planning or head.lower_ in config.planning:
                 return "planned"

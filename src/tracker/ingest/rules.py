@@ -59,7 +59,8 @@ def _alternation(words: tuple[str, ...], flags: int) -> re.Pattern[str] | None:
         return None
     ordered = sorted(set(words), key=len, reverse=True)
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", flags)
+    # "British-run", "Paris-based": a word before a hyphen is still the word
+    return re.compile(r"(?<![\w-])(?:" + body + r")(?!\w)", flags)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class QuestionRule:
     # event rules: who did what to what, where
     actions: tuple[str, ...]
     negative_actions: tuple[str, ...]
+    presupposing: tuple[str, ...]
     objects: Terms
     agent_side: str | None
     participants: tuple[Terms, ...]
@@ -242,6 +244,7 @@ def _rule(path: Path, index: int, raw: Any, questions: frozenset[str] | None) ->
         ambiguous=ambiguous,
         actions=tuple(a.lower() for a in r.strings("actions")),
         negative_actions=tuple(a.lower() for a in r.strings("negative_actions")),
+        presupposing=tuple(a.lower() for a in r.strings("presupposing")),
         objects=Terms.of(r.strings("objects")),
         agent_side=r.text("agent_side"),
         participants=r.groups("participants"),
