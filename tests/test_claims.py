@@ -219,6 +219,40 @@ def test_presence_and_absence_read_through_the_parse(
     assert facts(extractor, text, title) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "American backing for the Ukraine guarantees was reaffirmed in Brussels on Monday.",
+            "",
+            {US: True},
+        ),
+        (
+            "With US support for the Kyiv guarantees still frozen, allies met in Rome.",
+            "",
+            {US: False},
+        ),
+        (
+            "Macron said he regretted Washington's decision to abandon the security "
+            "guarantees for Ukraine.",
+            "",
+            {US: False},
+        ),
+        ("", "Trump pledges US backing for Ukraine guarantees after talks", {US: True}),
+        (
+            "Any US role in the guarantees agreed in Paris would be a mistake, Moscow said.",
+            "",
+            {"moscow/commented-on/paris-meeting": True},
+        ),
+    ],
+    ids=["nominal-reaffirmed", "nominal-frozen", "decision-to", "headline-noun-verb", "any-role"],
+)
+def test_an_act_named_as_a_noun_answers_by_what_is_said_of_it(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected
+
+
 def test_a_dated_body_sentence_beats_a_headline_dated_by_publication(
     extractor: RuleExtractor,
 ) -> None:

@@ -27,7 +27,7 @@ class Claim:
     value: bool
     modality: str
     tense: str
-    how: str  # action | without | none-left
+    how: str  # action | nominal | without | none-left
     when_text: str = ""  # the verb's own clause, where its date is ("signed ... on Thursday")
 
 
@@ -42,8 +42,23 @@ def _action_at(token: Any, action: str) -> bool:
     return all(w in following for w in words[1:])
 
 
+def _headline_subject(verb: Any) -> Any | None:
+    """ "US signs on to ...", "Trump pledges US support": a headline's subject the parser
+    read as a compound of its verb."""
+    return next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ in ("compound", "amod", "nmod")
+            and c.i < verb.i
+            and (c.pos_ == "PROPN" or c.is_title)
+        ),
+        None,
+    )
+
+
 def _agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | None:
-    subject = clauses.subject_of(verb)
+    subject = clauses.subject_of(verb) or _headline_subject(verb)
     if subject is None:
         return None
     if subject.pos_ == "PRON":
@@ -61,6 +76,10 @@ def _agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | No
     if speaker is not None and speaker.side:
         return speaker.side
     return voices.side_in(clauses.phrase(subject))
+
+
+# Verbs that say a state goes on: "US support for the guarantees remains".
+HOLDING = frozenset({"remain", "continue", "stay", "hold", "stand", "persist", "endure"})
 
 
 def _places(verb: Any) -> list[str]:
@@ -116,6 +135,8 @@ class ClaimFinder:
         for token in sent:
             claim = self._action(sent, token, rule, title, previous)
             if claim is None:
+                claim = self._nominal(sent, token, rule, title)
+            if claim is None:
                 claim = self._without(sent, token, rule, title)
             if claim is None:
                 claim = self._none_left(sent, token, rule, title)
@@ -141,8 +162,10 @@ class ClaimFinder:
     def _action(
         self, sent: Any, token: Any, rule: QuestionRule, title: str, previous: Speaker | None
     ) -> Claim | None:
-        if token.pos_ not in ("VERB", "AUX"):
-            return None
+        if token.pos_ not in ("VERB", "AUX") and not (
+            token.dep_ == "ROOT" and token.pos_ == "NOUN" and _headline_subject(token) is not None
+        ):
+            return None  # a verb, or a headline's verb read as a noun: "Trump pledges ..."
         # "exist only on paper" before "exist": the longer, negative reading wins
         if any(_action_at(token, a) for a in rule.negative_actions):
             base = False
@@ -190,6 +213,56 @@ class ClaimFinder:
             how="action",
             when_text=clauses.clause_text(token),
         )
+
+    def _nominal(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
+        """The act as a noun, and what the sentence says of it: "US backing for the
+        guarantees was reaffirmed", "US support, restored in July", "stays frozen"."""
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in rule.nominals:
+            return None
+        own = clauses.phrase(token)
+        if not rule.objects.find(own):
+            return None
+        owners = [c for c in token.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+        if rule.agent_side is not None:
+            sides = [self.voices.side_in(" ".join(t.text for t in o.subtree)) for o in owners]
+            if rule.agent_side not in sides:
+                return None
+        verbs = [c for c in token.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD")]
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            verbs.append(token.head)
+        for verb in verbs:
+            base = self._nominal_value(rule, verb)
+            if base is not None:
+                break
+        else:
+            return None
+        if not self._where(rule, verb, sent.text, title):
+            return None
+        mood = clauses.mood(verb, sent, self.config)
+        return Claim(
+            rule=rule,
+            targets=self._targets(rule, own, sent.text),
+            value=base != (mood.negated or mood.denied),
+            modality="actual" if mood.denied else mood.modality,
+            tense=clauses.tense(verb, self.config),
+            how="nominal",
+            when_text=clauses.clause_text(verb),
+        )
+
+    def _nominal_value(self, rule: QuestionRule, verb: Any) -> bool | None:
+        """What a verb (or its complement) says of the act it is about: "was reaffirmed",
+        "remains", "stays frozen"; None when it says neither."""
+        if verb.pos_ not in ("VERB", "AUX", "ADJ"):
+            return None
+        words = [verb, *(c for c in verb.children if c.dep_ in ("acomp", "oprd", "xcomp"))]
+        if any(any(_action_at(w, a) for a in rule.negative_actions) for w in words):
+            return False
+        if any(
+            w.lemma_.lower() in HOLDING or any(_action_at(w, a) for a in rule.actions)
+            for w in words
+        ):
+            return True
+        return None
 
     def _speaker_is(self, group: Terms, verb: Any, speaker: Speaker | None) -> bool:
         """ "'We have not deployed a single soldier,' the French minister said": a first

@@ -107,8 +107,13 @@ def subject_of(verb: Any) -> Any | None:
             ):
                 return reduced
     if verb.dep_ == "acl" and verb.head.i != verb.i:
-        # "Washington's decision to withdraw": the noun's owner acts
+        # "Washington's decision to withdraw", "the US decision to drop": the noun's owner
         owner = next((c for c in verb.head.children if c.dep_ == "poss"), None)
+        if owner is None and verb.tag_ == "VB":
+            owner = next(
+                (c for c in verb.head.children if c.dep_ == "compound" and c.pos_ == "PROPN"),
+                None,
+            )
         if owner is not None:
             return owner
     token = verb
@@ -220,10 +225,16 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
     ):
         return "nominal"
+    generic = ("any", "every", "each")
     if verb.dep_ == "relcl" and any(
-        c.dep_ == "det" and c.lower_ in ("any", "every", "each") for c in verb.head.children
+        c.dep_ == "det" and c.lower_ in generic for c in verb.head.children
     ):
         return "conditional"  # "any soldier who set foot in Ukraine": whoever might
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and any(
+        c.dep_ == "det" and c.lower_ in generic for c in subject.children
+    ):
+        return "conditional"  # "any US involvement ... would be a mistake"
     token = verb
     for _ in range(6):
         marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
@@ -236,6 +247,15 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
             return "future"
         if any(w in config.modal_aux for w in words):
             return "modal"
+        if (
+            token.dep_ == "acl"
+            and token.head.lemma_.lower() in config.decision_nouns
+            and token.head.head.i != token.head.i
+        ):
+            # "regretted Washington's decision to withdraw": a decision taken is an act;
+            # its mood is that of the clause the noun is in
+            token = token.head.head
+            continue
         # a bare infinitive ("... to ratify their commitments") states a purpose or a call
         if (
             token.i == verb.i

@@ -85,6 +85,7 @@ class QuestionRule:
     actions: tuple[str, ...]
     negative_actions: tuple[str, ...]
     presupposing: tuple[str, ...]
+    nominals: frozenset[str]
     objects: Terms
     agent_side: str | None
     participants: tuple[Terms, ...]
@@ -112,6 +113,7 @@ class ExtractionConfig:
     refusal_verbs: frozenset[str]
     voices: frozenset[str]
     person_roles: frozenset[str]
+    decision_nouns: frozenset[str]
     clause_verbs: frozenset[str]
     document_verbs: frozenset[str]
     documents: frozenset[str]
@@ -245,6 +247,7 @@ def _rule(path: Path, index: int, raw: Any, questions: frozenset[str] | None) ->
         actions=tuple(a.lower() for a in r.strings("actions")),
         negative_actions=tuple(a.lower() for a in r.strings("negative_actions")),
         presupposing=tuple(a.lower() for a in r.strings("presupposing")),
+        nominals=r.lemmas("nominals"),
         objects=Terms.of(r.strings("objects")),
         agent_side=r.text("agent_side"),
         participants=r.groups("participants"),
@@ -322,6 +325,7 @@ def load_extraction_config(
         future_aux=mood.lemmas("future"),
         modal_aux=mood.lemmas("modal"),
         planning=mood.lemmas("planning"),
+        decision_nouns=mood.lemmas("decision_nouns"),
         conditional_marks=mood.lemmas("conditional"),
         temporal_marks=mood.lemmas("temporal"),
         deny_verbs=mood.lemmas("deny"),
