@@ -253,6 +253,52 @@ def test_an_act_named_as_a_noun_answers_by_what_is_said_of_it(
     assert facts(extractor, text, title) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        ("", "Alliance completes ratification of Ukraine guarantees", {RATIFIED: True}),
+        ("", "Senate blocks ratification of Ukraine security pledge", {RATIFIED: False}),
+        ("", "Kyiv presses allies to ratify guarantees", {}),
+        ("", "Will parliaments ratify the Ukraine guarantees?", {}),
+        (
+            "Allies agreed the security guarantees in Paris. No country has ratified them yet.",
+            "",
+            {RATIFIED: False},
+        ),
+        (
+            "Nothing has been ratified, an official said of the Ukraine guarantees.",
+            "",
+            {RATIFIED: False},
+        ),
+        (
+            "More than a year after diplomacy began, no ceasefire has been signed between "
+            "Moscow and Kyiv.",
+            "",
+            {CEASEFIRE: False},
+        ),
+        (
+            "Three months after it was signed, the Russia-Ukraine ceasefire is broadly holding.",
+            "",
+            {CEASEFIRE: True},
+        ),
+    ],
+    ids=[
+        "headline-words",
+        "headline-negative",
+        "headline-to-ratify",
+        "headline-question",
+        "pronoun-object",
+        "nothing-ratified",
+        "began-is-not-signed",
+        "after-it-was-signed",
+    ],
+)
+def test_headlines_pronouns_and_ellipses_keep_their_meaning(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected
+
+
 def test_a_dated_body_sentence_beats_a_headline_dated_by_publication(
     extractor: RuleExtractor,
 ) -> None:

@@ -27,7 +27,7 @@ class Claim:
     value: bool
     modality: str
     tense: str
-    how: str  # action | nominal | without | none-left
+    how: str  # action | nominal | without | none-left | headline
     when_text: str = ""  # the verb's own clause, where its date is ("signed ... on Thursday")
 
 
@@ -112,6 +112,45 @@ def _places(verb: Any) -> list[str]:
     return found
 
 
+def _forms(word: str) -> set[str]:
+    """A verb's written forms, for a headline the parser misreads: ratify, ratifies,
+    ratified; ink, inks, inked; complete, completes, completed."""
+    forms = {word, word + "s", word + "es", word + "ed", word + "d", word + "ing"}
+    if word.endswith("y"):
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if word.endswith("e"):
+        forms.add(word[:-1] + "ing")
+    return forms
+
+
+def _written_at(tokens: list[Any], at: int, action: str) -> int:
+    """How many tokens from ``at`` spell ``action`` in any form of its first word (0: none)."""
+    first, *rest = action.split()
+    token = tokens[at]
+    if token.lower_ not in _forms(first) and token.lemma_.lower() != first:
+        return 0
+    words = [t.lower_ for t in tokens[at + 1 : at + 1 + len(rest)]]
+    return 1 + len(rest) if words == rest else 0
+
+
+_STAND_INS = frozenset({"it", "them", "they", "nothing", "none", "this", "these"})
+
+
+def _stands_for_object(verb: Any) -> bool:
+    """Whether the verb's object (or passive subject) is a pronoun or "nothing", or the
+    verb has none at all ("not one country has ratified yet")."""
+    args = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not args:
+        # only when denied: "has not ratified yet" leaves out what is plain from the context;
+        # "diplomacy began" does not
+        return any(c.dep_ == "neg" or c.lower_ == "yet" for c in verb.children) or any(
+            c.dep_ == "nsubj"
+            and any(g.dep_ == "det" and g.lower_ in ("no", "not") for g in c.subtree)
+            for c in verb.children
+        )
+    return all(a.lower_ in _STAND_INS for a in args)
+
+
 def _holds(terms: Terms, *texts: str) -> bool:
     return any(terms.find(text) for text in texts if text)
 
@@ -177,7 +216,11 @@ class ClaimFinder:
             return None
         clause = clauses.argument_text(token)
         if not rule.objects.find(clause):
-            return None
+            # "No country has yet ratified them", "Nothing has been ratified": the thing is
+            # the one the sentences around name
+            if not (_stands_for_object(token) and rule.objects.find(title)):
+                return None
+            clause = f"{clause} {' '.join(rule.objects.find(title))}"
         if base is None and not any(
             rule.objects.find(clauses.phrase(c))
             for c in token.children
@@ -213,6 +256,73 @@ class ClaimFinder:
             how="action",
             when_text=clauses.clause_text(token),
         )
+
+    def in_headline(self, sent: Any, rule: QuestionRule) -> list[Claim]:
+        """A headline's claim read from its words when its parse gave none: "Moscow, Kyiv
+        ink truce", "Coalition completes ratification of guarantees". Only a plain
+        statement counts: nothing negated, denied, asked, planned or wished before it."""
+        text = sent.text
+        if text.rstrip(" \"'\u201d\u2019").endswith("?") or (
+            rule.excludes and rule.excludes.find(text)
+        ):
+            return []
+        if not all(group.find(text) for group in rule.context):
+            return []
+        tokens = list(sent)
+        config = self.config
+        blockers = (
+            config.negators
+            | config.deny_verbs
+            | config.future_aux
+            | config.modal_aux
+            | config.planning
+            | config.conditional_marks
+            | config.temporal_marks
+            | {"to", "not", "n't", "yet", "still"}
+        )
+        for at, token in enumerate(tokens):
+            value = None
+            if token.pos_ in ("VERB", "NOUN", "AUX", "ADJ"):
+                value = self._written_action(rule, tokens, at)
+            if value is None:
+                if (token.lower_ in blockers or token.lemma_.lower() in blockers) and (
+                    token.dep_ not in ("amod", "compound", "pobj", "poss", "nsubj", "dobj")
+                ):
+                    return []  # what follows is no plain claim; the parse has had its say
+                continue
+            following = tokens[at + 1 : at + 3]
+            if following and following[0].lower_ == "to" and following[-1].pos_ == "VERB":
+                return []  # "agrees to ratify"
+            before = " ".join(t.text for t in tokens[:at])
+            after = " ".join(t.text for t in tokens[at:])
+            if not rule.objects.find(after) and not rule.objects.find(before):
+                continue
+            if rule.agent_side is not None and self.voices.side_in(before) != rule.agent_side:
+                continue
+            if not all(group.find(text) for group in rule.participants):
+                continue
+            if rule.place and not rule.place.find(text):
+                continue
+            return [
+                Claim(
+                    rule=rule,
+                    targets=self._targets(rule, text, text),
+                    value=value,
+                    modality="actual",
+                    tense="present",
+                    how="headline",
+                )
+            ]
+        return []
+
+    @staticmethod
+    def _written_action(rule: QuestionRule, tokens: list[Any], at: int) -> bool | None:
+        for actions, meaning in ((rule.negative_actions, False), (rule.actions, True)):
+            for action in actions:
+                # "be operational": a headline drops its "is"
+                if _written_at(tokens, at, action.removeprefix("be ")):
+                    return meaning
+        return None
 
     def _nominal(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
         """The act as a noun, and what the sentence says of it: "US backing for the

@@ -54,6 +54,16 @@ def argument_text(verb: Any) -> str:
     if verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
         # "Opening of first UK-French hub delayed": the noun with its own phrase
         parts.append(phrase(verb.head))
+        noun = verb.head
+        for _ in range(4):
+            # "the ceasefire between Russia and Ukraine, which came into force", the clause
+            # hung on "Russia": the noun the phrase belongs to
+            if noun.dep_ not in ("pobj", "conj", "prep") or noun.head.i == noun.i:
+                break
+            noun = noun.head
+            if noun.pos_ in ("NOUN", "PROPN") and noun.dep_ != "conj":
+                parts.append(noun.text)
+                break
     deps = {c.dep_ for c in verb.children}
     if "auxpass" in deps and "nsubjpass" not in deps:
         # A passive whose subject the parser hung elsewhere: "The guarantees agreed in
@@ -119,7 +129,9 @@ def subject_of(verb: Any) -> Any | None:
     token = verb
     for _ in range(4):
         if token.head.i == token.i or not (
-            token.dep_ in ("conj", "xcomp", "advcl") or _reduced_main(token)
+            token.dep_ in ("conj", "xcomp", "advcl")
+            or (token.dep_ == "acomp" and token.pos_ == "VERB")  # "is broadly holding"
+            or _reduced_main(token)
         ):
             break
         token = token.head
@@ -240,8 +252,10 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
         if marks & config.conditional_marks:
             return "conditional"
-        if marks & config.temporal_marks and token.tag_ != "VBD" and "had" not in _aux_words(token):
-            return "conditional"
+        if marks & config.temporal_marks and not (
+            token.tag_ == "VBD" or {"had", "was", "were", "did"} & set(_aux_words(token))
+        ):
+            return "conditional"  # "once it is signed" may never come; "after it was" did
         words = _aux_words(token)
         if any(w in config.future_aux for w in words):
             return "future"

@@ -294,7 +294,13 @@ class RuleExtractor:
                         (value, item.tense, item.modality, item.quote, keys, how, item.when_text)
                     )
         else:
-            for claim in self.claims.find(sent, rule, title, previous):
+            claims = self.claims.find(sent, rule, title, previous)
+            if headline and not any(
+                c.modality in (rule.true_when if c.value else rule.false_when) for c in claims
+            ):
+                # the parse of a headline is often wrong; its words may still say it
+                claims += self.claims.in_headline(sent, rule)
+            for claim in claims:
                 allowed = rule.true_when if claim.value else rule.false_when
                 if claim.modality not in allowed:
                     continue
