@@ -169,6 +169,20 @@ def test_a_speaker_is_the_person_the_document_names(
             [],
         ),
         ("Peskov said Macron's pension reform was France's own business.", []),
+        (
+            "Viktor Orlov, a pro-war Russian military blogger, wrote that the Paris guarantees "
+            "were theatre.",
+            [],
+        ),
+        (
+            "Britain opened a logistics hub near Lviv on Monday. Russia's embassy in London said "
+            "the site was a legitimate target.",
+            [True],
+        ),
+        (
+            "Russia's foreign ministry said it would not comment on the Paris declaration.",
+            [False],
+        ),
         ("Will Russia respond to the Paris summit?", []),
         ("Lavrov will comment on the Paris declaration on Monday.", []),
         ("If Moscow responds to the Paris guarantees, Kyiv will answer.", []),
@@ -181,6 +195,9 @@ def test_a_speaker_is_the_person_the_document_names(
         "passive-on-topic",
         "paris-in-speaker-phrase",
         "macron-off-topic",
+        "blogger-is-no-voice-of-the-state",
+        "the-site-points-back",
+        "said-it-would-not-comment",
         "question",
         "future",
         "conditional",

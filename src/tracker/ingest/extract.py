@@ -82,6 +82,13 @@ class NoExtraction:
 # ..." is a place, "Petrov: ..." a person.
 _SHORT = 40
 _ENDS = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")")
+# Words that point back to what was just said: "called his remarks ...", "the site was ..."
+_ANAPHOR = re.compile(
+    r"\b(?:the|this|that|these|those|his|her|their|its) (?:move|decision|remarks?|comments?|"
+    r"statement|plan|step|site|deal|announcement|proposal|idea|initiative|vote|base|facility|"
+    r"deployment|document|agreement|pledge|offer|report|reports|claims?|words|hub|force)\b",
+    re.IGNORECASE,
+)
 _MODELS: dict[str, Any] = {}
 _MODEL_LOCK = threading.Lock()
 
@@ -251,7 +258,7 @@ class RuleExtractor:
                 for item in self.statements.find(sent, previous, headline=headline)
             ]
             for item in said:
-                if not item.negated and item.modality == "actual":
+                if (item.spoken or not item.negated) and item.modality == "actual":
                     kept += 1
                     if kept > self.config.max_statements:
                         break
@@ -342,10 +349,9 @@ class RuleExtractor:
     def _statement_verdict(
         self, rule: QuestionRule, item: Said, text: str, title: str
     ) -> bool | None:
-        if item.speaker.side != rule.side:
+        if item.speaker.side != rule.side or not item.speaker.official:
             return None  # someone else's words, even about Moscow, answer nothing
         a, b = item.speaker_span
-        said_text = item.content
         rest = text[:a] + " " + text[b:]  # what was said, never the speaker's own phrase
         if item.negated:
             if item.modality not in rule.false_when:
@@ -357,7 +363,13 @@ class RuleExtractor:
             return None
         if item.modality not in rule.true_when or item.habitual:
             return None
-        return True if self.about(rule, said_text) else None
+        if self.about(rule, item.content) or self.about(rule, item.quote or ""):
+            return True
+        # "Russia's embassy said the site was a legitimate target" after "Britain opened its
+        # hub": what the words point back to, in the sentence or the ones around
+        if _ANAPHOR.search(item.content) and (self.about(rule, rest) or self.about(rule, title)):
+            return True
+        return None
 
     def about(self, rule: QuestionRule, text: str) -> list[str]:
         """The topics of ``rule`` that ``text`` is about; an ambiguous word needs its context."""

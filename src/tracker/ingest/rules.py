@@ -113,6 +113,7 @@ class ExtractionConfig:
     refusal_verbs: frozenset[str]
     voices: frozenset[str]
     person_roles: frozenset[str]
+    unofficial: frozenset[str]
     decision_nouns: frozenset[str]
     clause_verbs: frozenset[str]
     document_verbs: frozenset[str]
@@ -317,6 +318,7 @@ def load_extraction_config(
         refusal_verbs=said.lemmas("refusal_verbs"),
         voices=said.lemmas("voices"),
         person_roles=said.lemmas("person_roles"),
+        unofficial=said.lemmas("unofficial"),
         clause_verbs=said.lemmas("clause_verbs"),
         document_verbs=said.lemmas("document_verbs"),
         documents=said.lemmas("documents"),

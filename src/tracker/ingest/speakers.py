@@ -41,6 +41,8 @@ class Said:
     modality: str = "actual"
     habitual: bool = False
     when_text: str = ""  # the reporting verb's own clause, where its date is
+    # the reporting verb happened, whatever it reports: "said it would not comment"
+    spoken: bool = False
 
 
 def _span_of(token: Any, sent: Any) -> tuple[int, int]:
@@ -108,7 +110,11 @@ class StatementFinder:
             if speaker is None:
                 continue
             mood = clauses.mood(token, sent, self.config)
-            negated = mood.negated or bool(self.config.silence_phrases.find(text))
+            negated = (
+                mood.negated
+                or bool(self.config.silence_phrases.find(text))
+                or self._says_no_comment(token)
+            )
             if lemma not in self.config.reporting_verbs and not negated:
                 continue  # "comment", "respond" report speech only when denied it
             if lemma in self.config.clause_verbs and not self._reports_clause(token, subject):
@@ -130,6 +136,7 @@ class StatementFinder:
                     quote=quote,
                     tense=clauses.tense(token, self.config),
                     negated=negated,
+                    spoken=lemma in self.config.reporting_verbs and not mood.negated,
                     modality=mood.modality,
                     habitual=clauses.habitual(token, self.config),
                     when_text=clauses.clause_text(token),
@@ -164,6 +171,25 @@ class StatementFinder:
             if carrier is not None and clauses.subject_of(carrier) is not None:
                 return clauses.subject_of(carrier)
         return clauses.subject_of(verb)
+
+    def _says_no_comment(self, verb: Any) -> bool:
+        """ "said it would not comment", "said it had no reaction": silence, reported."""
+        for clause in verb.children:
+            if clause.dep_ not in ("ccomp", "xcomp"):
+                continue
+            lemma = clause.lemma_.lower()
+            if lemma in self.config.silence_verbs - self.config.light_verbs and (
+                clauses.is_negated(clause, self.config)
+            ):
+                return True
+            if lemma in ("have", "be") and any(
+                c.dep_ in ("dobj", "attr")
+                and c.lemma_.lower() in SILENCE_NOUNS
+                and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
+                for c in clause.children
+            ):
+                return True
+        return False
 
     def _reports_clause(self, verb: Any, subject: Any) -> bool:
         """Whether a verb that reports only with a clause has one, with its own subject;

@@ -22,6 +22,8 @@ class Speaker:
     name: str  # as the text names them
     actor: str | None  # the configured actor's id, when one matches
     side: str | None
+    # speaks for the side, not only from it: "Russia's envoy", not "a Russian blogger"
+    official: bool = True
 
     @property
     def id(self) -> str:
@@ -83,7 +85,9 @@ class Voices:
         if person is not None:
             actor = self.actor_named(person)
             side = (actor.group if actor else None) or self.side_in(_without(own, person))
-            return Speaker(person, actor.id if actor else None, side)
+            return Speaker(
+                person, actor.id if actor else None, side, actor is not None or self.official(own)
+            )
         core = _core(subject)
         head = subject.lower_
         named = [
@@ -119,8 +123,14 @@ class Voices:
                 t.ent_type_ in ("NORP", "GPE") for t in subject.subtree if t.i <= subject.i
             ):
                 side = "other"  # "Turkish officials": a side, not one the story follows
-            return Speaker(name, None, side)
+            return Speaker(name, None, side, self.official(own))
         return None
+
+    def official(self, phrase: str) -> bool:
+        """Whether a speaker's phrase makes them speak for a side: not "a pro-war Russian
+        blogger", "a Russian analyst"."""
+        words = set(re.findall(r"[a-z]+", phrase.casefold()))
+        return not words & self.config.unofficial
 
 
 def _fold(text: str) -> str:
