@@ -166,6 +166,8 @@ class ClaimFinder:
         """Claims of ``rule`` in ``sent``; ``title`` holds the headline and the sentences
         around this one, where the context a rule needs may be."""
         sentence = sent.text
+        if not rule.objects.find(title):
+            return []  # nothing the rule is about, here or around (``title`` holds this one)
         if rule.excludes and rule.excludes.find(sentence):
             return []
         if not all(_holds(group, sentence, title) for group in rule.context):
@@ -262,8 +264,10 @@ class ClaimFinder:
         ink truce", "Coalition completes ratification of guarantees". Only a plain
         statement counts: nothing negated, denied, asked, planned or wished before it."""
         text = sent.text
-        if text.rstrip(" \"'\u201d\u2019").endswith("?") or (
-            rule.excludes and rule.excludes.find(text)
+        if (
+            not rule.objects.find(text)
+            or text.rstrip(" \"'\u201d\u2019").endswith("?")
+            or (rule.excludes and rule.excludes.find(text))
         ):
             return []
         if not all(group.find(text) for group in rule.context):

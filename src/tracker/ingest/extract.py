@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from spacy.attrs import LEMMA
+
 from tracker.config import Story
 from tracker.domain.events import (
     DocumentIngested,
@@ -78,8 +80,8 @@ class NoExtraction:
         return [[] for _ in documents]
 
 
-# A text this short (a headline, most often) gets its entities whatever its verbs: "Kenya:
-# ..." is a place, "Petrov: ..." a person.
+# A text this short with a colon (a headline, most often) gets its entities whatever its
+# verbs: "Kenya: ..." is a place, "Petrov: ..." a person.
 _SHORT = 40
 _ENDS = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")")
 # Words that point back to what was just said: "called his remarks ...", "the site was ..."
@@ -204,10 +206,11 @@ class RuleExtractor:
         if "ner" not in nlp.pipe_names:
             return list(nlp.pipe(texts, batch_size=size))
         docs = list(nlp.pipe(texts, batch_size=size, disable=["ner"]))
+        cues = {nlp.vocab.strings.add(cue) for cue in self._cues}
         wanted = [
             i
             for i, doc in enumerate(docs)
-            if len(doc) <= _SHORT or any(t.lemma_.lower() in self._cues for t in doc)
+            if (len(doc) <= _SHORT and ":" in doc.text) or not cues.isdisjoint(doc.count_by(LEMMA))
         ]
         ner = nlp.get_pipe("ner")
         for i, doc in zip(
