@@ -24,8 +24,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from spacy.attrs import LEMMA
-
 from tracker.config import Story
 from tracker.domain.events import (
     DocumentIngested,
@@ -207,10 +205,11 @@ class RuleExtractor:
             return list(nlp.pipe(texts, batch_size=size))
         docs = list(nlp.pipe(texts, batch_size=size, disable=["ner"]))
         cues = {nlp.vocab.strings.add(cue) for cue in self._cues}
+        lemma = importlib.import_module("spacy.attrs").LEMMA
         wanted = [
             i
             for i, doc in enumerate(docs)
-            if (len(doc) <= _SHORT and ":" in doc.text) or not cues.isdisjoint(doc.count_by(LEMMA))
+            if (len(doc) <= _SHORT and ":" in doc.text) or not cues.isdisjoint(doc.count_by(lemma))
         ]
         ner = nlp.get_pipe("ner")
         for i, doc in zip(
