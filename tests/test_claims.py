@@ -201,6 +201,24 @@ def test_hubs_and_ratification_follow_the_same_reading(
             {"moscow/commented-on/paris-meeting": True},
         ),
         ("", "Not a single French soldier in Ukraine, Paris says", {TROOPS: False}),
+        (
+            "Crowds gathered for the opening of the British logistics hub near Lviv on Monday.",
+            "",
+            {UK_HUBS: True},
+        ),
+        ("Ministers will attend the planned opening of the British hub near Lviv.", "", {}),
+        (
+            "British engineers brought the maintenance hub at Odesa into operation on Monday.",
+            "",
+            {UK_HUBS: True},
+        ),
+        (
+            "The hubs Britain promised in Kyiv are still on the drawing board, officials said.",
+            "",
+            {UK_HUBS: False},
+        ),
+        ("France inaugurated a training hub near Bila Tserkva on Thursday.", "", {FR_HUBS: True}),
+        ("France inaugurated a training hub near Tallinn on Thursday.", "", {}),
     ],
     ids=[
         "toured-the-hub",
@@ -211,6 +229,12 @@ def test_hubs_and_ratification_follow_the_same_reading(
         "we-is-the-speaker",
         "any-who-is-hypothetical",
         "none-in-a-report",
+        "event-noun",
+        "planned-event-noun",
+        "into-operation",
+        "still-on-the-drawing-board",
+        "place-with-two-words",
+        "place-elsewhere",
     ],
 )
 def test_presence_and_absence_read_through_the_parse(

@@ -17,7 +17,9 @@ from tracker.ingest.dates import MONTHS, WEEKDAYS
 from tracker.ingest.rules import ExtractionConfig, FactTarget, QuestionRule, Terms
 from tracker.ingest.voices import Speaker, Voices
 
-PLACE_PREPS = frozenset({"in", "to", "into", "inside", "across", "on", "at", "throughout"})
+PLACE_PREPS = frozenset(
+    {"in", "to", "into", "inside", "across", "on", "at", "throughout", "near", "outside"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,7 @@ class Claim:
     value: bool
     modality: str
     tense: str
-    how: str  # action | nominal | without | none-left | headline
+    how: str  # action | nominal | event-noun | without | none-left | headline
     when_text: str = ""  # the verb's own clause, where its date is ("signed ... on Thursday")
 
 
@@ -38,7 +40,11 @@ def _action_at(token: Any, action: str) -> bool:
     if len(words) == 1:
         return True
     following = [t.lower_ for t in token.doc[token.i + 1 : token.i + 6] if t.head.i in (token.i,)]
-    following += [t.lower_ for t in token.doc[token.i + 1 : token.i + 4]]
+    # "brought the hub at Odesa into operation": a particle's or preposition's own object
+    following += [g.lower_ for c in token.children if c.dep_ in ("prep", "prt") for g in c.children]
+    following += [c.lower_ for c in token.children if c.dep_ in ("prep", "prt")]
+    # the words next to it, with room for an adverb: "are still on the drawing board"
+    following += [t.lower_ for t in token.doc[token.i + 1 : token.i + len(words) + 2]]
     return all(w in following for w in words[1:])
 
 
@@ -108,7 +114,9 @@ def _places(verb: Any) -> list[str]:
             and token.lower_ not in WEEKDAYS
             and token.lower_ not in MONTHS
         ):
-            found.append(token.text)
+            # "near Bila Tserkva": the name with the words compounded into it
+            start = min([token.i, *(c.i for c in token.children if c.dep_ == "compound")])
+            found.append(str(token.doc[start : token.i + 1].text))
     return found
 
 
@@ -177,6 +185,8 @@ class ClaimFinder:
             claim = self._action(sent, token, rule, title, previous)
             if claim is None:
                 claim = self._nominal(sent, token, rule, title)
+            if claim is None:
+                claim = self._event_noun(sent, token, rule, title)
             if claim is None:
                 claim = self._without(sent, token, rule, title)
             if claim is None:
@@ -319,9 +329,51 @@ class ClaimFinder:
             ]
         return []
 
+    def _event_noun(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
+        """ "the opening of the British logistics hub near Lviv": a definite event noun
+        says the event took place; "the planned opening" or "the opening ... delayed" does not."""
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in rule.event_nouns:
+            return None
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+            return None
+        if any(
+            c.lemma_.lower() in self.config.planning or c.lower_ in self.config.planning
+            for c in token.children
+            if c.dep_ in ("amod", "compound", "nmod")
+        ):
+            return None  # "the planned opening", "the expected launch"
+        own = clauses.phrase(token)
+        if not rule.objects.find(own):
+            return None
+        verb = token.head
+        while verb.dep_ in ("pobj", "prep", "dobj", "nsubj", "nsubjpass") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.pos_ in ("VERB", "AUX") and (
+            any(_action_at(verb, a) for a in rule.negative_actions)
+            or clauses.modality(verb, sent, self.config) != "actual"
+        ):
+            return None  # "the opening was delayed", "will attend the opening"
+        if not all(group.find(own) or group.find(sent.text) for group in rule.participants):
+            return None
+        if not self._where(rule, token, sent.text, title):
+            return None
+        return Claim(
+            rule=rule,
+            targets=self._targets(rule, own, sent.text),
+            value=True,
+            modality="actual",
+            tense="past",
+            how="event-noun",
+            when_text=clauses.clause_text(verb) if verb.pos_ in ("VERB", "AUX") else "",
+        )
+
     @staticmethod
     def _written_action(rule: QuestionRule, tokens: list[Any], at: int) -> bool | None:
-        for actions, meaning in ((rule.negative_actions, False), (rule.actions, True)):
+        for actions, meaning in (
+            (rule.negative_actions, False),
+            (rule.actions, True),
+            (rule.presupposing, True),
+        ):
             for action in actions:
                 # "be operational": a headline drops its "is"
                 if _written_at(tokens, at, action.removeprefix("be ")):

@@ -86,6 +86,7 @@ class QuestionRule:
     negative_actions: tuple[str, ...]
     presupposing: tuple[str, ...]
     nominals: frozenset[str]
+    event_nouns: frozenset[str]
     objects: Terms
     agent_side: str | None
     participants: tuple[Terms, ...]
@@ -249,6 +250,7 @@ def _rule(path: Path, index: int, raw: Any, questions: frozenset[str] | None) ->
         negative_actions=tuple(a.lower() for a in r.strings("negative_actions")),
         presupposing=tuple(a.lower() for a in r.strings("presupposing")),
         nominals=r.lemmas("nominals"),
+        event_nouns=r.lemmas("event_nouns"),
         objects=Terms.of(r.strings("objects")),
         agent_side=r.text("agent_side"),
         participants=r.groups("participants"),
