@@ -115,6 +115,7 @@ class ExtractionConfig:
     voices: frozenset[str]
     person_roles: frozenset[str]
     unofficial: frozenset[str]
+    place_labels: frozenset[str]
     decision_nouns: frozenset[str]
     clause_verbs: frozenset[str]
     document_verbs: frozenset[str]
@@ -321,6 +322,7 @@ def load_extraction_config(
         voices=said.lemmas("voices"),
         person_roles=said.lemmas("person_roles"),
         unofficial=said.lemmas("unofficial"),
+        place_labels=said.lemmas("place_labels"),
         clause_verbs=said.lemmas("clause_verbs"),
         document_verbs=said.lemmas("document_verbs"),
         documents=said.lemmas("documents"),

@@ -106,6 +106,8 @@ class StatementFinder:
                 continue
             if any(a <= subject.idx - base < b for a, b in quoted):
                 continue
+            if any(t.text == ":" for t in sent.doc[subject.i : token.i]) and subject.i < token.i:
+                continue  # "Botswana: Malaria Claims One": a label before a colon says nothing
             speaker = self.voices.resolve(subject, previous)
             if speaker is None:
                 continue
@@ -362,13 +364,15 @@ class StatementFinder:
         }
         name = " ".join(t.text for t in tokens if t.i not in aside and t.pos_ != "PUNCT")
         actor = self.voices.actor_named(name)
-        named = head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
+        named = head.ent_type_ in ("PERSON", "ORG", "NORP") or (
             head.pos_ == "PROPN" and not head.ent_type_
         )
         if not named and head.lemma_.lower() not in self.config.voices and actor is None:
             return []
-        if head.ent_type_ == "GPE" and actor is None:
-            return []  # "Ukraine war: ..." is a topic label, not a voice
+        if actor is None and (
+            head.ent_type_ == "GPE" or name.casefold() in self.config.place_labels
+        ):
+            return []  # "Ukraine war: ...", "Kenya: ..." label a topic or a section, not a voice
         rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
         opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
         if not opens_quote and not any(t.pos_ in ("VERB", "AUX") for t in rest):
