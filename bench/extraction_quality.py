@@ -277,8 +277,12 @@ def service_memory() -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-service", action="store_true", help="skip the memory measurement")
-    parser.add_argument("--verbose", choices=("dev", "test"), help="print that split's misses")
+    parser.add_argument("--verbose", help="print the misses of that split (dev, test, or --file)")
     parser.add_argument("--only", choices=("dev", "test"), help="measure one split, nothing else")
+    parser.add_argument(
+        "--file",
+        help="measure one labelled file of bench/data/eval (e.g. dev3) on its own, nothing else",
+    )
     args = parser.parse_args()
     config_dir = shipped_config_dir()
     story = load_story(config_dir)
@@ -298,6 +302,12 @@ def main() -> None:
     }
     for item in tomllib.loads((EVAL / "real.toml").read_text())["items"]:
         sets[item["split"]].append(item)
+    if args.file:
+        path = EVAL / f"{args.file}.toml"
+        if not path.is_file():
+            parser.error(f"no labelled file {path}")
+        sets = {args.file: tomllib.loads(path.read_text())["items"]}
+        args.only = args.file
     for name, items in sets.items():
         if args.only and name != args.only:
             continue
