@@ -323,6 +323,51 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
     assert facts(extractor, text, title) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        ("", "Britain, France to set up military hubs in Ukraine after truce", {}),
+        ("", "UK and France open logistics hub in Poland to supply Ukraine", {}),
+        ("A British-funded gas trading hub opened in Lviv on Tuesday.", "", {}),
+        (
+            "There was no comment from Paris on the arrival of French troops in Ukraine.",
+            "",
+            {TROOPS: True},
+        ),
+        (
+            "Half of French voters support sending soldiers to Ukraine, a poll found.",
+            "",
+            {},
+        ),
+        (
+            "Ukraine said Russian forces had violated the ceasefire 60 times this week.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        ("", "Rubio stops short of endorsing Ukraine guarantees", {US: False}),
+        (
+            "US backing for the Paris security guarantees remains off the table, the envoy said.",
+            "",
+            {US: False},
+        ),
+    ],
+    ids=[
+        "headline-to-is-future",
+        "headline-place-elsewhere",
+        "another-kind-of-hub",
+        "arrival-is-an-event",
+        "support-sending-is-a-wish",
+        "violated-means-it-exists",
+        "stops-short",
+        "off-the-table",
+    ],
+)
+def test_what_a_fresh_batch_taught(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected
+
+
 def test_a_dated_body_sentence_beats_a_headline_dated_by_publication(
     extractor: RuleExtractor,
 ) -> None:

@@ -159,6 +159,19 @@ def _stands_for_object(verb: Any) -> bool:
     return all(a.lower_ in _STAND_INS for a in args)
 
 
+def _headline_places(tokens: list[Any]) -> list[str]:
+    """Proper names after a place preposition in a headline: "hub in Poland"."""
+    return [
+        t.text
+        for t, before in zip(tokens[1:], tokens, strict=False)
+        if before.lower_ in PLACE_PREPS
+        and t.pos_ == "PROPN"
+        and t.ent_type_ not in ("PERSON", "ORG", "DATE")
+        and t.lower_ not in WEEKDAYS
+        and t.lower_ not in MONTHS
+    ]
+
+
 def _holds(terms: Terms, *texts: str) -> bool:
     return any(terms.find(text) for text in texts if text)
 
@@ -226,6 +239,15 @@ class ClaimFinder:
             base = None  # "visited the hub": it exists; "did not visit it" says nothing
         else:
             return None
+        bare_be = token.lemma_ == "be" and not any(
+            _action_at(token, a) for a in rule.actions if a.startswith("be ")
+        )
+        if bare_be and not any(
+            rule.objects.find(" ".join(t.text for t in c.subtree if t.i <= c.i))
+            for c in token.children
+            if c.dep_ in ("nsubj", "attr")
+        ):
+            return None  # "there was no comment on the arrival of troops" is about a comment
         clause = clauses.argument_text(token)
         if not rule.objects.find(clause):
             # "No country has yet ratified them", "Nothing has been ratified": the thing is
@@ -292,7 +314,8 @@ class ClaimFinder:
             | config.planning
             | config.conditional_marks
             | config.temporal_marks
-            | {"to", "not", "n't", "yet", "still"}
+            | config.refusal_verbs
+            | {"to", "not", "n't", "yet", "still", "short", "without", "against"}
         )
         for at, token in enumerate(tokens):
             value = None
@@ -317,6 +340,8 @@ class ClaimFinder:
                 continue
             if rule.place and not rule.place.find(text):
                 continue
+            if rule.place and not all(rule.place.find(p) for p in _headline_places(tokens)):
+                continue  # "UK and France open logistics hub in Poland to supply Ukraine"
             return [
                 Claim(
                     rule=rule,
@@ -420,7 +445,10 @@ class ClaimFinder:
         "remains", "stays frozen"; None when it says neither."""
         if verb.pos_ not in ("VERB", "AUX", "ADJ"):
             return None
-        words = [verb, *(c for c in verb.children if c.dep_ in ("acomp", "oprd", "xcomp"))]
+        words = [
+            verb,
+            *(c for c in verb.children if c.dep_ in ("acomp", "oprd", "xcomp", "prep", "advmod")),
+        ]
         if any(any(_action_at(w, a) for a in rule.negative_actions) for w in words):
             return False
         if any(
@@ -475,6 +503,8 @@ class ClaimFinder:
         """ "There is still no ceasefire", "No ceasefire yet": the thing does not exist."""
         if token.pos_ not in ("NOUN", "PROPN") or not rule.objects.find(token.text):
             return None
+        if rule.agent_side is not None:
+            return None  # no guarantees at all says nothing of who backs them
         negators = self.config.negators
         if not any(
             (c.dep_ == "det" and c.lower_ in negators)

@@ -237,6 +237,12 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
     ):
         return "nominal"
+    if (
+        verb.dep_ == "ROOT"
+        and verb.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    ):
+        return "future"  # a headline's "UK, France to set up hubs": what is to come
     generic = ("any", "every", "each")
     if verb.dep_ == "relcl" and any(
         c.dep_ == "det" and c.lower_ in generic for c in verb.head.children
@@ -286,7 +292,9 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
             continue
         if token.dep_ in ("xcomp", "acl") and token.head.i != token.i and not _reduced_main(token):
             head = token.head
-            if head.lemma_.lower() in config.planning or head.lower_ in config.planning:
+            planning = head.lemma_.lower() in config.planning or head.lower_ in config.planning
+            # "plans to deploy", "the plan to deploy"; not "US support, restored in July"
+            if planning and (head.pos_ != "NOUN" or token.tag_ == "VB"):
                 return "planned"
             if head.lemma_ == "go" and head.tag_ == "VBG":
                 return "future"

@@ -89,6 +89,8 @@ _ANAPHOR = re.compile(
     r"deployment|document|agreement|pledge|offer|report|reports|claims?|words|hub|force)\b",
     re.IGNORECASE,
 )
+# "called them 'a recipe for escalation'": the words begin with what they point back to
+_POINTS_BACK = re.compile(r"(?:them|it|this|these)\b", re.IGNORECASE)
 _MODELS: dict[str, Any] = {}
 _MODEL_LOCK = threading.Lock()
 
@@ -369,7 +371,8 @@ class RuleExtractor:
             return True
         # "Russia's embassy said the site was a legitimate target" after "Britain opened its
         # hub": what the words point back to, in the sentence or the ones around
-        if _ANAPHOR.search(item.content) and (self.about(rule, rest) or self.about(rule, title)):
+        points_back = _ANAPHOR.search(item.content) or _POINTS_BACK.match(item.content)
+        if points_back and (self.about(rule, rest) or self.about(rule, title)):
             return True
         return None
 

@@ -51,14 +51,29 @@ def _span_of(token: Any, sent: Any) -> tuple[int, int]:
     return token.left_edge.idx - base, token.right_edge.idx - base + len(token.right_edge)
 
 
-def _content(sent: Any, verb: Any, subject: Any | None) -> str:
+def _content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) -> str:
     """What a reporting verb reports: its clause, else the main clause it hangs off, else
     what follows it ("accused Washington of meddling")."""
     doc = sent.doc
     for dep in ("ccomp", "xcomp"):
         clause = next((c for c in verb.children if c.dep_ == dep), None)
         if clause is not None:
-            return str(doc[clause.left_edge.i : clause.right_edge.i + 1].text)
+            # "said X was stoking tension, but made no mention of Y": the speaker's silence
+            # hung on the reported clause is not part of what was said
+            cut = {
+                t.i
+                for c in clause.children
+                if c.dep_ == "conj"
+                and c.lemma_.lower() in silent
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                for t in (*c.subtree, *(g for g in clause.children if g.dep_ == "cc"))
+            }
+            words = [
+                t.text_with_ws
+                for t in doc[clause.left_edge.i : clause.right_edge.i + 1]
+                if t.i not in cut
+            ]
+            return "".join(words).strip(" ,")
     if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
         # "Plan is a dead end, Kremlin says": the rest of the sentence is what was said
         own = {t.i for t in verb.subtree}
@@ -126,7 +141,7 @@ class StatementFinder:
                 # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
                 # the outer speaker's words, not a statement of Moscow's
                 continue
-            clause = _content(sent, token, subject)
+            clause = _content(sent, token, subject, self.config.silence_verbs)
             content = clause if len(clause.split()) >= 3 or not quote else quote
             span = _span_of(subject, sent)
             found.append(
@@ -262,7 +277,11 @@ class StatementFinder:
                 )
                 if source is not None:
                     speaker_token = next((c for c in source.children if c.dep_ == "pobj"), None)
-            elif token.lower_ == "silent" and token.dep_ in ("acomp", "oprd"):
+            elif (
+                token.lower_ == "silent"
+                and token.dep_ in ("acomp", "oprd")
+                and token.head.dep_ != "relcl"  # "Moscow, which stayed silent for two days,"
+            ):
                 speaker_token = clauses.subject_of(token.head)
             if speaker_token is None:
                 continue
