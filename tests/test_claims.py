@@ -346,6 +346,12 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
         ),
         ("", "Rubio stops short of endorsing Ukraine guarantees", {US: False}),
         (
+            "Two weeks into the ceasefire, French soldiers remain in Poland, not in Ukraine.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        ("Hubs will open in Ukraine a month after a ceasefire, Starmer said.", "", {}),
+        (
             "US backing for the Paris security guarantees remains off the table, the envoy said.",
             "",
             {US: False},
@@ -359,6 +365,8 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
         "support-sending-is-a-wish",
         "violated-means-it-exists",
         "stops-short",
+        "weeks-into-the-ceasefire",
+        "after-a-ceasefire-is-pending",
         "off-the-table",
     ],
 )

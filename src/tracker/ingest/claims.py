@@ -29,7 +29,7 @@ class Claim:
     value: bool
     modality: str
     tense: str
-    how: str  # action | nominal | event-noun | without | none-left | headline
+    how: str  # action | nominal | event-noun | anchored | without | none-left | headline
     when_text: str = ""  # the verb's own clause, where its date is ("signed ... on Thursday")
 
 
@@ -84,6 +84,8 @@ def _agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | No
     return voices.side_in(clauses.phrase(subject))
 
 
+# Units time is counted in: "two weeks into the ceasefire".
+TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "fortnight", "decade"})
 # Verbs that say a state goes on: "US support for the guarantees remains".
 HOLDING = frozenset({"remain", "continue", "stay", "hold", "stand", "persist", "endure"})
 
@@ -200,6 +202,8 @@ class ClaimFinder:
                 claim = self._nominal(sent, token, rule, title)
             if claim is None:
                 claim = self._event_noun(sent, token, rule, title)
+            if claim is None:
+                claim = self._anchored(sent, token, rule, title)
             if claim is None:
                 claim = self._without(sent, token, rule, title)
             if claim is None:
@@ -390,6 +394,38 @@ class ClaimFinder:
             tense="past",
             how="event-noun",
             when_text=clauses.clause_text(verb) if verb.pos_ in ("VERB", "AUX") else "",
+        )
+
+    def _anchored(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
+        """ "Two weeks into the ceasefire", "a month after the truce", "since the ceasefire":
+        time counted from a definite thing says it is there."""
+        if rule.agent_side is not None or token.pos_ != "NOUN" or token.dep_ != "pobj":
+            return None
+        if not rule.objects.find(token.text) or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in token.children
+        ):
+            return None
+        prep = token.head
+        if prep.lower_ not in ("after", "since", "into"):
+            return None
+        # the count hangs on the preposition ("Two weeks into") or the preposition on it
+        anchors = [prep.head, *(c for c in prep.children if c.dep_ in ("npadvmod", "advmod"))]
+        counted = prep.lower_ == "since" or any(
+            a.lemma_.lower() in TIME_UNITS or a.lower_ in ("later", "on") for a in anchors
+        )
+        if not counted:
+            return None
+        if not all(group.find(sent.text) for group in rule.participants):
+            return None
+        if not self._where(rule, token, sent.text, title):
+            return None
+        return Claim(
+            rule=rule,
+            targets=self._targets(rule, sent.text, sent.text),
+            value=True,
+            modality="actual",
+            tense="past",
+            how="anchored",
         )
 
     @staticmethod
