@@ -36,6 +36,7 @@ from tracker.app.story import (
     statements,
     upgrade_database,
 )
+from tracker.app.timeline import stories, story_of, story_view
 
 __all__ = [
     "HEARTBEAT_SECONDS",
@@ -66,6 +67,9 @@ __all__ = [
     "state",
     "statements",
     "store_fetched",
+    "stories",
+    "story_of",
+    "story_view",
     "sync_config_feeds",
     "upgrade_database",
 ]
