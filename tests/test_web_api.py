@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_cli_basics import run
 from webserve import get, get_json, serving
 
@@ -229,3 +231,31 @@ def test_quoted_path_segments_reach_the_key(api: str) -> None:
     key = urllib.parse.quote("united-states/backs/security-guarantees", safe="")
     view = get_json(f"{api}/api/stories/{STORY}/history/{key}")
     assert view["keys"] == ["united-states/backs/security-guarantees"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    path=st.sampled_from(
+        [
+            "/api/stories/{s}/state?at={a}&known_at={b}",
+            "/api/stories/{s}/questions/{a}?at={b}",
+            "/api/stories/{s}/history/{a}?known_at={b}",
+            "/api/stories/{s}/replay?since={a}&until={b}",
+            "/api/stories/{s}/statements?by={a}&at={b}",
+            "/api/stories/{a}?at={b}",
+            "/stories/{s}?at={a}&known_at={b}",
+            "/api/feeds?at={a}",
+        ]
+    ),
+    a=st.text(max_size=40),
+    b=st.text(max_size=40),
+)
+def test_any_query_gets_an_answer_or_one_clear_4xx(api: str, path: str, a: str, b: str) -> None:
+    quote = urllib.parse.quote
+    url = api + path.format(s=STORY, a=quote(a, safe=""), b=quote(b, safe=""))
+    code, headers, body = get(url)
+    assert code in (200, 400, 404), (code, body[:300])
+    if code != 200 and headers["content-type"] == "application/json":
+        error = json.loads(body)["error"]
+        assert error and "\n" not in error and "Traceback" not in error
+    assert b"Traceback" not in body

@@ -54,6 +54,7 @@ READ_COMMANDS = {
     ("db", "status"),
     ("stories",),
     ("serve",),
+    ("alerts", "list"),
 }
 
 
@@ -624,6 +625,72 @@ def poll(ctx: Context, feed_name: str | None, poll_all: bool, due: bool, as_json
         raise click.ClickException(
             f"{len(failed)} of {len(rows)} feeds failed: {', '.join(map(repr, failed))}"
         )
+
+
+@cli.group()
+def alerts() -> None:
+    """Alerts sent when an answer changes (channels in alerts.toml)."""
+
+
+def _render_alerts(view: dict[str, Any]) -> str:
+    if not view["channels"]:
+        lines = ["no alert channels; declare them in alerts.toml in the config directory"]
+    else:
+        lines = ["channels:"]
+    for c in view["channels"]:
+        health = f"failing x{c['failing']}" if c["failing"] else "ok"
+        lines.append(f"  {c['name']} ({c['kind']}) {c['target']}")
+        lines.append(
+            f"    {health}, {c['sent']} sent, {c['pending']} pending, "
+            f"last sent {c['last_sent_at'] or 'never'}"
+            + (f", next attempt {c['next_attempt_at']}" if c["pending"] else "")
+        )
+        if c["last_error"]:
+            lines.append(f"    last error ({c['last_error_at']}): {c['last_error']}")
+    if view["alerts"]:
+        lines.append("latest alerts:")
+    words = {True: "yes", False: "no", None: "unknown"}
+    for a in view["alerts"]:
+        lines.append(
+            f"  #{a['position']} {a['question']}: {words[a['before']]} -> {words[a['after']]}"
+        )
+        for d in a["deliveries"]:
+            lines.append(
+                f"    {d['channel']}: {d['state']} after {d['attempts']} attempts"
+                + (f" ({d['last_error']})" if d["state"] == "pending" and d["last_error"] else "")
+            )
+    return "\n".join(lines)
+
+
+@alerts.command("list")
+@json_option
+@pass_context
+def alerts_list(ctx: Context, as_json: bool) -> None:
+    """Each channel's deliveries (sent, pending, failing, last error) and the latest alerts."""
+    with ctx.tracker() as tracker:
+        view = app.list_alerts(tracker)
+    emit(view, as_json, _render_alerts)
+
+
+@alerts.command("test")
+@click.argument("channel")
+@json_option
+@pass_context
+def alerts_test(ctx: Context, channel: str, as_json: bool) -> None:
+    """Send a test message through one channel now."""
+    with ctx.tracker() as tracker:
+        view = app.send_test_alert(tracker, channel)
+    emit(
+        view,
+        as_json,
+        lambda v: (
+            f"test message sent through {v['channel']} ({v['kind']})"
+            if v["ok"]
+            else f"test message through {v['channel']} failed: {v['error']}"
+        ),
+    )
+    if not view["ok"]:
+        raise click.ClickException(f"{channel}: {view['error']}")
 
 
 @cli.command()

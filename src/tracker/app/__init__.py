@@ -4,6 +4,7 @@ Read use cases return plain, JSON-ready dictionaries (the shapes the README
 documents); the CLI prints them as text or as JSON.
 """
 
+from tracker.app.alerts import deliver_alerts, list_alerts, send_test_alert
 from tracker.app.base import HEARTBEAT_SECONDS, Clock, Tracker
 from tracker.app.feeds import (
     add_feed,
@@ -48,6 +49,7 @@ __all__ = [
     "catch_up",
     "database_shown",
     "database_status",
+    "deliver_alerts",
     "event_view",
     "events",
     "fact_view",
@@ -55,6 +57,7 @@ __all__ = [
     "history",
     "incoming_document",
     "ingest_file",
+    "list_alerts",
     "list_feeds",
     "poll",
     "poll_feed",
@@ -63,6 +66,7 @@ __all__ = [
     "remove_feed",
     "replay",
     "seed",
+    "send_test_alert",
     "service_status",
     "state",
     "statements",
