@@ -302,6 +302,42 @@ def test_every_change_is_an_alert_and_a_retraction_too(tmp_path: Path, migrated_
     assert [(c["before"], c["after"]) for c in changes] == [(False, True), (True, False)]
 
 
+def test_a_channel_added_later_gets_the_next_change_but_no_history(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    db = migrated(sqlite_url)
+    environ = {"ALERT_HOOK_SECRET": SECRET, "ALERT_NTFY_TOKEN": TOKEN}
+    with Receiver() as receiver:
+        conf = config(tmp_path / "config", receiver)
+        hook_only = tmp_path / "hook-only"
+        hook_only.mkdir()
+        (hook_only / "alerts.toml").write_text(
+            (conf / "alerts.toml").read_text().split('[[channels]]\nname = "phone"')[0]
+        )
+        first = make_tracker(
+            db, fetch={"allow_private_networks": True}, config_dir=hook_only, environ=environ
+        )
+        try:
+            app.seed(first)
+            assert_event(first, fact(MOSCOW_KEY, True, datetime(2026, 1, 7, tzinfo=UTC)), "k1")
+            app.catch_up(first)
+        finally:
+            first.close()
+        # The ntfy channel appears now: the change above is history to it, the next is not.
+        later = make_tracker(
+            db, fetch={"allow_private_networks": True}, config_dir=conf, environ=environ
+        )
+        try:
+            assert_event(later, fact(MOSCOW_KEY, False, datetime(2026, 1, 9, tzinfo=UTC)), "k2")
+            app.catch_up(later)
+            assert app.deliver_alerts(later) == {"sent": 3, "failed": 0}
+        finally:
+            later.close()
+    assert [json.loads(r.body)["after"] for r in receiver.at("/hook")] == [True, False]
+    assert len(receiver.at("/topic")) == 1
+    assert "no" in receiver.at("/topic")[0].headers["tags"]
+
+
 @pytest.mark.slow
 def test_a_service_killed_while_sending_loses_no_alert_and_repeats_at_most_the_one_in_flight(
     tmp_path: Path,

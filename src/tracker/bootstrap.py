@@ -81,6 +81,7 @@ def bootstrap(
         )
     url = database_url(settings)
     story = load_story(settings.config_dir)
+    channels = load_alert_channels(settings.config_dir)
     engine = make_engine(
         url,
         synchronous=settings.database.sqlite_synchronous,
@@ -97,7 +98,6 @@ def bootstrap(
     log = EventLog(engine, clock=clock, upcasters=upcasters)
     driver = Driver(engine)
     reader = TimelineReader(driver, upcasters)
-    channels = load_alert_channels(settings.config_dir)
     alerts = AlertsProjection(
         driver, (story.id, story.title), story.questions, channels, reader, clock
     )

@@ -7,9 +7,10 @@ delivery for each channel that wants it; the runner moves the checkpoint with th
 a crash loses no alert and a second run adds none.
 
 Deliveries are not the projection's rows: a rebuild drops and re-derives the alerts
-with the same ids and leaves the deliveries, so nothing is sent twice. A channel owns
-the alerts of events after the log's end when it was first seen, never the history
-before it.
+with the same ids and leaves the deliveries, so nothing is sent twice. A channel added
+later gets the changes from the first events applied after it appeared; when the
+projection itself is new (alerts turned on for an older log), every channel starts at
+the log's end: the backlog is history, not news.
 """
 
 from __future__ import annotations
@@ -69,27 +70,38 @@ class AlertsProjection:
 
     def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         changes = [e for e in events if e.type in ("FactAsserted", "FactRetracted")]
-        if not changes:
-            return
         d = self._d
         with d.cursor(conn) as cursor:
-            cursor.execute(
-                f"SELECT position FROM projection_checkpoints WHERE name = {d.mark}", ("facts",)
-            )
-            row = cursor.fetchone()
-            if (row[0] if row else 0) < changes[-1].position:
+            since = self._channel_starts(cursor, events[0].position)
+            if not changes:
+                return
+            if self._checkpoint(cursor, "facts") < changes[-1].position:
                 raise FactsBehind("the facts projection is behind; alerts wait for it")
-            since = self._channel_starts(cursor)
             for event in changes:
                 for question in self._questions:
                     if event.data.get("key") in question.facts:
                         self._one(cursor, event, question, since)
 
-    def _channel_starts(self, cursor: Any) -> dict[str, int]:
-        """Each configured channel's first position, registering new ones at the log's end."""
+    def _checkpoint(self, cursor: Any, name: str) -> int:
+        cursor.execute(
+            f"SELECT position FROM projection_checkpoints WHERE name = {self._d.mark}", (name,)
+        )
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    def _channel_starts(self, cursor: Any, first: int) -> dict[str, int]:
+        """Each configured channel's start, registering new ones: a channel gets the changes
+        of the events this projection has not applied yet, unless the projection itself is
+        new (an older log, or a first run), when it starts at the log's end: the backlog is
+        history, not news."""
         d = self._d
-        cursor.execute("SELECT coalesce(max(position), 0) FROM events")
-        end = cursor.fetchone()[0]
+        if not self._channels:
+            return {}
+        if self._checkpoint(cursor, self.name) > 0:
+            end = first - 1
+        else:
+            cursor.execute("SELECT coalesce(max(position), 0) FROM events")
+            end = cursor.fetchone()[0]
         for channel in self._channels:
             cursor.execute(
                 "INSERT INTO alert_channels (name, since_position, created_at) "
