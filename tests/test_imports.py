@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "tracker"
-LAYERS = ["errors", "domain", "store|ingest", "projections", "app", "bootstrap", "cli|service"]
+LAYERS = [
+    "errors",
+    "domain",
+    "store|ingest|notify",
+    "projections",
+    "app",
+    "bootstrap",
+    "cli|service|web",
+]
 
 
 def _layer(module: str) -> int:

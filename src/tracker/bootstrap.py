@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,9 +21,12 @@ from tracker.ingest.extract import (
     load_extraction_config,
 )
 from tracker.ingest.fetch import Fetcher
+from tracker.notify.config import load_alert_channels
+from tracker.projections.alerts import AlertsProjection
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
 from tracker.projections.views import TimelineReader, projections_for
+from tracker.store.alerts import AlertStore
 from tracker.store.driver import Driver
 from tracker.store.engine import make_engine, parse_url
 from tracker.store.feeds import FeedStore
@@ -77,6 +81,7 @@ def bootstrap(
         )
     url = database_url(settings)
     story = load_story(settings.config_dir)
+    channels = load_alert_channels(settings.config_dir)
     engine = make_engine(
         url,
         synchronous=settings.database.sqlite_synchronous,
@@ -93,7 +98,11 @@ def bootstrap(
     log = EventLog(engine, clock=clock, upcasters=upcasters)
     driver = Driver(engine)
     reader = TimelineReader(driver, upcasters)
-    runner = ProjectionRunner(log, projections_for(driver, story.questions, reader), clock=clock)
+    alerts = AlertsProjection(
+        driver, (story.id, story.title), story.questions, channels, reader, clock
+    )
+    projections = [*projections_for(driver, story.questions, reader), alerts]
+    runner = ProjectionRunner(log, projections, clock=clock)
     return Tracker(
         settings=settings,
         story=story,
@@ -105,4 +114,7 @@ def bootstrap(
         fetcher=Fetcher(settings.fetch, transport=transport),
         extractor=extractor or default_extractor(settings, story),
         clock=clock,
+        alerts=AlertStore(engine),
+        alert_channels=channels,
+        environ=os.environ if environ is None else environ,
     )

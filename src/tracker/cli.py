@@ -17,7 +17,7 @@ import click
 from tracker import app
 from tracker.app import Tracker
 from tracker.bootstrap import bootstrap
-from tracker.domain.when import parse_when
+from tracker.domain.when import parse_bound, parse_when
 from tracker.errors import TrackerError
 
 
@@ -52,6 +52,9 @@ READ_COMMANDS = {
     ("status",),
     ("feeds", "list"),
     ("db", "status"),
+    ("stories",),
+    ("serve",),
+    ("alerts", "list"),
 }
 
 
@@ -153,9 +156,12 @@ def _when(option: str, value: str | None, now: datetime) -> datetime | None:
 
 
 def _bound(option: str, value: str | None, now: datetime) -> datetime | int | None:
-    if value is not None and value.strip().isdigit():
-        return int(value)
-    return _when(option, value, now)
+    if value is None:
+        return None
+    try:
+        return parse_bound(value, now=now, option=option)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 at_option = click.option(
@@ -173,6 +179,22 @@ known_at_option = click.option(
 
 
 # -- the story ----------------------------------------------------------------------
+
+
+@cli.command()
+@json_option
+@pass_context
+def stories(ctx: Context, as_json: bool) -> None:
+    """The stories followed, with their questions."""
+    with ctx.tracker() as tracker:
+        found = app.stories(tracker)
+    emit(
+        found,
+        as_json,
+        lambda rows: "\n".join(
+            f"{s['id']}: {s['title']} ({len(s['questions'])} questions)" for s in rows
+        ),
+    )
 
 
 @cli.command()
@@ -304,26 +326,49 @@ def _render_history(view: dict[str, Any]) -> str:
 
 @cli.command()
 @click.argument("key_or_question", metavar="KEY-OR-QUESTION")
+@at_option
+@known_at_option
 @json_option
 @pass_context
-def history(ctx: Context, key_or_question: str, as_json: bool) -> None:
+def history(
+    ctx: Context, key_or_question: str, at: str | None, known_at: str | None, as_json: bool
+) -> None:
     """Every change to a fact key, or to the facts behind a question."""
     with ctx.tracker() as tracker:
-        view = app.history(tracker, key_or_question)
+        now = tracker.clock()
+        view = app.history(
+            tracker,
+            key_or_question,
+            at=_when("--at", at, now),
+            known_at=_when("--known-at", known_at, now),
+        )
     emit(view, as_json, _render_history)
 
 
 @cli.command()
 @click.option("--since", metavar="WHEN|POSITION", help="From this position or recorded time.")
 @click.option("--until", metavar="WHEN|POSITION", help="Up to this position or recorded time.")
+@at_option
+@known_at_option
 @json_option
 @pass_context
-def replay(ctx: Context, since: str | None, until: str | None, as_json: bool) -> None:
+def replay(
+    ctx: Context,
+    since: str | None,
+    until: str | None,
+    at: str | None,
+    known_at: str | None,
+    as_json: bool,
+) -> None:
     """Replay the log in order, showing what each event changed."""
     with ctx.tracker() as tracker:
         now = tracker.clock()
         steps = app.replay(
-            tracker, since=_bound("--since", since, now), until=_bound("--until", until, now)
+            tracker,
+            since=_bound("--since", since, now),
+            until=_bound("--until", until, now),
+            at=_when("--at", at, now),
+            known_at=_when("--known-at", known_at, now),
         )
         if as_json:
             click.echo(json.dumps(list(steps), ensure_ascii=False, indent=2))
@@ -369,12 +414,19 @@ def events(
 
 @cli.command()
 @click.option("--by", "by", metavar="ACTOR", help="An actor id or alias, or a side (russia).")
+@at_option
+@known_at_option
 @json_option
 @pass_context
-def statements(ctx: Context, by: str | None, as_json: bool) -> None:
+def statements(
+    ctx: Context, by: str | None, at: str | None, known_at: str | None, as_json: bool
+) -> None:
     """Attributed statements: who said what, when, about what."""
     with ctx.tracker() as tracker:
-        found = app.statements(tracker, by=by)
+        now = tracker.clock()
+        found = app.statements(
+            tracker, by=by, at=_when("--at", at, now), known_at=_when("--known-at", known_at, now)
+        )
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -575,6 +627,72 @@ def poll(ctx: Context, feed_name: str | None, poll_all: bool, due: bool, as_json
         )
 
 
+@cli.group()
+def alerts() -> None:
+    """Alerts sent when an answer changes (channels in alerts.toml)."""
+
+
+def _render_alerts(view: dict[str, Any]) -> str:
+    if not view["channels"]:
+        lines = ["no alert channels; declare them in alerts.toml in the config directory"]
+    else:
+        lines = ["channels:"]
+    for c in view["channels"]:
+        health = f"failing x{c['failing']}" if c["failing"] else "ok"
+        lines.append(f"  {c['name']} ({c['kind']}) {c['target']}")
+        lines.append(
+            f"    {health}, {c['sent']} sent, {c['pending']} pending, "
+            f"last sent {c['last_sent_at'] or 'never'}"
+            + (f", next attempt {c['next_attempt_at']}" if c["pending"] else "")
+        )
+        if c["last_error"]:
+            lines.append(f"    last error ({c['last_error_at']}): {c['last_error']}")
+    if view["alerts"]:
+        lines.append("latest alerts:")
+    words = {True: "yes", False: "no", None: "unknown"}
+    for a in view["alerts"]:
+        lines.append(
+            f"  #{a['position']} {a['question']}: {words[a['before']]} -> {words[a['after']]}"
+        )
+        for d in a["deliveries"]:
+            lines.append(
+                f"    {d['channel']}: {d['state']} after {d['attempts']} attempts"
+                + (f" ({d['last_error']})" if d["state"] == "pending" and d["last_error"] else "")
+            )
+    return "\n".join(lines)
+
+
+@alerts.command("list")
+@json_option
+@pass_context
+def alerts_list(ctx: Context, as_json: bool) -> None:
+    """Each channel's deliveries (sent, pending, failing, last error) and the latest alerts."""
+    with ctx.tracker() as tracker:
+        view = app.list_alerts(tracker)
+    emit(view, as_json, _render_alerts)
+
+
+@alerts.command("test")
+@click.argument("channel")
+@json_option
+@pass_context
+def alerts_test(ctx: Context, channel: str, as_json: bool) -> None:
+    """Send a test message through one channel now."""
+    with ctx.tracker() as tracker:
+        view = app.send_test_alert(tracker, channel)
+    emit(
+        view,
+        as_json,
+        lambda v: (
+            f"test message sent through {v['channel']} ({v['kind']})"
+            if v["ok"]
+            else f"test message through {v['channel']} failed: {v['error']}"
+        ),
+    )
+    if not view["ok"]:
+        raise click.ClickException(f"{channel}: {view['error']}")
+
+
 @cli.command()
 @pass_context
 def run(ctx: Context) -> None:
@@ -584,6 +702,38 @@ def run(ctx: Context) -> None:
     configure_logging()
     with ctx.tracker() as tracker:
         Service(tracker).run()
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback lets others read the story.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="Port to listen on (0: any free port, printed at start).",
+)
+@pass_context
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve the read-only HTTP API (/api) and the story pages (/stories)."""
+    from tracker.web.server import address_of, is_loopback, listen
+    from tracker.web.server import serve as serve_on
+
+    with ctx.tracker() as tracker:
+        sock = listen(host, port)
+        if not is_loopback(sock):
+            click.echo(
+                f"warning: listening on {host}, not loopback: whoever reaches it reads the story",
+                err=True,
+            )
+        click.echo(f"serving {address_of(sock)}/stories (API: /api, /api/openapi.json)")
+        sys.stdout.flush()
+        serve_on(tracker, sock)
 
 
 def _render_service_status(view: dict[str, Any]) -> str:

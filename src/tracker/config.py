@@ -72,6 +72,11 @@ class ServiceSettings:
     jitter_seconds: int = 30
     # Polls at once: feeds hung up to the fetch deadline take a worker each.
     workers: int = 8
+    # Pending alerts are sent this often; a failed delivery waits alert_retry_seconds,
+    # doubling per failure up to alert_max_backoff_seconds.
+    alerts_seconds: int = 5
+    alert_retry_seconds: int = 30
+    alert_max_backoff_seconds: int = 3600
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,9 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("service", "max_backoff_seconds"): (60, 31 * 86_400),
     ("service", "jitter_seconds"): (0, 3600),
     ("service", "workers"): (1, 64),
+    ("service", "alerts_seconds"): (1, 3600),
+    ("service", "alert_retry_seconds"): (1, 86_400),
+    ("service", "alert_max_backoff_seconds"): (1, 7 * 86_400),
     ("ingest", "max_document_chars"): (1000, 4_000_000),
     ("ingest", "max_file_bytes"): (1024, 1024**3),
 }

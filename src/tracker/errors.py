@@ -6,6 +6,7 @@ failure (one clear line, non-zero exit) from a bug (a traceback)::
     TrackerError
     ├── ConfigError          a settings file, variable or option is malformed
     ├── InputError           a user-supplied value (date, key, question) is wrong
+    │   └── NotFoundError    it names a story, question or key that does not exist
     ├── StorageError         the database failed or refused
     │   ├── ConcurrencyError an append's expected version did not match
     │   └── SchemaError      the database schema is not the one this code speaks
@@ -33,6 +34,10 @@ class InputError(TrackerError):
     """A value given by the user cannot be used (bad date, unknown question...)."""
 
     exit_code = 2
+
+
+class NotFoundError(InputError):
+    """A story, question or fact key the user named does not exist."""
 
 
 class StorageError(TrackerError):

@@ -51,7 +51,7 @@ class Service:
         self.scheduler = BlockingScheduler(
             # Polls have their own pool; the heartbeat, catch-up and reconcile jobs never
             # wait behind a slow feed.
-            executors={"default": ThreadPoolExecutor(workers), "control": ThreadPoolExecutor(3)},
+            executors={"default": ThreadPoolExecutor(workers), "control": ThreadPoolExecutor(4)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone="UTC",
         )
@@ -86,6 +86,14 @@ class Service:
                 executor="control",
                 next_run_time=now,
             )
+            if tracker.alert_channels:
+                self.scheduler.add_job(
+                    self.deliver_alerts,
+                    IntervalTrigger(seconds=settings.alerts_seconds),
+                    id="alerts",
+                    executor="control",
+                    next_run_time=now,
+                )
             self.scheduler.add_job(
                 self.heartbeat,
                 IntervalTrigger(seconds=HEARTBEAT_SECONDS),
@@ -135,6 +143,10 @@ class Service:
 
     def catch_up(self) -> None:
         self._guarded("catch-up", self.tracker.runner.catch_up)
+
+    def deliver_alerts(self) -> None:
+        """Send what the alerts outbox holds (the catch-up job fills it)."""
+        self._guarded("alerts", lambda: app.deliver_alerts(self.tracker))
 
     def reconcile(self) -> None:
         """Match the scheduler's jobs to the feeds table (and config/feeds.toml)."""

@@ -4,6 +4,7 @@ Read use cases return plain, JSON-ready dictionaries (the shapes the README
 documents); the CLI prints them as text or as JSON.
 """
 
+from tracker.app.alerts import deliver_alerts, list_alerts, send_test_alert
 from tracker.app.base import HEARTBEAT_SECONDS, Clock, Tracker
 from tracker.app.feeds import (
     add_feed,
@@ -36,6 +37,7 @@ from tracker.app.story import (
     statements,
     upgrade_database,
 )
+from tracker.app.timeline import stories, story_of, story_view
 
 __all__ = [
     "HEARTBEAT_SECONDS",
@@ -47,6 +49,7 @@ __all__ = [
     "catch_up",
     "database_shown",
     "database_status",
+    "deliver_alerts",
     "event_view",
     "events",
     "fact_view",
@@ -54,6 +57,7 @@ __all__ = [
     "history",
     "incoming_document",
     "ingest_file",
+    "list_alerts",
     "list_feeds",
     "poll",
     "poll_feed",
@@ -62,10 +66,14 @@ __all__ = [
     "remove_feed",
     "replay",
     "seed",
+    "send_test_alert",
     "service_status",
     "state",
     "statements",
     "store_fetched",
+    "stories",
+    "story_of",
+    "story_view",
     "sync_config_feeds",
     "upgrade_database",
 ]

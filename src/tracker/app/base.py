@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,8 +12,10 @@ from sqlalchemy.engine import Engine
 from tracker.config import Settings, Story
 from tracker.ingest.extract import Extractor
 from tracker.ingest.fetch import Fetcher
+from tracker.notify.config import AlertChannel
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
+from tracker.store.alerts import AlertStore
 from tracker.store.feeds import FeedStore
 from tracker.store.log import EventLog
 
@@ -39,6 +41,10 @@ class Tracker:
     fetcher: Fetcher
     extractor: Extractor
     clock: Clock
+    alerts: AlertStore
+    alert_channels: tuple[AlertChannel, ...]
+    # Where channel secrets are read from, by the names alerts.toml gives.
+    environ: Mapping[str, str]
 
     @property
     def engine(self) -> Engine:

@@ -108,9 +108,14 @@ def add_feed(
     return feed_view(feed)
 
 
-def list_feeds(tracker: Tracker) -> list[dict[str, Any]]:
-    """Every feed with its health: last success, last error, failures, next poll."""
-    sync_config_feeds(tracker)
+def list_feeds(tracker: Tracker, *, sync: bool = True) -> list[dict[str, Any]]:
+    """Every feed with its health: last success, last error, failures, next poll.
+
+    ``sync`` first adds the feeds config/feeds.toml declares; the read-only web
+    service passes False and shows the feeds table as it is.
+    """
+    if sync:
+        sync_config_feeds(tracker)
     return [feed_view(f) for f in tracker.feeds.all()]
 
 

@@ -16,7 +16,7 @@ from tracker.domain.events import (
 )
 from tracker.domain.log import NO_STREAM, RecordedEvent
 from tracker.domain.story import Answer, Assertion, Question, StoryState, answer, evolve
-from tracker.errors import InputError
+from tracker.errors import InputError, NotFoundError
 from tracker.ingest.curated import load_curated
 from tracker.projections.queries import FactRow
 from tracker.projections.views import END_OF_TIME, evidence_of, source_of
@@ -94,7 +94,7 @@ def _question(tracker: Tracker, question_id: str) -> Question:
     question = tracker.story.question(question_id)
     if question is None:
         known = ", ".join(q.id for q in tracker.story.questions)
-        raise InputError(f"unknown question {question_id!r}; known: {known}")
+        raise NotFoundError(f"unknown question {question_id!r}; known: {known}")
     return question
 
 
@@ -161,15 +161,22 @@ def state(
     }
 
 
-def history(tracker: Tracker, key_or_question: str) -> dict[str, Any]:
+def history(
+    tracker: Tracker,
+    key_or_question: str,
+    *,
+    at: datetime | None = None,
+    known_at: datetime | None = None,
+) -> dict[str, Any]:
     """Every change to a fact key (or to each key behind a question), in log order.
 
-    For a question, also the answer as it stood after each change.
+    For a question, also the answer as it stood after each change. With ``known_at``,
+    only the changes recorded by then; with ``at``, only assertions valid by then.
     """
     tracker.runner.catch_up()
     question = tracker.story.question(key_or_question)
     if question is None and not tracker.queries.is_known_key(key_or_question):
-        raise InputError(
+        raise NotFoundError(
             f"{key_or_question!r} is neither a question nor a known fact key; "
             "see `tracker state` for keys"
         )
@@ -194,6 +201,7 @@ def history(tracker: Tracker, key_or_question: str) -> dict[str, Any]:
                         "recorded_at": assertion.retracted_at.isoformat(),
                     }
                 )
+    changes = [c for c in changes if _within(c, at, known_at)]
     changes.sort(key=lambda c: c["position"])
     view: dict[str, Any] = {"subject": key_or_question, "keys": list(keys), "changes": changes}
     if question is not None:
@@ -204,6 +212,12 @@ def history(tracker: Tracker, key_or_question: str) -> dict[str, Any]:
             change["answer_after"] = result.value
             change["answer_since"] = result.since.isoformat() if result.since else None
     return view
+
+
+def _within(change: dict[str, Any], at: datetime | None, known_at: datetime | None) -> bool:
+    if known_at is not None and datetime.fromisoformat(change["recorded_at"]) > known_at:
+        return False
+    return at is None or datetime.fromisoformat(change["valid_from"]) <= at
 
 
 def _answer_known(
@@ -261,12 +275,18 @@ def event_view(event: RecordedEvent) -> dict[str, Any]:
     }
 
 
-def statements(tracker: Tracker, *, by: str | None = None) -> list[dict[str, Any]]:
+def statements(
+    tracker: Tracker,
+    *,
+    by: str | None = None,
+    at: datetime | None = None,
+    known_at: datetime | None = None,
+) -> list[dict[str, Any]]:
     """Attributed statements in log order, optionally by one speaker or one side.
 
     ``by`` is an actor id or alias, an unlisted speaker's id ("ivan-petrov"), or a side
     ("russia"): every configured voice of that side and every unlisted speaker the text
-    placed on it.
+    placed on it. ``at`` keeps those said by then, ``known_at`` those recorded by then.
     """
     tracker.runner.catch_up()
     speakers: list[str] | None = None
@@ -291,6 +311,12 @@ def statements(tracker: Tracker, *, by: str | None = None) -> list[dict[str, Any
             f"unknown actor {by!r}: no configured actor, side or speaker of a statement; "
             f"known actors: {known}"
         )
+    rows = [
+        row
+        for row in rows
+        if (at is None or row["said_at"] <= at)
+        and (known_at is None or row["recorded_at"] <= known_at)
+    ]
     groups = {a.id: a.group for a in tracker.story.actors}
     for row in rows:
         row["side"] = row["side"] or groups.get(row["speaker"])
@@ -300,23 +326,31 @@ def statements(tracker: Tracker, *, by: str | None = None) -> list[dict[str, Any
 
 
 def replay(
-    tracker: Tracker, *, since: datetime | int | None = None, until: datetime | int | None = None
+    tracker: Tracker,
+    *,
+    since: datetime | int | None = None,
+    until: datetime | int | None = None,
+    at: datetime | None = None,
+    known_at: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The log in order and, after each event, what changed in the story's picture.
 
-    ``since``/``until`` are positions or transaction times (when it was recorded).
-    The picture is every key's latest-valid value and every answer, as known then.
+    ``since``/``until`` are positions or transaction times (when it was recorded);
+    ``known_at`` ends the replay at what had been recorded by then. The picture is
+    every key's value and every answer at valid time ``at`` (default: the latest
+    valid), as known after each event.
     """
     questions = tracker.story.questions
     state_now = StoryState()
+    valid = at or END_OF_TIME
     for event in tracker.log.iter_after(0, page_size=2000):
-        if _beyond(event, until):
+        if _beyond(event, until) or (known_at is not None and event.recorded_at > known_at):
             break
         before = state_now
         state_now = evolve(state_now, event)
         if _before(event, since):
             continue
-        yield {**_summary(event), "changes": _diff(before, state_now, event, questions)}
+        yield {**_summary(event), "changes": _diff(before, state_now, event, questions, valid)}
 
 
 def _before(event: RecordedEvent, since: datetime | int | None) -> bool:
@@ -358,7 +392,11 @@ def _summary(event: RecordedEvent) -> dict[str, Any]:
 
 
 def _diff(
-    before: StoryState, after: StoryState, event: RecordedEvent, questions: tuple[Question, ...]
+    before: StoryState,
+    after: StoryState,
+    event: RecordedEvent,
+    questions: tuple[Question, ...],
+    at: datetime,
 ) -> list[dict[str, Any]]:
     key = event.data.get("key") if event.type in ("FactAsserted", "FactRetracted") else None
     if key is None:
@@ -366,7 +404,7 @@ def _diff(
     known = event.recorded_at
 
     def held(state_: StoryState) -> Any:
-        facts = state_.facts_at(END_OF_TIME, known)
+        facts = state_.facts_at(at, known)
         return facts[key].value if key in facts else None
 
     changes: list[dict[str, Any]] = []
@@ -375,8 +413,8 @@ def _diff(
         changes.append({"fact": key, "before": old, "after": new})
     for question in questions:
         if key in question.facts:
-            was = before.answer(question, END_OF_TIME, known).value
-            now = after.answer(question, END_OF_TIME, known).value
+            was = before.answer(question, at, known).value
+            now = after.answer(question, at, known).value
             if was != now:
                 changes.append({"question": question.id, "before": was, "after": now})
     return changes

@@ -33,3 +33,10 @@ def parse_when(text: str, *, now: datetime, option: str) -> datetime:
             f"{option}: {text!r} has no timezone and is ambiguous; add one, e.g. {raw}Z"
         )
     return moment.astimezone(UTC)
+
+
+def parse_bound(text: str, *, now: datetime, option: str) -> datetime | int:
+    """A log position (digits) or a transaction time, as ``parse_when`` reads it."""
+    if text.strip().isdigit():
+        return int(text)
+    return parse_when(text, now=now, option=option)

@@ -328,23 +328,14 @@ class Fetcher:
         if problem:
             return FetchResult("error", error=problem)
         s = self._settings
-        deadline = _Deadline(s.total_timeout)
-        backend = _GuardedBackend(deadline, guard=not s.allow_private_networks)
-        transport = self._transport or _GuardedTransport(self._ssl_context(), backend)
         headers = {"User-Agent": s.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout)
+        deadline, backend, client = self._client(headers)
         try:
-            with httpx.Client(
-                transport=transport,
-                verify=self._ssl_context(),
-                timeout=timeout,
-                follow_redirects=False,
-                headers=headers,
-            ) as client:
+            with client:
                 return self._follow(client, url, deadline)
         except httpx.HTTPError as exc:
             return self._failure(exc, deadline, backend)
@@ -354,6 +345,42 @@ class Fetcher:
             )
         finally:
             deadline.cancel()
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> FetchResult:
+        """POST ``body`` under a fetch's rules: timeouts, one deadline, the address check
+        on the connected socket; redirects are not followed and the answer's body is not
+        read. Every failure comes back as a result of kind "error", never raised."""
+        problem = check_feed_url(url)
+        if problem:
+            return FetchResult("error", error=problem)
+        deadline, backend, client = self._client({"User-Agent": self._settings.user_agent})
+        try:
+            with client, client.stream("POST", url, content=body, headers=dict(headers)) as answer:
+                status = answer.status_code
+                retry_after = _retry_after(answer.headers.get("retry-after"))
+        except httpx.HTTPError as exc:
+            return self._failure(exc, deadline, backend)
+        finally:
+            deadline.cancel()
+        if 200 <= status < 300:
+            return FetchResult("ok", status)
+        return FetchResult("error", status, error=f"HTTP {status}", retry_after=retry_after)
+
+    def _client(
+        self, headers: Mapping[str, str]
+    ) -> tuple[_Deadline, _GuardedBackend, httpx.Client]:
+        s = self._settings
+        deadline = _Deadline(s.total_timeout)
+        backend = _GuardedBackend(deadline, guard=not s.allow_private_networks)
+        transport = self._transport or _GuardedTransport(self._ssl_context(), backend)
+        client = httpx.Client(
+            transport=transport,
+            verify=self._ssl_context(),
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+            follow_redirects=False,
+            headers=dict(headers),
+        )
+        return deadline, backend, client
 
     def _follow(self, client: httpx.Client, url: str, deadline: _Deadline) -> FetchResult:
         """GET ``url``, following redirects one hop at a time without reading their bodies."""

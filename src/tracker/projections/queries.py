@@ -102,6 +102,24 @@ class StoryQueries:
         )
         return [(self._reader.assertion(row[:-1]), row[-1]) for row in rows]
 
+    def valid_by(
+        self, at: datetime, known_at: datetime, *, limit: int
+    ) -> tuple[int, list[tuple[Assertion, int | None]]]:
+        """Assertions valid by ``at`` and recorded by ``known_at``: how many there are, and
+        the latest ``limit`` of them by valid time, oldest first, each with the position
+        that retracted it (any time: the caller decides what was known)."""
+        d = self._d
+        where = f"WHERE t.valid_from <= {d.mark} AND t.recorded_at <= {d.mark}"
+        bounds = (d.time(at), d.time(known_at))
+        total = d.fetch(f"SELECT count(*) FROM fact_timeline t {where}", bounds)[0][0]
+        rows = d.fetch(
+            f"SELECT {TIMELINE_FIELDS}, t.retracted_position FROM {TIMELINE_FROM} {where} "
+            f"ORDER BY t.valid_from DESC, t.position DESC LIMIT {int(limit)}",
+            bounds,
+        )
+        found = [(self._reader.assertion(row[:-1]), row[-1]) for row in rows]
+        return int(total), found[::-1]
+
     def is_known_key(self, key: str) -> bool:
         d = self._d
         return bool(d.fetch(f"SELECT 1 FROM current_facts WHERE key = {d.mark}", (key,)))

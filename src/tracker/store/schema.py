@@ -249,3 +249,43 @@ service_runs = sa.Table(
     sa.Column("stopped_at", UTCDateTime()),
     sa.Column("stop_reason", sa.Text()),
 )
+
+# -- alerts: an outbox derived from the log, and the delivery state of each channel ----
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    # uuid5 of the question and the position whose event changed its answer: a rebuild
+    # derives the same ids, so it finds the deliveries already made.
+    sa.Column("alert_id", sa.String(36), primary_key=True),
+    sa.Column("position", sa.BigInteger(), nullable=False, index=True),
+    sa.Column("story", sa.String(100), nullable=False),
+    sa.Column("question", sa.String(100), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+    sa.Column("payload", Payload, nullable=False),
+)
+
+# Operational state, not derived: a rebuild of the outbox leaves it, so nothing is re-sent.
+alert_channels = sa.Table(
+    "alert_channels",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    # Alerts from events after this position are the channel's; history before it is not.
+    sa.Column("since_position", sa.BigInteger(), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+alert_deliveries = sa.Table(
+    "alert_deliveries",
+    metadata,
+    sa.Column("alert_id", sa.String(36), primary_key=True),
+    sa.Column("channel", sa.String(100), primary_key=True),
+    sa.Column("position", sa.BigInteger(), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # pending | sent
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("last_attempt_at", UTCDateTime()),
+    sa.Column("last_error", sa.Text()),
+    sa.Column("sent_at", UTCDateTime()),
+    sa.Index("ix_alert_deliveries_state_next", "state", "next_attempt_at"),
+)

@@ -1,0 +1,1 @@
+"""Alert channels: what alerts.toml declares, and sending to a webhook, an ntfy topic or SMTP."""

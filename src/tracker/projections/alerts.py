@@ -1,0 +1,187 @@
+"""The alerts outbox: each change of a question's answer, derived from the log.
+
+For each FactAsserted or FactRetracted, the answer of every question behind its key is
+computed as the log stood just before and just after that event (by position, at the
+latest valid time). A change is an alert row, and, in the same transaction, a pending
+delivery for each channel that wants it; the runner moves the checkpoint with them, so
+a crash loses no alert and a second run adds none.
+
+Deliveries are not the projection's rows: a rebuild drops and re-derives the alerts
+with the same ids and leaves the deliveries, so nothing is sent twice. A channel added
+later gets the changes from the first events applied after it appeared; when the
+projection itself is new (alerts turned on for an older log), every channel starts at
+the log's end: the backlog is history, not news.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from tracker.domain.log import RecordedEvent
+from tracker.domain.story import Assertion, Question, answer
+from tracker.notify.config import AlertChannel
+from tracker.projections.views import (
+    END_OF_TIME,
+    TIMELINE_FIELDS,
+    TIMELINE_FROM,
+    TimelineReader,
+    evidence_of,
+)
+from tracker.store.driver import Driver
+from tracker.store.schema import alerts
+
+_ALERT_IDS = uuid.UUID("6f1d3c52-3e0b-4c55-9f1e-2b8a5d0c7e41")
+_WORDS = {True: "yes", False: "no", None: "unknown"}
+
+
+class FactsBehind(Exception):
+    """The facts projection has not reached these events yet; alerts wait for it."""
+
+
+def alert_id(question: str, position: int) -> str:
+    return str(uuid.uuid5(_ALERT_IDS, f"{question}@{position}"))
+
+
+class AlertsProjection:
+    name = "alerts"
+    tables = (alerts,)
+
+    def __init__(
+        self,
+        driver: Driver,
+        story: tuple[str, str],
+        questions: Sequence[Question],
+        channels: Sequence[AlertChannel],
+        reader: TimelineReader,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._d = driver
+        self._story_id, self._story_title = story
+        self._questions = tuple(questions)
+        self._channels = tuple(channels)
+        self._reader = reader
+        self._clock = clock
+
+    def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
+        changes = [e for e in events if e.type in ("FactAsserted", "FactRetracted")]
+        d = self._d
+        with d.cursor(conn) as cursor:
+            since = self._channel_starts(cursor, events[0].position)
+            if not changes:
+                return
+            if self._checkpoint(cursor, "facts") < changes[-1].position:
+                raise FactsBehind("the facts projection is behind; alerts wait for it")
+            for event in changes:
+                for question in self._questions:
+                    if event.data.get("key") in question.facts:
+                        self._one(cursor, event, question, since)
+
+    def _checkpoint(self, cursor: Any, name: str) -> int:
+        cursor.execute(
+            f"SELECT position FROM projection_checkpoints WHERE name = {self._d.mark}", (name,)
+        )
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    def _channel_starts(self, cursor: Any, first: int) -> dict[str, int]:
+        """Each configured channel's start, registering new ones: a channel gets the changes
+        of the events this projection has not applied yet, unless the projection itself is
+        new (an older log, or a first run), when it starts at the log's end: the backlog is
+        history, not news."""
+        d = self._d
+        if not self._channels:
+            return {}
+        if self._checkpoint(cursor, self.name) > 0:
+            end = first - 1
+        else:
+            cursor.execute("SELECT coalesce(max(position), 0) FROM events")
+            end = cursor.fetchone()[0]
+        for channel in self._channels:
+            cursor.execute(
+                "INSERT INTO alert_channels (name, since_position, created_at) "
+                f"VALUES ({d.marks(3)}) ON CONFLICT (name) DO NOTHING",
+                (channel.name, end, d.time(self._clock())),
+            )
+        cursor.execute("SELECT name, since_position FROM alert_channels")
+        return {name: position for name, position in cursor.fetchall()}
+
+    def _one(
+        self, cursor: Any, event: RecordedEvent, question: Question, since: dict[str, int]
+    ) -> None:
+        d = self._d
+        rows = self._rows(cursor, question.facts, event.position)
+        before = self._answer(question, rows, event.position - 1)
+        after = self._answer(question, rows, event.position)
+        if before.value is after.value:
+            return
+        identity = alert_id(question.id, event.position)
+        payload = {
+            "type": "answer-changed",
+            "alert_id": identity,
+            "story": {"id": self._story_id, "title": self._story_title},
+            "question": {"id": question.id, "text": question.text},
+            "before": before.value,
+            "after": after.value,
+            "before_text": _WORDS[before.value],
+            "after_text": _WORDS[after.value],
+            "since": after.since.isoformat() if after.since else None,
+            "position": event.position,
+            "recorded_at": event.recorded_at.isoformat(),
+            "evidence": [evidence_of(a) for a in after.evidence],
+        }
+        cursor.execute(
+            "INSERT INTO alerts (alert_id, position, story, question, recorded_at, payload) "
+            f"VALUES ({d.marks(5)}, {d.json_mark})",
+            (
+                identity,
+                event.position,
+                self._story_id,
+                question.id,
+                d.time(event.recorded_at),
+                d.json(payload),
+            ),
+        )
+        for channel in self._channels:
+            if channel.wants(self._story_id, question.id) and event.position > since.get(
+                channel.name, event.position
+            ):
+                cursor.execute(
+                    "INSERT INTO alert_deliveries (alert_id, channel, position, state, "
+                    f"attempts, next_attempt_at) VALUES ({d.marks(6)}) "
+                    "ON CONFLICT (alert_id, channel) DO NOTHING",
+                    (
+                        identity,
+                        channel.name,
+                        event.position,
+                        "pending",
+                        0,
+                        d.time(event.recorded_at),
+                    ),
+                )
+
+    def _rows(
+        self, cursor: Any, keys: Sequence[str], upto: int
+    ) -> list[tuple[Assertion, int | None]]:
+        d = self._d
+        cursor.execute(
+            f"SELECT {TIMELINE_FIELDS}, t.retracted_position FROM {TIMELINE_FROM} "
+            f"WHERE t.key IN ({d.marks(len(keys))}) AND t.position <= {d.mark} "
+            "ORDER BY t.position",
+            (*keys, upto),
+        )
+        return [(self._reader.assertion(row[:-1]), row[-1]) for row in cursor.fetchall()]
+
+    @staticmethod
+    def _answer(question: Question, rows: list[tuple[Assertion, int | None]], upto: int) -> Any:
+        """The answer as the log stood at position ``upto``, at the latest valid time."""
+        by_key: dict[str, list[Assertion]] = {key: [] for key in question.facts}
+        for assertion, retracted in rows:
+            if assertion.position <= upto and (retracted is None or retracted > upto):
+                by_key[assertion.key].append(replace(assertion, retracted_at=None))
+        return answer(question, by_key, END_OF_TIME, END_OF_TIME)
