@@ -48,7 +48,9 @@ def key_name(i: int) -> str:
     return MOSCOW_KEY if i == 0 else f"actor-{i % 97}/claim-{i}/object-{i % 13}"
 
 
-def build(url: str, events: int, keys: int, clock: SimulatedClock) -> None:
+def build(url: str, events: int, keys: int, clock: SimulatedClock) -> list[int]:
+    """Append the log; returns the key numbers it asserted (fewer than ``keys`` when
+    the log is small), so later queries only name keys that exist."""
     settings = load_settings(
         config_dir=shipped_config_dir(), environ={}, overrides={"database": {"url": url}}
     )
@@ -56,12 +58,14 @@ def build(url: str, events: int, keys: int, clock: SimulatedClock) -> None:
     rng = random.Random(1)
     producer = Producer(kind="rule", rule="bench")
     batch = 1000
+    used: set[int] = set()
     step = timedelta(seconds=365 * 24 * 3600 / events * batch)
     for start in range(0, events, batch):
         clock.now += step
         out = []
         for n in range(start, min(start + batch, events)):
             i = rng.randrange(keys)
+            used.add(i)
             key = key_name(i)
             subject, predicate, *rest = key.split("/")
             valid = YEAR + timedelta(hours=rng.randrange(365 * 24))
@@ -79,6 +83,7 @@ def build(url: str, events: int, keys: int, clock: SimulatedClock) -> None:
             out.append(new_event(item, "bench", str(n), occurred_at=valid))
         tracker.log.append(f"bench:{start // batch}", out)
     tracker.close()
+    return sorted(used)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -122,7 +127,7 @@ def run(args: argparse.Namespace, given: str | None) -> None:
         engine.dispose()
         clock = SimulatedClock()
         t0 = time.perf_counter()
-        build(url, args.events, args.keys, clock)
+        used = build(url, args.events, args.keys, clock)
         built = time.perf_counter() - t0
 
         settings = load_settings(
@@ -148,7 +153,8 @@ def run(args: argparse.Namespace, given: str | None) -> None:
         question = tracker.story.question("moscow-commented")
         assert question is not None
         one_question = timed_ms(lambda at, k: tracker.queries.answer(question, at, k), runs)
-        hist_keys = [key_name(rng.randrange(1, args.keys)) for _ in runs]
+        named = [i for i in used if i != 0] or used
+        hist_keys = [key_name(rng.choice(named)) for _ in runs]
         histories = []
         for key in hist_keys:
             start = time.perf_counter()
