@@ -138,13 +138,20 @@ class FactsProjection:
                 rows.sort(key=lambda row: row[0])
                 cursor.executemany(self._insert, rows)
             self._advance_current(cursor, best)
-            for event, _key in retracted:
-                # The timeline is keyed by position; the log maps the event id to it.
+            for event, key in retracted:
+                # The retracted assertion is one of its key's on the timeline (as in the
+                # fold); the log tells which by its id.
                 cursor.execute(
                     f"UPDATE fact_timeline SET retracted_at = {d.mark}, retracted_position = "
-                    f"{d.mark} WHERE position = (SELECT position FROM events WHERE event_id = "
-                    f"{d.mark}) AND retracted_at IS NULL",
-                    (d.time(event.recorded_at), event.position, d.uuid(event.data["assertion_id"])),
+                    f"{d.mark} WHERE position = (SELECT t.position FROM fact_timeline t "
+                    f"JOIN events e ON e.position = t.position WHERE t.key = {d.mark} "
+                    f"AND e.event_id = {d.mark}) AND retracted_at IS NULL",
+                    (
+                        d.time(event.recorded_at),
+                        event.position,
+                        key,
+                        d.uuid(event.data["assertion_id"]),
+                    ),
                 )
             for key in dict.fromkeys(k for _, k in retracted):
                 self._recompute_current(cursor, key)
@@ -272,7 +279,7 @@ class FactsProjection:
 
 
 # Set-wise forms of FactsProjection.apply. The payload's times are already UTC text
-# at microsecond precision (the stored form on SQLite, checked); ids are hex on SQLite.
+# at microsecond precision (the stored form on SQLite, checked); ids are 16 bytes on SQLite.
 _ELIGIBLE = (
     "SELECT count(*) FROM events WHERE position <= ? AND ("
     "(type = 'FactAsserted' AND schema_version <> ?) "
@@ -291,16 +298,17 @@ _SQLITE_BULK = {
     "retractions": (
         "UPDATE fact_timeline SET retracted_at = r.recorded_at, retracted_position = r.position "
         "FROM (SELECT a.position AS target, min(x.position) AS first FROM events x "
-        "JOIN events a ON a.event_id = replace(x.data ->> '$.assertion_id', '-', '') "
-        "WHERE x.type = 'FactRetracted' AND a.type = 'FactAsserted' AND a.position < x.position "
+        "JOIN fact_timeline k ON k.key = x.data ->> '$.key' JOIN events a ON a.position = "
+        "k.position AND lower(hex(a.event_id)) = replace(x.data ->> '$.assertion_id', '-', '') "
+        "WHERE x.type = 'FactRetracted' AND a.position < x.position "
         "AND x.position <= ? GROUP BY a.position) AS f JOIN events r ON r.position = f.first "
         "WHERE fact_timeline.position = f.target"
     ),
     "retraction_key": "data ->> '$.key'",
     "id_text": (
-        "substr(e.event_id, 1, 8) || '-' || substr(e.event_id, 9, 4) || '-' || "
-        "substr(e.event_id, 13, 4) || '-' || substr(e.event_id, 17, 4) || '-' || "
-        "substr(e.event_id, 21)"
+        "lower(substr(hex(e.event_id), 1, 8) || '-' || substr(hex(e.event_id), 9, 4) || '-' || "
+        "substr(hex(e.event_id), 13, 4) || '-' || substr(hex(e.event_id), 17, 4) || '-' || "
+        "substr(hex(e.event_id), 21))"
     ),
     "json_null": "'null'",
 }
@@ -313,8 +321,9 @@ _POSTGRES_BULK = {
     "retractions": (
         "UPDATE fact_timeline t SET retracted_at = r.recorded_at, retracted_position = r.position "
         "FROM (SELECT a.position AS target, min(x.position) AS first FROM events x "
-        "JOIN events a ON a.event_id::text = x.data ->> 'assertion_id' "
-        "WHERE x.type = 'FactRetracted' AND a.type = 'FactAsserted' AND a.position < x.position "
+        "JOIN fact_timeline k ON k.key = x.data ->> 'key' JOIN events a ON a.position = "
+        "k.position AND a.event_id::text = x.data ->> 'assertion_id' "
+        "WHERE x.type = 'FactRetracted' AND a.position < x.position "
         "AND x.position <= ? GROUP BY a.position) AS f JOIN events r ON r.position = f.first "
         "WHERE t.position = f.target"
     ),

@@ -44,9 +44,9 @@ class Driver:
         return self.time(datetime.fromisoformat(text))
 
     def uuid(self, text: str) -> Any:
-        """An event id as the events table stores it (SQLite: 32 hex digits)."""
+        """An event id as the events table stores it (SQLite: its 16 bytes)."""
         value = uuid.UUID(text)
-        return value if self.postgres else value.hex
+        return value if self.postgres else value.bytes
 
     @staticmethod
     def json(value: Any) -> str:

@@ -124,10 +124,11 @@ class EventLog:
 
     def _append_with(self, cursor: Any, batches: Sequence[StreamBatch]) -> AppendResult:
         recorded_at = self._clock()
+        recorded = recorded_at if self._postgres else utc_text(recorded_at)
         rows: list[tuple[Any, ...]] = []
         written: list[tuple[str, int]] = []
         already: list[int] = []
-        fresh_by_batch: list[list[uuid.UUID]] = []
+        ids: list[uuid.UUID] = []
         for batch in batches:
             current, stored = self._stream_state(cursor, batch)
             already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
@@ -136,14 +137,28 @@ class EventLog:
                 continue
             _check_expected(batch.stream, batch.expected_version, current)
             written.append((batch.stream, current))
-            fresh_by_batch.append(list(fresh))
+            ids.extend(fresh)
             rows.extend(
-                self._encode(event, batch.stream, current + offset, recorded_at)
+                self._encode(event, batch.stream, current + offset, recorded)
                 for offset, event in enumerate(fresh.values(), start=1)
             )
         if not rows:
             return AppendResult((), tuple(already))
         self._insert(cursor, rows)
+        return AppendResult(
+            self._positions(cursor, written, len(rows)), tuple(already), frozenset(ids)
+        )
+
+    def _positions(
+        self, cursor: Any, written: list[tuple[str, int]], count: int
+    ) -> tuple[int, ...]:
+        """The positions just written, in the order of the rows."""
+        if not self._postgres:
+            # One writer holds the file, and AUTOINCREMENT numbers each row one past the
+            # last: the rows took the ``count`` positions ending at the last one inserted.
+            cursor.execute("SELECT last_insert_rowid()")
+            last = int(cursor.fetchone()[0])
+            return tuple(range(last - count + 1, last + 1))
         # Appends are serialised, so what this call wrote is exactly each stream's new tail.
         appended: list[int] = []
         m = self._mark
@@ -154,8 +169,7 @@ class EventLog:
                 (stream, before),
             )
             appended.extend(row[0] for row in cursor.fetchall())
-        ids = frozenset(event_id for batch in fresh_by_batch for event_id in batch)
-        return AppendResult(tuple(appended), tuple(already), ids)
+        return tuple(appended)
 
     def _insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         if not self._postgres:
@@ -166,9 +180,7 @@ class EventLog:
             for row in rows:
                 copy.write_row(row)
 
-    def _encode(
-        self, event: NewEvent, stream: str, version: int, recorded_at: datetime
-    ) -> tuple[Any, ...]:
+    def _encode(self, event: NewEvent, stream: str, version: int, recorded: Any) -> tuple[Any, ...]:
         if self._postgres:
             return (
                 event.event_id,
@@ -178,37 +190,37 @@ class EventLog:
                 event.schema_version,
                 dumps(event.data),
                 event.occurred_at.astimezone(UTC),
-                recorded_at,
+                recorded,
             )
         return (
-            event.event_id.hex,
+            event.event_id.bytes,
             stream,
             version,
             event.type,
             event.schema_version,
             dumps(event.data),
             utc_text(event.occurred_at),
-            utc_text(recorded_at),
+            recorded,
         )
 
     def _stream_state(self, cursor: Any, batch: StreamBatch) -> tuple[int, dict[uuid.UUID, int]]:
-        """The stream's version, and which of the batch's events are already stored."""
+        """The stream's version, and which of the batch's events it already holds."""
         m = self._mark
         ids = list(dict.fromkeys(e.event_id for e in batch.events))
-        keys = [i if self._postgres else i.hex for i in ids]
+        keys = [i if self._postgres else i.bytes for i in ids]
         found: dict[uuid.UUID, int] = {}
         cursor.execute(f"SELECT max(version) FROM events WHERE stream = {m}", (batch.stream,))
         version = cursor.fetchone()[0] or 0
+        if not version:
+            return 0, found  # a new stream holds nothing yet
         for start in range(0, len(keys), _ID_CHUNK):
             chunk = keys[start : start + _ID_CHUNK]
             cursor.execute(
-                f"SELECT event_id, position FROM events WHERE event_id IN "
+                f"SELECT event_id, position FROM events WHERE stream = {m} AND event_id IN "
                 f"({', '.join([m] * len(chunk))})",
-                tuple(chunk),
+                (batch.stream, *chunk),
             )
-            found.update(
-                (e if isinstance(e, uuid.UUID) else uuid.UUID(e), p) for e, p in cursor.fetchall()
-            )
+            found.update((_stored_uuid(e), p) for e, p in cursor.fetchall())
         return version, found
 
     def lock_appends(self, conn: Connection) -> None:
@@ -317,6 +329,12 @@ class EventLog:
     def _upcast(self, event: RecordedEvent) -> RecordedEvent:
         version, data = self._upcasters.upcast(event.type, event.schema_version, event.data)
         return event._replace(schema_version=version, data=data)
+
+
+def _stored_uuid(stored: uuid.UUID | bytes | str) -> uuid.UUID:
+    if isinstance(stored, uuid.UUID):
+        return stored
+    return uuid.UUID(bytes=stored) if isinstance(stored, bytes) else uuid.UUID(stored)
 
 
 def _utc(value: datetime) -> datetime:
