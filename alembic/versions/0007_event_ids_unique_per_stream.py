@@ -1,9 +1,10 @@
-"""event ids unique per stream; 16-byte ids on SQLite
+"""event ids unique per stream; 16-byte ids on SQLite; no index on type
 
 A log-wide unique index on random event ids took a page write per appended event,
 more as the log grew. The id is unique within its stream instead (the stream comes
 from the same natural keys as the id), and SQLite stores it as 16 bytes, not 32 hex
-characters. Events are copied into the new table with their positions unchanged.
+characters. The index on type, which every append paid for, goes. On SQLite events
+are copied into the new table with their positions unchanged.
 
 Revision ID: 0007
 Revises: 0006
@@ -71,10 +72,12 @@ def _sqlite_copy(*, per_stream: bool) -> None:
         "version, type, schema_version, data, occurred_at, recorded_at FROM events "
         "ORDER BY position"
     )
-    op.drop_index("ix_events_type", table_name="events")
+    if per_stream:
+        op.drop_index("ix_events_type", table_name="events")
     op.drop_table("events")
     op.rename_table("_events_copy", "events")
-    op.create_index("ix_events_type", "events", ["type"], unique=False)
+    if not per_stream:
+        op.create_index("ix_events_type", "events", ["type"], unique=False)
     if sequence is not None:
         # A position once handed out is never handed out again, even if it was the last.
         op.execute(
@@ -100,6 +103,7 @@ def upgrade() -> None:
         return
     op.drop_constraint("uq_events_event_id", "events", type_="unique")
     op.create_unique_constraint("uq_events_stream_event_id", "events", ["stream", "event_id"])
+    op.drop_index("ix_events_type", table_name="events")
 
 
 def downgrade() -> None:
@@ -108,3 +112,4 @@ def downgrade() -> None:
         return
     op.drop_constraint("uq_events_stream_event_id", "events", type_="unique")
     op.create_unique_constraint("uq_events_event_id", "events", ["event_id"])
+    op.create_index("ix_events_type", "events", ["type"], unique=False)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain.events import Evidence, FactAsserted, FactRetracted, from_data
 from tracker.domain.log import RecordedEvent, Upcasters, id_text
-from tracker.domain.story import Assertion, Question, answer
+from tracker.domain.story import Assertion, Question, decide
 from tracker.store.driver import Driver
 from tracker.store.schema import (
     answers,
@@ -41,11 +41,11 @@ class TimelineReader:
     """Turns timeline rows back into assertions, upcasting payloads stored at older schemas."""
 
     def __init__(self, driver: Driver, upcasters: Upcasters) -> None:
-        self._driver = driver
+        self.driver = driver
         self._upcasters = upcasters
 
     def payload(self, schema_version: int, data: Any) -> dict[str, Any]:
-        payload: dict[str, Any] = self._driver.read_json(data)
+        payload: dict[str, Any] = self.driver.read_json(data)
         if self._upcasters.needs_upcast(FactAsserted.TYPE, schema_version):
             _, payload = self._upcasters.upcast(FactAsserted.TYPE, schema_version, payload)
         return payload
@@ -53,7 +53,7 @@ class TimelineReader:
     def assertion(self, row: Sequence[Any]) -> Assertion:
         """A row of ``TIMELINE_SELECT``."""
         stored_id, key, value, valid_from, position, recorded_at, retracted_at, version, data = row
-        d = self._driver
+        d = self.driver
         return Assertion(
             assertion_id=id_text(stored_id),
             key=key,
@@ -64,6 +64,67 @@ class TimelineReader:
             fact=from_data(FactAsserted, self.payload(version, data)),
             retracted_at=d.read_time(retracted_at),
         )
+
+
+def held_at(
+    cursor: Any, reader: TimelineReader, key: str, at: datetime, known_at: datetime
+) -> tuple[Assertion, datetime] | None:
+    """The key's holding assertion at ``at`` as known at ``known_at``, and since when its
+    value has held (the fold's ``holds_since``): the first visible moment after the last
+    one whose assertion says something else. A few index seeks, however long the key's
+    history."""
+    d = reader.driver
+    m = d.mark
+    visible = (key, d.time(at), d.time(known_at), d.time(known_at))
+    seek = (
+        f"s.key = {m} AND s.valid_from <= {m} AND s.recorded_at <= {m} "
+        f"AND (s.retracted_at IS NULL OR s.retracted_at > {m})"
+    )
+    cursor.execute(
+        f"{TIMELINE_SELECT} WHERE t.position = (SELECT s.position FROM fact_timeline s "
+        f"WHERE {seek} ORDER BY s.valid_from DESC, s.position DESC LIMIT 1)",
+        visible,
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    held = reader.assertion(row)
+    null = "'null'::jsonb" if d.postgres else "'null'"
+    differs = "IS DISTINCT FROM" if d.postgres else "IS NOT"
+    other = (
+        f"SELECT s.valid_from, s.position FROM fact_timeline s WHERE {seek} "
+        f"AND coalesce(s.value, {null}) {differs} (SELECT coalesce(w.value, {null}) "
+        f"FROM fact_timeline w WHERE w.position = {m})"
+    )
+    before: Any = None
+    while True:
+        bounded = f" AND s.valid_from < {m}" if before is not None else ""
+        cursor.execute(
+            f"{other}{bounded} ORDER BY s.valid_from DESC, s.position DESC LIMIT 1",
+            (*visible, held.position, *((before,) if before is not None else ())),
+        )
+        found = cursor.fetchone()
+        if found is None:
+            break
+        moment, position = found
+        # A later assertion at that same moment wins it, and says what ``held`` says.
+        cursor.execute(
+            f"SELECT 1 FROM fact_timeline s WHERE {seek} AND s.valid_from = {m} "
+            f"AND s.position > {m} LIMIT 1",
+            (*visible, moment, position),
+        )
+        if cursor.fetchone() is None:
+            break
+        before = moment
+    after = f" AND s.valid_from > {m}" if found is not None else ""
+    cursor.execute(
+        f"SELECT s.valid_from FROM fact_timeline s WHERE {seek}{after} "
+        "ORDER BY s.valid_from LIMIT 1",
+        (*visible, *((found[0],) if found is not None else ())),
+    )
+    since = d.read_time(cursor.fetchone()[0])
+    assert since is not None
+    return held, since
 
 
 class FactsProjection:
@@ -138,6 +199,13 @@ class FactsProjection:
                 rows.sort(key=lambda row: row[0])
                 cursor.executemany(self._insert, rows)
             self._advance_current(cursor, best)
+            # An answer row names the last event that changed its keys, however paged: an
+            # assertion, or a retraction that withdrew one (the set-wise rebuild's rule).
+            changed = {
+                event.data["key"]: event.position
+                for event in events
+                if event.type == "FactAsserted"
+            }
             for event, key in retracted:
                 # The retracted assertion is one of its key's on the timeline (as in the
                 # fold); the log tells which by its id.
@@ -153,15 +221,11 @@ class FactsProjection:
                         d.uuid(event.data["assertion_id"]),
                     ),
                 )
-            for key in dict.fromkeys(k for _, k in retracted):
-                self._recompute_current(cursor, key)
-            # An answer row names the last event that touched its keys, however paged.
-            touched: dict[str, int] = {}
-            for event in events:
-                if event.type in ("FactAsserted", "FactRetracted"):
-                    touched[event.data["key"]] = event.position
+                if cursor.rowcount == 1:
+                    self._recompute_current(cursor, key)
+                    changed[key] = max(changed.get(key, 0), event.position)
             for question in self._questions:
-                moved = [touched[k] for k in question.facts if k in touched]
+                moved = [changed[k] for k in question.facts if k in changed]
                 if moved:
                     self._recompute_answer(cursor, question, max(moved))
 
@@ -213,11 +277,8 @@ class FactsProjection:
 
     def _recompute_answer(self, cursor: Any, question: Question, position: int) -> None:
         d = self._driver
-        by_key: dict[str, list[Assertion]] = {}
-        for key in question.facts:
-            cursor.execute(f"{TIMELINE_SELECT} WHERE t.key = {d.mark}", (key,))
-            by_key[key] = [self._reader.assertion(row) for row in cursor.fetchall()]
-        result = answer(question, by_key, END_OF_TIME, END_OF_TIME)
+        held = [held_at(cursor, self._reader, k, END_OF_TIME, END_OF_TIME) for k in question.facts]
+        result = decide(question, [h for h in held if h is not None])
         cursor.execute(
             self._upsert_answer,
             (
@@ -266,11 +327,10 @@ class FactsProjection:
             for question in self._questions:
                 marks = d.marks(len(question.facts))
                 cursor.execute(
-                    f"SELECT max(p) FROM (SELECT max(position) AS p FROM fact_timeline "
-                    f"WHERE key IN ({marks}) UNION ALL SELECT max(position) FROM events "
-                    f"WHERE type = 'FactRetracted' AND {sql['retraction_key']} IN ({marks}) "
-                    f"AND position <= {d.mark}) AS touched",
-                    (*question.facts, *question.facts, upto),
+                    "SELECT max(p) FROM (SELECT max(position) AS p FROM fact_timeline "
+                    f"WHERE key IN ({marks}) UNION ALL SELECT max(retracted_position) "
+                    f"FROM fact_timeline WHERE key IN ({marks})) AS changed",
+                    (*question.facts, *question.facts),
                 )
                 position = cursor.fetchone()[0]
                 if position is not None:
@@ -304,7 +364,6 @@ _SQLITE_BULK = {
         "AND x.position <= ? GROUP BY a.position) AS f JOIN events r ON r.position = f.first "
         "WHERE fact_timeline.position = f.target"
     ),
-    "retraction_key": "data ->> '$.key'",
     "id_text": (
         "lower(substr(hex(e.event_id), 1, 8) || '-' || substr(hex(e.event_id), 9, 4) || '-' || "
         "substr(hex(e.event_id), 13, 4) || '-' || substr(hex(e.event_id), 17, 4) || '-' || "
@@ -327,7 +386,6 @@ _POSTGRES_BULK = {
         "AND x.position <= ? GROUP BY a.position) AS f JOIN events r ON r.position = f.first "
         "WHERE t.position = f.target"
     ),
-    "retraction_key": "data ->> 'key'",
     "id_text": "e.event_id::text",
     "json_null": "'null'::jsonb",
 }
