@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from tracker.domain.events import Evidence, FactAsserted, FactRetracted, from_data
-from tracker.domain.log import RecordedEvent, Upcasters, id_text
+from tracker.domain.log import RecordedEvent, StoredId, Upcasters, id_text
 from tracker.domain.story import Assertion, Question, decide
 from tracker.store.driver import Driver
 from tracker.store.schema import (
@@ -164,7 +164,7 @@ class FactsProjection:
     def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         d = self._driver
         rows: list[tuple[Any, ...]] = []
-        best: dict[str, tuple[datetime, int, str, Any]] = {}
+        best: dict[str, tuple[datetime, int, StoredId, Any]] = {}
         retracted: list[tuple[RecordedEvent, str]] = []
         last_recorded: tuple[datetime | None, Any] = (None, None)
         for event in events:
@@ -175,7 +175,6 @@ class FactsProjection:
                 data = event.data
                 key, value = data["key"], data.get("value")
                 valid_from = datetime.fromisoformat(data["valid_from"])
-                assertion_id = event.event_id_text
                 rows.append(
                     (
                         key,
@@ -185,7 +184,8 @@ class FactsProjection:
                         last_recorded[1],
                     )
                 )
-                candidate = (valid_from, event.position, assertion_id, value)
+                # The id stays in its stored form: only each key's winner is written out.
+                candidate = (valid_from, event.position, event.stored_id, value)
                 held = best.get(key)
                 if held is None or candidate[:2] > held[:2]:
                     best[key] = candidate
@@ -230,7 +230,7 @@ class FactsProjection:
                     self._recompute_answer(cursor, question, max(moved))
 
     def _advance_current(
-        self, cursor: Any, best: dict[str, tuple[datetime, int, str, Any]]
+        self, cursor: Any, best: dict[str, tuple[datetime, int, StoredId, Any]]
     ) -> None:
         if not best:
             return
@@ -246,14 +246,16 @@ class FactsProjection:
             )
             existing.update((k, (d.read_time(v), p)) for k, v, p in cursor.fetchall())
         updates = []
-        for key, (valid_from, position, assertion_id, value) in best.items():
+        for key, (valid_from, position, stored_id, value) in best.items():
             old_valid, old_position = existing.get(key, (None, None))
             if (
                 old_valid is None
                 or old_position is None
                 or (valid_from, position) > (old_valid, old_position)
             ):
-                updates.append((key, assertion_id, d.json(value), d.time(valid_from), position))
+                updates.append(
+                    (key, id_text(stored_id), d.json(value), d.time(valid_from), position)
+                )
         if updates:
             cursor.executemany(self._upsert_current, updates)
 
