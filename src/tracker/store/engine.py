@@ -159,7 +159,10 @@ def _postgres_engine(url: URL) -> Engine:
         url,
         json_serializer=dumps,
         json_deserializer=orjson.loads,
-        pool_pre_ping=True,
+        # No ping on checkout: it was a round trip before every append. A connection
+        # that died idle fails its first statement, and SQLAlchemy then replaces the
+        # pool's connections; the log's append replaces it and tries once more.
+        pool_pre_ping=False,
         connect_args={
             "options": "-c timezone=UTC",
             "connect_timeout": 10,
