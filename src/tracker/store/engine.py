@@ -159,10 +159,9 @@ def _postgres_engine(url: URL) -> Engine:
         url,
         json_serializer=dumps,
         json_deserializer=orjson.loads,
-        # No ping on checkout: it was a round trip before every append. A connection
-        # that died idle fails its first statement, and SQLAlchemy then replaces the
-        # pool's connections; the log's append replaces it and tries once more.
-        pool_pre_ping=False,
+        # A ping on checkout costs a round trip, but without it the service, whose reads
+        # run on the driver cursor, kept meeting connections the server had closed.
+        pool_pre_ping=True,
         connect_args={
             "options": "-c timezone=UTC",
             "connect_timeout": 10,

@@ -117,9 +117,9 @@ class EventLog:
 
     def _append_postgres(self, batches: Sequence[StreamBatch]) -> AppendResult:
         # Round trips are the cost here: the lock and each stream's state go in one
-        # pipeline, the insert and the commit in another, and no ping before them. A
-        # connection found dead is replaced once; appends are idempotent, so a retry
-        # after a commit whose answer was lost stores nothing twice.
+        # pipeline, the insert and the commit in another. A connection found dead is
+        # replaced once; appends are idempotent, so a retry after a commit whose answer
+        # was lost stores nothing twice.
         for attempt in (1, 2):
             raw = self.engine.raw_connection()
             pg: Any = raw.driver_connection
