@@ -156,3 +156,29 @@ def test_unreachable_postgres_is_a_storage_error() -> None:
     log = EventLog(make_engine(f"postgresql://nobody@127.0.0.1:{port}/x"), clock=lambda: T0)
     with pytest.raises(StorageError, match=r"read failed|cannot connect"):
         log.last_position()
+
+
+def test_an_append_on_a_postgres_connection_cut_while_idle_goes_through(
+    postgres_url: str,
+) -> None:
+    import psycopg
+
+    from tracker.store.engine import make_engine
+    from tracker.store.migrations import upgrade
+
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    log = EventLog(engine, clock=lambda: T0)
+    log.append("doc:a", [new("a1")], expected_version=NO_STREAM)
+    # The pooled connection's server process goes away while it sits idle.
+    admin = sa.make_url(postgres_url).set(database="postgres").render_as_string(False)
+    with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (sa.make_url(postgres_url).database,),
+        )
+    result = log.append("doc:a", [new("a1"), new("a2")], expected_version=1)
+    assert len(result.appended) == 1 and len(result.already_stored) == 1
+    assert [e.data["key"] for e in log.read_stream("doc:a")] == ["a1", "a2"]
+    engine.dispose()

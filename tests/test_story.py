@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -268,20 +268,39 @@ def test_a_rebuild_keeps_valid_times_written_with_an_offset_comparable(
         assert not story.queries.state_at(datetime(2026, 1, 6, 0, 30, tzinfo=UTC), END_OF_TIME)
 
 
-def test_the_stored_views_answer_as_the_pure_fold_does(story: Tracker, clock: Clock) -> None:
-    app.seed(story)
-    rng = random.Random(11)
+def _assert_at_random(
+    story: Tracker,
+    clock: Clock,
+    rng: random.Random,
+    count: int,
+    pick: Callable[[random.Random], tuple[str, object, datetime]],
+    *,
+    retract: float,
+) -> list[datetime]:
+    """``count`` assertions made by ``pick``, one in ``retract`` of them retracted a few
+    minutes later; returns the transaction time before the first and after each."""
     checkpoints = [clock.now]
-    for i in range(60):
+    for i in range(count):
         clock.advance(minutes=rng.randint(1, 300))
-        key = f"k/{rng.randint(0, 6)}"
-        valid = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randint(0, 24 * 20))
-        event = assert_event(story, fact(key, rng.randint(0, 3), valid), f"f{i}")
-        if rng.random() < 0.2:
+        key, value, valid = pick(rng)
+        event = assert_event(story, fact(key, value, valid), f"f{i}")
+        if rng.random() < retract:
             clock.advance(minutes=5)
             retraction = FactRetracted(key=key, assertion_id=str(event.event_id), reason="t")
             story.log.append("corrections", [new_event(retraction, f"y{i}", occurred_at=clock.now)])
         checkpoints.append(clock.now)
+    return checkpoints
+
+
+def test_the_stored_views_answer_as_the_pure_fold_does(story: Tracker, clock: Clock) -> None:
+    app.seed(story)
+
+    def pick(rng: random.Random) -> tuple[str, object, datetime]:
+        key = f"k/{rng.randint(0, 6)}"
+        valid = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randint(0, 24 * 20))
+        return key, rng.randint(0, 3), valid
+
+    checkpoints = _assert_at_random(story, clock, random.Random(11), 60, pick, retract=0.2)
     story.runner.catch_up()
     folded = fold(story.log.iter_after(0))
     moments = [datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=d) for d in (0, 3, 9, 15, 25)]
@@ -300,6 +319,39 @@ def test_the_stored_views_answer_as_the_pure_fold_does(story: Tracker, clock: Cl
                     story.queries.answer(question, at, known_at).value
                     == folded.answer(question, at, known_at).value
                 )
+
+
+def test_an_answer_from_the_index_is_the_folds_with_its_since_and_evidence(
+    story: Tracker, clock: Clock
+) -> None:
+    # Few valid times (ties), long runs of one value, nulls and retractions: every turn
+    # of the rule for "since when" is taken somewhere.
+    app.seed(story)
+    keys = [key for question in story.story.questions for key in question.facts]
+    moments = [datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=d) for d in range(0, 20, 2)]
+
+    def pick(rng: random.Random) -> tuple[str, object, datetime]:
+        value = rng.choice([True, True, True, False, False, None])
+        key = rng.choice(keys[:3]) if rng.random() < 0.7 else rng.choice(keys)
+        return key, value, rng.choice(moments)
+
+    checkpoints = _assert_at_random(story, clock, random.Random(23), 150, pick, retract=0.15)
+    story.runner.catch_up()
+    folded = fold(story.log.iter_after(0))
+    seen = set()
+    for known_at in [*checkpoints[::10], END_OF_TIME]:
+        for at in [*moments[::3], moments[-1] + timedelta(days=1)]:
+            for question in story.story.questions:
+                ours = story.queries.answer(question, at, known_at)
+                pure = folded.answer(question, at, known_at)
+                assert (
+                    ours.value,
+                    ours.since,
+                    [a.assertion_id for a in ours.evidence],
+                ) == (pure.value, pure.since, [a.assertion_id for a in pure.evidence])
+                seen.add((ours.value, ours.since is not None and ours.since > moments[0]))
+    # The comparison met every kind of answer, and answers holding since after a change.
+    assert {(True, True), (False, True), (None, False)} <= seen
 
 
 def test_a_failing_event_stops_its_projection_loudly_and_is_not_skipped(

@@ -46,6 +46,10 @@ class NewEvent:
             raise ValueError(f"{self.type}: occurred_at must be timezone-aware")
 
 
+# An event id as a database hands it back: PostgreSQL a UUID, SQLite its 16 bytes.
+StoredId = uuid.UUID | bytes | str
+
+
 class RecordedEvent(NamedTuple):
     """An event as stored: immutable, globally ordered by position.
 
@@ -61,22 +65,27 @@ class RecordedEvent(NamedTuple):
     data: JSON
     occurred_at: datetime
     recorded_at: datetime
-    stored_id: uuid.UUID | str
+    stored_id: StoredId
 
     @property
     def event_id(self) -> uuid.UUID:
         stored = self.stored_id
-        return stored if isinstance(stored, uuid.UUID) else uuid.UUID(stored)
+        if isinstance(stored, uuid.UUID):
+            return stored
+        return uuid.UUID(bytes=stored) if isinstance(stored, bytes) else uuid.UUID(stored)
 
     @property
     def event_id_text(self) -> str:
         return id_text(self.stored_id)
 
 
-def id_text(stored: uuid.UUID | str) -> str:
+def id_text(stored: StoredId) -> str:
     """An event id in its canonical 8-4-4-4-12 text form, without building a UUID."""
     if isinstance(stored, uuid.UUID):
         return str(stored)
+    if isinstance(stored, bytes):
+        h = stored.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     if len(stored) == 32:
         h = stored.lower()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -133,6 +133,12 @@ def answer(
             since = holds_since(history, at, known_at)
             assert since is not None
             known.append((held, since))
+    return decide(question, known)
+
+
+def decide(question: Question, known: Sequence[tuple[Assertion, datetime]]) -> Answer:
+    """The answer given, for each of the question's keys that holds a value, the
+    assertion holding it and since when it has held."""
     true = [(a, s) for a, s in known if a.value is True]
     false = [(a, s) for a, s in known if a.value is False]
     if question.combine == "all":

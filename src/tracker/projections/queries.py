@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from tracker.domain.log import id_text
-from tracker.domain.story import Answer, Assertion, Question, answer
+from tracker.domain.story import Answer, Assertion, Question, decide
 from tracker.projections.views import (
     TIMELINE_FIELDS,
     TIMELINE_FROM,
     TIMELINE_SELECT,
     TimelineReader,
+    held_at,
 )
 from tracker.store.driver import Driver
 
@@ -61,7 +62,10 @@ class StoryQueries:
         return {key: [read(row) for row in d.fetch(sql, (key, *extra))] for key in keys}
 
     def answer(self, question: Question, at: datetime, known_at: datetime) -> Answer:
-        return answer(question, self.assertions(question.facts, known_at), at, known_at)
+        """The fold's answer, from index seeks: a few per key, however long its history."""
+        with self._d.reading() as cursor:
+            held = [held_at(cursor, self._reader, key, at, known_at) for key in question.facts]
+        return decide(question, [h for h in held if h is not None])
 
     def state_at(self, at: datetime, known_at: datetime) -> list[FactRow]:
         """Every key's holding assertion at ``at`` as known at ``known_at``: one statement."""

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from tracker.domain.events import Evidence, FactAsserted, FactRetracted, from_data
-from tracker.domain.log import RecordedEvent, Upcasters, id_text
-from tracker.domain.story import Assertion, Question, answer
+from tracker.domain.log import RecordedEvent, StoredId, Upcasters, id_text
+from tracker.domain.story import Assertion, Question, decide
 from tracker.store.driver import Driver
 from tracker.store.schema import (
     answers,
@@ -41,11 +41,11 @@ class TimelineReader:
     """Turns timeline rows back into assertions, upcasting payloads stored at older schemas."""
 
     def __init__(self, driver: Driver, upcasters: Upcasters) -> None:
-        self._driver = driver
+        self.driver = driver
         self._upcasters = upcasters
 
     def payload(self, schema_version: int, data: Any) -> dict[str, Any]:
-        payload: dict[str, Any] = self._driver.read_json(data)
+        payload: dict[str, Any] = self.driver.read_json(data)
         if self._upcasters.needs_upcast(FactAsserted.TYPE, schema_version):
             _, payload = self._upcasters.upcast(FactAsserted.TYPE, schema_version, payload)
         return payload
@@ -53,7 +53,7 @@ class TimelineReader:
     def assertion(self, row: Sequence[Any]) -> Assertion:
         """A row of ``TIMELINE_SELECT``."""
         stored_id, key, value, valid_from, position, recorded_at, retracted_at, version, data = row
-        d = self._driver
+        d = self.driver
         return Assertion(
             assertion_id=id_text(stored_id),
             key=key,
@@ -64,6 +64,67 @@ class TimelineReader:
             fact=from_data(FactAsserted, self.payload(version, data)),
             retracted_at=d.read_time(retracted_at),
         )
+
+
+def held_at(
+    cursor: Any, reader: TimelineReader, key: str, at: datetime, known_at: datetime
+) -> tuple[Assertion, datetime] | None:
+    """The key's holding assertion at ``at`` as known at ``known_at``, and since when its
+    value has held (the fold's ``holds_since``): the first visible moment after the last
+    one whose assertion says something else. A few index seeks, however long the key's
+    history."""
+    d = reader.driver
+    m = d.mark
+    visible = (key, d.time(at), d.time(known_at), d.time(known_at))
+    seek = (
+        f"s.key = {m} AND s.valid_from <= {m} AND s.recorded_at <= {m} "
+        f"AND (s.retracted_at IS NULL OR s.retracted_at > {m})"
+    )
+    cursor.execute(
+        f"{TIMELINE_SELECT} WHERE t.position = (SELECT s.position FROM fact_timeline s "
+        f"WHERE {seek} ORDER BY s.valid_from DESC, s.position DESC LIMIT 1)",
+        visible,
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    held = reader.assertion(row)
+    null = "'null'::jsonb" if d.postgres else "'null'"
+    differs = "IS DISTINCT FROM" if d.postgres else "IS NOT"
+    other = (
+        f"SELECT s.valid_from, s.position FROM fact_timeline s WHERE {seek} "
+        f"AND coalesce(s.value, {null}) {differs} (SELECT coalesce(w.value, {null}) "
+        f"FROM fact_timeline w WHERE w.position = {m})"
+    )
+    before: Any = None
+    while True:
+        bounded = f" AND s.valid_from < {m}" if before is not None else ""
+        cursor.execute(
+            f"{other}{bounded} ORDER BY s.valid_from DESC, s.position DESC LIMIT 1",
+            (*visible, held.position, *((before,) if before is not None else ())),
+        )
+        found = cursor.fetchone()
+        if found is None:
+            break
+        moment, position = found
+        # A later assertion at that same moment wins it, and says what ``held`` says.
+        cursor.execute(
+            f"SELECT 1 FROM fact_timeline s WHERE {seek} AND s.valid_from = {m} "
+            f"AND s.position > {m} LIMIT 1",
+            (*visible, moment, position),
+        )
+        if cursor.fetchone() is None:
+            break
+        before = moment
+    after = f" AND s.valid_from > {m}" if found is not None else ""
+    cursor.execute(
+        f"SELECT s.valid_from FROM fact_timeline s WHERE {seek}{after} "
+        "ORDER BY s.valid_from LIMIT 1",
+        (*visible, *((found[0],) if found is not None else ())),
+    )
+    since = d.read_time(cursor.fetchone()[0])
+    assert since is not None
+    return held, since
 
 
 class FactsProjection:
@@ -103,7 +164,7 @@ class FactsProjection:
     def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         d = self._driver
         rows: list[tuple[Any, ...]] = []
-        best: dict[str, tuple[datetime, int, str, Any]] = {}
+        best: dict[str, tuple[datetime, int, StoredId, Any]] = {}
         retracted: list[tuple[RecordedEvent, str]] = []
         last_recorded: tuple[datetime | None, Any] = (None, None)
         for event in events:
@@ -114,7 +175,6 @@ class FactsProjection:
                 data = event.data
                 key, value = data["key"], data.get("value")
                 valid_from = datetime.fromisoformat(data["valid_from"])
-                assertion_id = event.event_id_text
                 rows.append(
                     (
                         key,
@@ -124,7 +184,8 @@ class FactsProjection:
                         last_recorded[1],
                     )
                 )
-                candidate = (valid_from, event.position, assertion_id, value)
+                # The id stays in its stored form: only each key's winner is written out.
+                candidate = (valid_from, event.position, event.stored_id, value)
                 held = best.get(key)
                 if held is None or candidate[:2] > held[:2]:
                     best[key] = candidate
@@ -138,28 +199,38 @@ class FactsProjection:
                 rows.sort(key=lambda row: row[0])
                 cursor.executemany(self._insert, rows)
             self._advance_current(cursor, best)
-            for event, _key in retracted:
-                # The timeline is keyed by position; the log maps the event id to it.
+            # An answer row names the last event that changed its keys, however paged: an
+            # assertion, or a retraction that withdrew one (the set-wise rebuild's rule).
+            changed = {
+                event.data["key"]: event.position
+                for event in events
+                if event.type == "FactAsserted"
+            }
+            for event, key in retracted:
+                # The retracted assertion is one of its key's on the timeline (as in the
+                # fold); the log tells which by its id.
                 cursor.execute(
                     f"UPDATE fact_timeline SET retracted_at = {d.mark}, retracted_position = "
-                    f"{d.mark} WHERE position = (SELECT position FROM events WHERE event_id = "
-                    f"{d.mark}) AND retracted_at IS NULL",
-                    (d.time(event.recorded_at), event.position, d.uuid(event.data["assertion_id"])),
+                    f"{d.mark} WHERE position = (SELECT t.position FROM fact_timeline t "
+                    f"JOIN events e ON e.position = t.position WHERE t.key = {d.mark} "
+                    f"AND e.event_id = {d.mark}) AND retracted_at IS NULL",
+                    (
+                        d.time(event.recorded_at),
+                        event.position,
+                        key,
+                        d.uuid(event.data["assertion_id"]),
+                    ),
                 )
-            for key in dict.fromkeys(k for _, k in retracted):
-                self._recompute_current(cursor, key)
-            # An answer row names the last event that touched its keys, however paged.
-            touched: dict[str, int] = {}
-            for event in events:
-                if event.type in ("FactAsserted", "FactRetracted"):
-                    touched[event.data["key"]] = event.position
+                if cursor.rowcount == 1:
+                    self._recompute_current(cursor, key)
+                    changed[key] = max(changed.get(key, 0), event.position)
             for question in self._questions:
-                moved = [touched[k] for k in question.facts if k in touched]
+                moved = [changed[k] for k in question.facts if k in changed]
                 if moved:
                     self._recompute_answer(cursor, question, max(moved))
 
     def _advance_current(
-        self, cursor: Any, best: dict[str, tuple[datetime, int, str, Any]]
+        self, cursor: Any, best: dict[str, tuple[datetime, int, StoredId, Any]]
     ) -> None:
         if not best:
             return
@@ -175,14 +246,16 @@ class FactsProjection:
             )
             existing.update((k, (d.read_time(v), p)) for k, v, p in cursor.fetchall())
         updates = []
-        for key, (valid_from, position, assertion_id, value) in best.items():
+        for key, (valid_from, position, stored_id, value) in best.items():
             old_valid, old_position = existing.get(key, (None, None))
             if (
                 old_valid is None
                 or old_position is None
                 or (valid_from, position) > (old_valid, old_position)
             ):
-                updates.append((key, assertion_id, d.json(value), d.time(valid_from), position))
+                updates.append(
+                    (key, id_text(stored_id), d.json(value), d.time(valid_from), position)
+                )
         if updates:
             cursor.executemany(self._upsert_current, updates)
 
@@ -206,11 +279,8 @@ class FactsProjection:
 
     def _recompute_answer(self, cursor: Any, question: Question, position: int) -> None:
         d = self._driver
-        by_key: dict[str, list[Assertion]] = {}
-        for key in question.facts:
-            cursor.execute(f"{TIMELINE_SELECT} WHERE t.key = {d.mark}", (key,))
-            by_key[key] = [self._reader.assertion(row) for row in cursor.fetchall()]
-        result = answer(question, by_key, END_OF_TIME, END_OF_TIME)
+        held = [held_at(cursor, self._reader, k, END_OF_TIME, END_OF_TIME) for k in question.facts]
+        result = decide(question, [h for h in held if h is not None])
         cursor.execute(
             self._upsert_answer,
             (
@@ -259,11 +329,10 @@ class FactsProjection:
             for question in self._questions:
                 marks = d.marks(len(question.facts))
                 cursor.execute(
-                    f"SELECT max(p) FROM (SELECT max(position) AS p FROM fact_timeline "
-                    f"WHERE key IN ({marks}) UNION ALL SELECT max(position) FROM events "
-                    f"WHERE type = 'FactRetracted' AND {sql['retraction_key']} IN ({marks}) "
-                    f"AND position <= {d.mark}) AS touched",
-                    (*question.facts, *question.facts, upto),
+                    "SELECT max(p) FROM (SELECT max(position) AS p FROM fact_timeline "
+                    f"WHERE key IN ({marks}) UNION ALL SELECT max(retracted_position) "
+                    f"FROM fact_timeline WHERE key IN ({marks})) AS changed",
+                    (*question.facts, *question.facts),
                 )
                 position = cursor.fetchone()[0]
                 if position is not None:
@@ -272,7 +341,7 @@ class FactsProjection:
 
 
 # Set-wise forms of FactsProjection.apply. The payload's times are already UTC text
-# at microsecond precision (the stored form on SQLite, checked); ids are hex on SQLite.
+# at microsecond precision (the stored form on SQLite, checked); ids are 16 bytes on SQLite.
 _ELIGIBLE = (
     "SELECT count(*) FROM events WHERE position <= ? AND ("
     "(type = 'FactAsserted' AND schema_version <> ?) "
@@ -291,16 +360,16 @@ _SQLITE_BULK = {
     "retractions": (
         "UPDATE fact_timeline SET retracted_at = r.recorded_at, retracted_position = r.position "
         "FROM (SELECT a.position AS target, min(x.position) AS first FROM events x "
-        "JOIN events a ON a.event_id = replace(x.data ->> '$.assertion_id', '-', '') "
-        "WHERE x.type = 'FactRetracted' AND a.type = 'FactAsserted' AND a.position < x.position "
+        "JOIN fact_timeline k ON k.key = x.data ->> '$.key' JOIN events a ON a.position = "
+        "k.position AND lower(hex(a.event_id)) = replace(x.data ->> '$.assertion_id', '-', '') "
+        "WHERE x.type = 'FactRetracted' AND a.position < x.position "
         "AND x.position <= ? GROUP BY a.position) AS f JOIN events r ON r.position = f.first "
         "WHERE fact_timeline.position = f.target"
     ),
-    "retraction_key": "data ->> '$.key'",
     "id_text": (
-        "substr(e.event_id, 1, 8) || '-' || substr(e.event_id, 9, 4) || '-' || "
-        "substr(e.event_id, 13, 4) || '-' || substr(e.event_id, 17, 4) || '-' || "
-        "substr(e.event_id, 21)"
+        "lower(substr(hex(e.event_id), 1, 8) || '-' || substr(hex(e.event_id), 9, 4) || '-' || "
+        "substr(hex(e.event_id), 13, 4) || '-' || substr(hex(e.event_id), 17, 4) || '-' || "
+        "substr(hex(e.event_id), 21))"
     ),
     "json_null": "'null'",
 }
@@ -313,12 +382,12 @@ _POSTGRES_BULK = {
     "retractions": (
         "UPDATE fact_timeline t SET retracted_at = r.recorded_at, retracted_position = r.position "
         "FROM (SELECT a.position AS target, min(x.position) AS first FROM events x "
-        "JOIN events a ON a.event_id::text = x.data ->> 'assertion_id' "
-        "WHERE x.type = 'FactRetracted' AND a.type = 'FactAsserted' AND a.position < x.position "
+        "JOIN fact_timeline k ON k.key = x.data ->> 'key' JOIN events a ON a.position = "
+        "k.position AND a.event_id::text = x.data ->> 'assertion_id' "
+        "WHERE x.type = 'FactRetracted' AND a.position < x.position "
         "AND x.position <= ? GROUP BY a.position) AS f JOIN events r ON r.position = f.first "
         "WHERE t.position = f.target"
     ),
-    "retraction_key": "data ->> 'key'",
     "id_text": "e.event_id::text",
     "json_null": "'null'::jsonb",
 }

@@ -44,9 +44,9 @@ class Driver:
         return self.time(datetime.fromisoformat(text))
 
     def uuid(self, text: str) -> Any:
-        """An event id as the events table stores it (SQLite: 32 hex digits)."""
+        """An event id as the events table stores it (SQLite: its 16 bytes)."""
         value = uuid.UUID(text)
-        return value if self.postgres else value.hex
+        return value if self.postgres else value.bytes
 
     @staticmethod
     def json(value: Any) -> str:
@@ -84,10 +84,16 @@ class Driver:
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run one read on a fresh connection; driver errors become StorageError."""
+        with self.reading() as cursor:
+            cursor.execute(sql, tuple(params))
+            return list(cursor.fetchall())
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """A driver cursor for several reads on one connection; errors become StorageError."""
         try:
             with self.engine.connect() as conn, self.cursor(conn) as cursor:
-                cursor.execute(sql, tuple(params))
-                return list(cursor.fetchall())
+                yield cursor
         except SQLAlchemyError as exc:
             raise StorageError(f"read failed: {describe(exc)}") from None
         except self.errors as exc:

@@ -159,6 +159,8 @@ def _postgres_engine(url: URL) -> Engine:
         url,
         json_serializer=dumps,
         json_deserializer=orjson.loads,
+        # A ping on checkout costs a round trip, but without it the service, whose reads
+        # run on the driver cursor, kept meeting connections the server had closed.
         pool_pre_ping=True,
         connect_args={
             "options": "-c timezone=UTC",

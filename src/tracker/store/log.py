@@ -35,7 +35,7 @@ from tracker.domain.log import (
 )
 from tracker.errors import ConcurrencyError, StorageError
 from tracker.store.driver import Driver, first_line
-from tracker.store.engine import describe, dumps, write_transaction
+from tracker.store.engine import describe, dumps
 from tracker.store.schema import events, utc_text
 
 # One key for every appender on a database; any constant works if all writers agree.
@@ -92,8 +92,7 @@ class EventLog:
         """
         if not self._postgres:
             return self._append_embedded(batches)
-        with write_transaction(self.engine) as conn:
-            return self.append_in(conn, batches)
+        return self._append_postgres(batches)
 
     def _append_embedded(self, batches: Sequence[StreamBatch]) -> AppendResult:
         # An append is most often one small batch per commit, where SQLAlchemy's
@@ -116,6 +115,39 @@ class EventLog:
             cursor.close()
             raw.close()
 
+    def _append_postgres(self, batches: Sequence[StreamBatch]) -> AppendResult:
+        # Round trips are the cost here: the lock and each stream's state go in one
+        # pipeline, the insert and the commit in another. A connection found dead is
+        # replaced once; appends are idempotent, so a retry after a commit whose answer
+        # was lost stores nothing twice.
+        for attempt in (1, 2):
+            raw = self.engine.raw_connection()
+            pg: Any = raw.driver_connection
+            try:
+                with pg.pipeline() as pipeline, pg.cursor() as cursor:
+                    states = self._stream_states_pipelined(cursor, batches, pipeline)
+                    rows, already, ids = self._plan(batches, states)
+                    if rows:
+                        self._insert_returning(cursor, rows)
+                    pg.commit()
+                    positions = self._returned(cursor, rows) if rows else ()
+                return AppendResult(positions, already, ids)
+            except BaseException as exc:
+                dead = bool(pg.closed)
+                if dead:
+                    raw.invalidate()
+                else:
+                    with contextlib.suppress(self._driver.errors):
+                        pg.rollback()
+                if isinstance(exc, self._driver.errors):
+                    if dead and attempt == 1:
+                        continue
+                    raise StorageError(f"write failed: {first_line(exc)}") from None
+                raise
+            finally:
+                raw.close()
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def append_in(self, conn: Connection, batches: Sequence[StreamBatch]) -> AppendResult:
         """Append inside a write transaction the caller owns (e.g. with projection rows)."""
         self.lock_appends(conn)
@@ -123,39 +155,95 @@ class EventLog:
             return self._append_with(cursor, batches)
 
     def _append_with(self, cursor: Any, batches: Sequence[StreamBatch]) -> AppendResult:
+        states = [self._stream_state(cursor, batch) for batch in batches]
+        rows, already, ids = self._plan(batches, states)
+        if not rows:
+            return AppendResult((), already)
+        self._insert(cursor, rows)
+        return AppendResult(self._positions(cursor, rows), already, ids)
+
+    def _plan(
+        self, batches: Sequence[StreamBatch], states: Sequence[tuple[int, dict[uuid.UUID, int]]]
+    ) -> tuple[list[tuple[Any, ...]], tuple[int, ...], frozenset[uuid.UUID]]:
+        """The rows to insert (stream and version 2nd and 3rd), the positions of events
+        already stored, and the ids of those to append; expected versions checked."""
         recorded_at = self._clock()
+        recorded = recorded_at if self._postgres else utc_text(recorded_at)
         rows: list[tuple[Any, ...]] = []
-        written: list[tuple[str, int]] = []
         already: list[int] = []
-        fresh_by_batch: list[list[uuid.UUID]] = []
-        for batch in batches:
-            current, stored = self._stream_state(cursor, batch)
+        ids: list[uuid.UUID] = []
+        for batch, (current, stored) in zip(batches, states, strict=True):
             already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
             fresh = {e.event_id: e for e in batch.events if e.event_id not in stored}
             if not fresh:
                 continue
             _check_expected(batch.stream, batch.expected_version, current)
-            written.append((batch.stream, current))
-            fresh_by_batch.append(list(fresh))
+            ids.extend(fresh)
             rows.extend(
-                self._encode(event, batch.stream, current + offset, recorded_at)
+                self._encode(event, batch.stream, current + offset, recorded)
                 for offset, event in enumerate(fresh.values(), start=1)
             )
-        if not rows:
-            return AppendResult((), tuple(already))
-        self._insert(cursor, rows)
-        # Appends are serialised, so what this call wrote is exactly each stream's new tail.
-        appended: list[int] = []
-        m = self._mark
-        for stream, before in written:
-            cursor.execute(
-                f"SELECT position FROM events WHERE stream = {m} AND version > {m} "
-                "ORDER BY version",
-                (stream, before),
+        return rows, tuple(already), frozenset(ids)
+
+    @staticmethod
+    def _stream_states_pipelined(
+        cursor: Any, batches: Sequence[StreamBatch], pipeline: Any
+    ) -> list[tuple[int, dict[uuid.UUID, int]]]:
+        """PostgreSQL: take the append lock and read every stream's state in one round
+        trip. Each statement reads after the one before it, so under the lock."""
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
+        readers = []
+        for batch in batches:
+            reader = cursor.connection.cursor()
+            reader.execute(
+                "SELECT version, event_id, position FROM events WHERE stream = %s AND "
+                "(version = (SELECT max(version) FROM events WHERE stream = %s) "
+                "OR event_id = ANY(%s))",
+                (batch.stream, batch.stream, list(dict.fromkeys(e.event_id for e in batch.events))),
             )
-            appended.extend(row[0] for row in cursor.fetchall())
-        ids = frozenset(event_id for batch in fresh_by_batch for event_id in batch)
-        return AppendResult(tuple(appended), tuple(already), ids)
+            readers.append((batch, reader))
+        pipeline.sync()
+        states = []
+        for batch, reader in readers:
+            wanted = {e.event_id for e in batch.events}
+            found = reader.fetchall()
+            reader.close()
+            current = max((version for version, _, _ in found), default=0)
+            states.append((current, {e: p for _, e, p in found if e in wanted}))
+        return states
+
+    @staticmethod
+    def _insert_returning(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: the whole batch as one statement that hands back its positions."""
+        cursor.execute(
+            f"INSERT INTO events ({_INSERT_FIELDS}) SELECT * FROM unnest(%s::uuid[], "
+            "%s::text[], %s::int[], %s::text[], %s::int[], %s::jsonb[], %s::timestamptz[], "
+            "%s::timestamptz[]) ON CONFLICT (stream, event_id) DO NOTHING "
+            "RETURNING stream, version, position",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+    @staticmethod
+    def _returned(cursor: Any, rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
+        """Positions by (stream, version) as a statement handed them back, in row order.
+        Under the lock nothing else wrote these streams, so every row is there."""
+        by_version = {(stream, version): position for stream, version, position in cursor}
+        return tuple(by_version[(row[1], row[2])] for row in rows)
+
+    def _positions(self, cursor: Any, rows: list[tuple[Any, ...]]) -> tuple[int, ...]:
+        """The positions just written, in the order of the rows."""
+        if not self._postgres:
+            # One writer holds the file, and AUTOINCREMENT numbers each row one past the
+            # last: the rows took the positions ending at the last one inserted.
+            cursor.execute("SELECT last_insert_rowid()")
+            last = int(cursor.fetchone()[0])
+            return tuple(range(last - len(rows) + 1, last + 1))
+        # Appends are serialised: what this call wrote are the log's newest rows.
+        cursor.execute(
+            "SELECT stream, version, position FROM events ORDER BY position DESC LIMIT %s",
+            (len(rows),),
+        )
+        return self._returned(cursor, rows)
 
     def _insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         if not self._postgres:
@@ -166,9 +254,7 @@ class EventLog:
             for row in rows:
                 copy.write_row(row)
 
-    def _encode(
-        self, event: NewEvent, stream: str, version: int, recorded_at: datetime
-    ) -> tuple[Any, ...]:
+    def _encode(self, event: NewEvent, stream: str, version: int, recorded: Any) -> tuple[Any, ...]:
         if self._postgres:
             return (
                 event.event_id,
@@ -178,37 +264,37 @@ class EventLog:
                 event.schema_version,
                 dumps(event.data),
                 event.occurred_at.astimezone(UTC),
-                recorded_at,
+                recorded,
             )
         return (
-            event.event_id.hex,
+            event.event_id.bytes,
             stream,
             version,
             event.type,
             event.schema_version,
             dumps(event.data),
             utc_text(event.occurred_at),
-            utc_text(recorded_at),
+            recorded,
         )
 
     def _stream_state(self, cursor: Any, batch: StreamBatch) -> tuple[int, dict[uuid.UUID, int]]:
-        """The stream's version, and which of the batch's events are already stored."""
+        """The stream's version, and which of the batch's events it already holds."""
         m = self._mark
         ids = list(dict.fromkeys(e.event_id for e in batch.events))
-        keys = [i if self._postgres else i.hex for i in ids]
+        keys = [i if self._postgres else i.bytes for i in ids]
         found: dict[uuid.UUID, int] = {}
         cursor.execute(f"SELECT max(version) FROM events WHERE stream = {m}", (batch.stream,))
         version = cursor.fetchone()[0] or 0
+        if not version:
+            return 0, found  # a new stream holds nothing yet
         for start in range(0, len(keys), _ID_CHUNK):
             chunk = keys[start : start + _ID_CHUNK]
             cursor.execute(
-                f"SELECT event_id, position FROM events WHERE event_id IN "
+                f"SELECT event_id, position FROM events WHERE stream = {m} AND event_id IN "
                 f"({', '.join([m] * len(chunk))})",
-                tuple(chunk),
+                (batch.stream, *chunk),
             )
-            found.update(
-                (e if isinstance(e, uuid.UUID) else uuid.UUID(e), p) for e, p in cursor.fetchall()
-            )
+            found.update((_stored_uuid(e), p) for e, p in cursor.fetchall())
         return version, found
 
     def lock_appends(self, conn: Connection) -> None:
@@ -317,6 +403,12 @@ class EventLog:
     def _upcast(self, event: RecordedEvent) -> RecordedEvent:
         version, data = self._upcasters.upcast(event.type, event.schema_version, event.data)
         return event._replace(schema_version=version, data=data)
+
+
+def _stored_uuid(stored: uuid.UUID | bytes | str) -> uuid.UUID:
+    if isinstance(stored, uuid.UUID):
+        return stored
+    return uuid.UUID(bytes=stored) if isinstance(stored, bytes) else uuid.UUID(stored)
 
 
 def _utc(value: datetime) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,6 +67,31 @@ def utc_text(value: datetime) -> str:
 
 Payload = sa.JSON().with_variant(JSONB(), "postgresql")
 
+
+class EventId(sa.types.TypeDecorator[uuid.UUID]):
+    """An event id: PostgreSQL's 16-byte ``uuid``; on SQLite the same 16 bytes as a blob,
+    half the width of the 32 hex characters SQLAlchemy would store, in the table and
+    in the index that holds it."""
+
+    impl = sa.Uuid()
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.LargeBinary(16))
+        return dialect.type_descriptor(sa.Uuid())
+
+    def process_bind_param(self, value: uuid.UUID | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return value.bytes
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
+        if value is None or isinstance(value, uuid.UUID):
+            return value
+        return uuid.UUID(bytes=bytes(value))
+
+
 events = sa.Table(
     "events",
     metadata,
@@ -75,15 +101,22 @@ events = sa.Table(
         sa.Identity(),
         primary_key=True,
     ),
-    sa.Column("event_id", sa.Uuid(), nullable=False, unique=True),
+    sa.Column("event_id", EventId(), nullable=False),
     sa.Column("stream", sa.String(255), nullable=False),
     sa.Column("version", sa.Integer(), nullable=False),
-    sa.Column("type", sa.String(100), nullable=False, index=True),
+    # No index on type: every append paid for one (a fifth of the pages it wrote), and
+    # what filters by type reads the log in position order anyway.
+    sa.Column("type", sa.String(100), nullable=False),
     sa.Column("schema_version", sa.Integer(), nullable=False),
     sa.Column("data", Payload, nullable=False),
     sa.Column("occurred_at", UTCDateTime(), nullable=False),
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
     sa.UniqueConstraint("stream", "version"),
+    # An id is unique within its stream: ids derive from the natural keys of the document
+    # the stream holds, so a re-ingested entry meets its own stream. Scoped so, appending to
+    # a stream touches one place in this index; a log-wide index on random ids touched a
+    # page per event, and more of them the longer the log grew.
+    sa.UniqueConstraint("stream", "event_id"),
     sa.CheckConstraint("version >= 1", name="version_positive"),
     # AUTOINCREMENT: SQLite then never reuses a position, even after the newest row is gone.
     sqlite_autoincrement=True,
