@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql
 from tracker.store.schema import UTCDateTime
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
