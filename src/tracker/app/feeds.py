@@ -454,10 +454,11 @@ def _read_file(path: Path, limit: int) -> bytes:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)  # a directory cannot even be wrapped in a file object
+        raise InputError(f"{path}: not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path}: not a regular file")
         if info.st_size > limit:
             raise InputError(
                 f"{path}: {info.st_size} bytes, over the {limit} byte limit (ingest.max_file_bytes)"
