@@ -196,7 +196,7 @@ def test_ingest_refuses_devices_fifos_and_giants_and_bounds_standard_input(
     for path, expected in (
         ("/dev/zero", "not a regular file"),
         (str(fifo), "not a regular file"),
-        (str(tmp_path), "not a regular file"),
+        (str(tmp_path), "is a directory"),
         ("", "not a regular file"),
         (str(sparse), "over the 1048576 byte limit"),
     ):
