@@ -352,6 +352,23 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
         ),
         ("Hubs will open in Ukraine a month after a ceasefire, Starmer said.", "", {}),
         (
+            'Vance told them the United States stood "firmly behind" the security guarantees '
+            "for Ukraine agreed in Paris.",
+            "",
+            {US: True},
+        ),
+        (
+            "Asked about the Paris guarantees for Ukraine, Trump said the United States was "
+            '"not backing that deal anymore".',
+            "",
+            {US: False},
+        ),
+        (
+            "Moscow protested at Britain's ratification of its security guarantees to Ukraine.",
+            "",
+            {RATIFIED: True},
+        ),
+        (
             "US backing for the Paris security guarantees remains off the table, the envoy said.",
             "",
             {US: False},
@@ -367,6 +384,9 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
         "stops-short",
         "weeks-into-the-ceasefire",
         "after-a-ceasefire-is-pending",
+        "object-read-as-next-subject",
+        "that-deal",
+        "possessive-event-noun",
         "off-the-table",
     ],
 )

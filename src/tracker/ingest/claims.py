@@ -158,7 +158,14 @@ def _stands_for_object(verb: Any) -> bool:
             and any(g.dep_ == "det" and g.lower_ in ("no", "not") for g in c.subtree)
             for c in verb.children
         )
-    return all(a.lower_ in _STAND_INS for a in args)
+    # "not backing that deal anymore": a demonstrative points to the thing named around
+    return all(
+        a.lower_ in _STAND_INS
+        or any(
+            c.dep_ == "det" and c.lower_ in ("that", "this", "those", "these") for c in a.children
+        )
+        for a in args
+    )
 
 
 def _headline_places(tokens: list[Any]) -> list[str]:
@@ -363,8 +370,10 @@ class ClaimFinder:
         says the event took place; "the planned opening" or "the opening ... delayed" does not."""
         if token.pos_ != "NOUN" or token.lemma_.lower() not in rule.event_nouns:
             return None
-        if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
-            return None
+        if not any(
+            (c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in token.children
+        ):
+            return None  # "the opening of ...", "Britain's ratification of ..."
         if any(
             c.lemma_.lower() in self.config.planning or c.lower_ in self.config.planning
             for c in token.children

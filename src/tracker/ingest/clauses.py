@@ -77,6 +77,18 @@ def argument_text(verb: Any) -> str:
                 subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
                 if subject is not None and subject.i > verb.i:
                     parts.append(phrase(subject))
+    doc = verb.doc
+    for prep in verb.children:
+        if prep.dep_ != "prep" or any(c.dep_ == "pobj" for c in prep.children):
+            continue
+        # 'stood "firmly behind" the guarantees agreed in Paris': the preposition's object
+        # read as the subject of the clause that follows
+        for token in doc[prep.right_edge.i + 1 : min(prep.right_edge.i + 6, verb.sent.end)]:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.i > token.i:
+                parts.append(phrase(token))
+                break
+            if token.pos_ not in ("PUNCT", "DET", "ADJ", "NOUN", "PROPN"):
+                break
     return " ".join(parts)
 
 
@@ -230,6 +242,14 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
     """actual | future | modal | planned | conditional | question | nominal."""
     if sentence.text.strip().rstrip("\"'\u201d\u2019 ").endswith("?"):
         return "question"
+    # "thanked the parliaments for ratifying": thanks, praise and blame are for what was done
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "pcomp"
+        and verb.head.lower_ == "for"
+        and verb.head.head.lemma_.lower() in config.credit_verbs
+    ):
+        return "actual"
     # "the importance of the countries ratifying": a gerund names the act, asserts nothing
     if (
         verb.tag_ == "VBG"

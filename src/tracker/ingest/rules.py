@@ -117,6 +117,7 @@ class ExtractionConfig:
     unofficial: frozenset[str]
     place_labels: frozenset[str]
     decision_nouns: frozenset[str]
+    credit_verbs: frozenset[str]
     clause_verbs: frozenset[str]
     document_verbs: frozenset[str]
     documents: frozenset[str]
@@ -332,6 +333,7 @@ def load_extraction_config(
         modal_aux=mood.lemmas("modal"),
         planning=mood.lemmas("planning"),
         decision_nouns=mood.lemmas("decision_nouns"),
+        credit_verbs=mood.lemmas("credit_verbs"),
         conditional_marks=mood.lemmas("conditional"),
         temporal_marks=mood.lemmas("temporal"),
         deny_verbs=mood.lemmas("deny"),
