@@ -351,6 +351,7 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
             {CEASEFIRE: True},
         ),
         ("Hubs will open in Ukraine a month after a ceasefire, Starmer said.", "", {}),
+        ("", "UK, France still to open Ukraine hubs", {UK_HUBS: False, FR_HUBS: False}),
         (
             'Vance told them the United States stood "firmly behind" the security guarantees '
             "for Ukraine agreed in Paris.",
@@ -384,6 +385,7 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
         "stops-short",
         "weeks-into-the-ceasefire",
         "after-a-ceasefire-is-pending",
+        "still-to-open",
         "object-read-as-next-subject",
         "that-deal",
         "possessive-event-noun",

@@ -185,6 +185,16 @@ def test_a_speaker_is_the_person_the_document_names(
             "Russia's foreign ministry said it would not comment on the Paris declaration.",
             [False],
         ),
+        (
+            "Paris dismissed a Russian defence ministry claim that French troops were deployed "
+            "near Kharkiv.",
+            [True],
+        ),
+        ("The Kremlin has kept its counsel on the Paris guarantees.", [False]),
+        (
+            "France has 1,200 soldiers in Ukraine. Maria Zakharova said the troops were occupiers.",
+            [True],
+        ),
         ("Will Russia respond to the Paris summit?", []),
         ("Lavrov will comment on the Paris declaration on Monday.", []),
         ("If Moscow responds to the Paris guarantees, Kyiv will answer.", []),
@@ -200,6 +210,9 @@ def test_a_speaker_is_the_person_the_document_names(
         "blogger-is-no-voice-of-the-state",
         "the-site-points-back",
         "said-it-would-not-comment",
+        "a-claim-named-as-a-noun",
+        "kept-its-counsel",
+        "the-troops-points-back",
         "question",
         "future",
         "conditional",

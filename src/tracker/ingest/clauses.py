@@ -173,9 +173,16 @@ def _negator(token: Any, config: ExtractionConfig) -> bool:
     return token.dep_ == "advmod" and any(c.dep_ == "neg" for c in token.children)
 
 
+def _still_to(verb: Any) -> bool:
+    """ "UK, France still to open hubs": not done yet."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and any(
+        c.lower_ in ("still", "yet") for c in verb.children
+    )
+
+
 def is_negated(verb: Any, config: ExtractionConfig) -> bool:
     """The verb is said not to have happened."""
-    if any(_negator(c, config) for c in verb.children):
+    if any(_negator(c, config) for c in verb.children) or _still_to(verb):
         return True
     for child in verb.children:
         # "No French soldier has crossed", "no ceasefire was signed"
@@ -261,8 +268,11 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         verb.dep_ == "ROOT"
         and verb.tag_ == "VB"
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and not _still_to(verb)
     ):
         return "future"  # a headline's "UK, France to set up hubs": what is to come
+    if _still_to(verb):
+        return "actual"  # "still to open": a state now, not a plan
     generic = ("any", "every", "each")
     if verb.dep_ == "relcl" and any(
         c.dep_ == "det" and c.lower_ in generic for c in verb.head.children

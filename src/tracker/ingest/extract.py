@@ -86,7 +86,8 @@ _ENDS = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")")
 _ANAPHOR = re.compile(
     r"\b(?:the|this|that|these|those|his|her|their|its) (?:move|decision|remarks?|comments?|"
     r"statement|plan|step|site|deal|announcement|proposal|idea|initiative|vote|base|facility|"
-    r"deployment|document|agreement|pledge|offer|report|reports|claims?|words|hub|force)\b",
+    r"deployment|document|agreement|pledge|offer|report|reports|claims?|words|hubs?|force|"
+    r"troops|soldiers|contingent|guarantees|sites?)\b",
     re.IGNORECASE,
 )
 # "called them 'a recipe for escalation'": the words begin with what they point back to

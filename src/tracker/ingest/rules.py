@@ -114,6 +114,7 @@ class ExtractionConfig:
     refusal_verbs: frozenset[str]
     voices: frozenset[str]
     person_roles: frozenset[str]
+    said_nouns: frozenset[str]
     unofficial: frozenset[str]
     place_labels: frozenset[str]
     decision_nouns: frozenset[str]
@@ -322,6 +323,7 @@ def load_extraction_config(
         refusal_verbs=said.lemmas("refusal_verbs"),
         voices=said.lemmas("voices"),
         person_roles=said.lemmas("person_roles"),
+        said_nouns=said.lemmas("said_nouns"),
         unofficial=said.lemmas("unofficial"),
         place_labels=said.lemmas("place_labels"),
         clause_verbs=said.lemmas("clause_verbs"),

@@ -160,6 +160,7 @@ class StatementFinder:
                     speaker_span=span,
                 )
             )
+        found += self._claimed(sent, previous, quote)
         found += self._according_to(sent, previous, quote)
         found += self._silence(sent, previous)
         if headline and not found:
@@ -188,6 +189,14 @@ class StatementFinder:
             if carrier is not None and clauses.subject_of(carrier) is not None:
                 return clauses.subject_of(carrier)
         return clauses.subject_of(verb)
+
+    def _keeps_silent(self, verb: Any) -> bool:
+        """Whether a silence phrase ("kept its counsel") begins at this verb."""
+        if verb.pos_ not in ("VERB", "AUX"):
+            return False
+        rest = verb.doc[verb.i : min(verb.i + 4, verb.sent.end)].text
+        found = self.config.silence_phrases.find(rest)
+        return bool(found) and rest.casefold().startswith(found[0].split()[0])
 
     def _says_no_comment(self, verb: Any) -> bool:
         """ "said it would not comment", "said it had no reaction": silence, reported."""
@@ -234,6 +243,51 @@ class StatementFinder:
                 return token.head
             token = token.head
         return None
+
+    def _claimed(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
+        """ "a Russian defence ministry claim that French troops were deployed", "Moscow's
+        warning that ...": a statement named as a noun, with its owner and its clause."""
+        found = []
+        for token in sent:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in self.config.said_nouns:
+                continue
+            clause = next(
+                (
+                    c
+                    for c in token.children
+                    if c.dep_ in ("acl", "ccomp")
+                    and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+                ),
+                None,
+            )
+            owner = next(
+                (
+                    c
+                    for c in reversed(list(token.lefts))
+                    if c.dep_ in ("poss", "compound") and c.pos_ in ("NOUN", "PROPN")
+                ),
+                None,
+            )
+            if clause is None or owner is None:
+                continue
+            speaker = self.voices.resolve(owner, previous)
+            if speaker is None:
+                continue
+            content = str(sent.doc[clause.left_edge.i : clause.right_edge.i + 1].text)
+            found.append(
+                Said(
+                    speaker=speaker,
+                    verb=token.lemma_.lower(),
+                    mode="reported",
+                    content=" ".join(content.split()),
+                    quote=quote,
+                    tense=clauses.tense(clause, self.config),
+                    modality="question" if sent.text.strip().endswith("?") else "actual",
+                    speaker_span=_span_of(owner, sent),
+                    spoken=True,
+                )
+            )
+        return found
 
     def _according_to(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
         found = []
@@ -283,6 +337,9 @@ class StatementFinder:
                 and token.head.dep_ != "relcl"  # "Moscow, which stayed silent for two days,"
             ):
                 speaker_token = clauses.subject_of(token.head)
+            if speaker_token is None and self._keeps_silent(token):
+                # "The Kremlin has kept its counsel", "remained tight-lipped"
+                speaker_token = clauses.subject_of(token)
             if speaker_token is None:
                 continue
             speaker = self.voices.resolve(speaker_token, previous)
