@@ -353,6 +353,11 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
         ("Hubs will open in Ukraine a month after a ceasefire, Starmer said.", "", {}),
         ("", "UK, France still to open Ukraine hubs", {UK_HUBS: False, FR_HUBS: False}),
         (
+            "With no ceasefire in sight, fighting around Pokrovsk went on overnight.",
+            "",
+            {CEASEFIRE: False},
+        ),
+        (
             'Vance told them the United States stood "firmly behind" the security guarantees '
             "for Ukraine agreed in Paris.",
             "",
@@ -386,6 +391,7 @@ def test_headlines_pronouns_and_ellipses_keep_their_meaning(
         "weeks-into-the-ceasefire",
         "after-a-ceasefire-is-pending",
         "still-to-open",
+        "with-no-ceasefire-in-sight",
         "object-read-as-next-subject",
         "that-deal",
         "possessive-event-noun",

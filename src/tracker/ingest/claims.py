@@ -566,9 +566,12 @@ class ClaimFinder:
                 and any(c.dep_ == "nsubj" and c.i > token.i for c in head.children)
             )
         )
+        # "With no ceasefire in sight, ..."
+        absolute = token.dep_ == "pobj" and head.lower_ == "with"
         if not (
             token.dep_ == "ROOT"
             or said
+            or absolute
             or (head.lemma_ == "be" and token.dep_ in ("attr", "nsubj"))
         ):
             return None
@@ -577,7 +580,9 @@ class ClaimFinder:
         if not self._where(rule, token if said else head, sent.text, title):
             return None
         modality = (
-            "actual" if token.dep_ == "ROOT" or said else clauses.modality(head, sent, self.config)
+            "actual"
+            if token.dep_ == "ROOT" or said or absolute
+            else clauses.modality(head, sent, self.config)
         )
         return Claim(
             rule=rule,
