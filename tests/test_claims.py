@@ -434,11 +434,9 @@ def _readme_example(marker: str) -> str:
 
 def test_the_readme_example_adds_a_question_without_code(tmp_path: Path) -> None:
     shipped = shipped_config_dir()
-    for name in ("story.toml", "extraction.toml", "actors.toml"):
-        text = (shipped / name).read_text()
-        if name != "actors.toml":
-            text += "\n" + _readme_example(name)
-        (tmp_path / name).write_text(text)
+    name = "stories/paris-summit-2026.toml"
+    (tmp_path / "stories").mkdir()
+    (tmp_path / name).write_text((shipped / name).read_text() + "\n" + _readme_example("story"))
     story = load_story(tmp_path)
     config = load_extraction_config(tmp_path, frozenset(q.id for q in story.questions))
     extractor = RuleExtractor(story, config)
@@ -489,9 +487,9 @@ def test_the_readme_example_adds_a_question_without_code(tmp_path: Path) -> None
 )
 def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, message: str) -> None:
     shipped = shipped_config_dir()
-    (tmp_path / "extraction.toml").write_text(
-        (shipped / "extraction.toml").read_text() + "\n[[rules]]\n" + rule + "\n"
-    )
+    name = "stories/paris-summit-2026.toml"
+    (tmp_path / "stories").mkdir()
+    (tmp_path / name).write_text((shipped / name).read_text() + "\n[[rules]]\n" + rule + "\n")
     with pytest.raises(ConfigError) as caught:
         known = {q.id for q in load_story(shipped).questions} | {"leaders-met"}
         load_extraction_config(tmp_path, frozenset(known))

@@ -11,7 +11,7 @@ import httpx
 import platformdirs
 
 from tracker.app import Clock, Tracker
-from tracker.config import Settings, Story, load_settings, load_story
+from tracker.config import Settings, Story, catalogue, load_settings, load_stories
 from tracker.domain.log import Upcasters
 from tracker.domain.upcasting import UPCASTERS
 from tracker.ingest.extract import (
@@ -80,7 +80,8 @@ def bootstrap(
             overrides={"database": {"url": db_url}},
         )
     url = database_url(settings)
-    story = load_story(settings.config_dir)
+    stories = load_stories(settings.config_dir)
+    story = catalogue(stories)
     channels = load_alert_channels(settings.config_dir)
     engine = make_engine(
         url,
@@ -99,13 +100,14 @@ def bootstrap(
     driver = Driver(engine)
     reader = TimelineReader(driver, upcasters)
     alerts = AlertsProjection(
-        driver, (story.id, story.title), story.questions, channels, reader, clock
+        driver, [(s.id, s.title, s.questions) for s in stories], channels, reader, clock
     )
     projections = [*projections_for(driver, story.questions, reader), alerts]
     runner = ProjectionRunner(log, projections, clock=clock)
     return Tracker(
         settings=settings,
         story=story,
+        stories=stories,
         url=url,
         log=log,
         runner=runner,

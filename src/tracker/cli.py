@@ -42,6 +42,8 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 READ_COMMANDS = {
+    ("stories",),
+    ("stories", "list"),
     ("ask",),
     ("state",),
     ("history",),
@@ -170,6 +172,12 @@ at_option = click.option(
     metavar="WHEN",
     help="Valid time: what was true then (YYYY-MM-DD = end of that day UTC; default now).",
 )
+story_option = click.option(
+    "--story",
+    "story",
+    metavar="ID",
+    help="Which story (default: the only one the database holds; see `tracker stories`).",
+)
 known_at_option = click.option(
     "--known-at",
     "known_at",
@@ -181,18 +189,145 @@ known_at_option = click.option(
 # -- the story ----------------------------------------------------------------------
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
+@at_option
+@known_at_option
+@json_option
+@click.pass_context
+def stories(click_ctx: click.Context, at: str | None, known_at: str | None, as_json: bool) -> None:
+    """The stories followed (`stories list`, the default), and starting one (`stories add`)."""
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(stories_list, at=at, known_at=known_at, as_json=as_json)
+
+
+def _render_stories(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for story in rows:
+        held = "" if story["in_database"] else " (not in this database yet)"
+        lines.append(f"{story['id']}: {story['title']} ({len(story['questions'])} questions){held}")
+        for q in story["questions"]:
+            since = f" since {q['since'][:10]}" if q["since"] else ""
+            lines.append(f"  {q['id']:<28} {q['answer_text'].upper()}{since}")
+    return "\n".join(lines)
+
+
+@stories.command("list")
+@at_option
+@known_at_option
 @json_option
 @pass_context
-def stories(ctx: Context, as_json: bool) -> None:
-    """The stories followed, with their questions."""
+def stories_list(
+    ctx: Context, at: str | None = None, known_at: str | None = None, as_json: bool = False
+) -> None:
+    """Each story with its questions' answers."""
     with ctx.tracker() as tracker:
-        found = app.stories(tracker)
+        now = tracker.clock()
+        found = app.stories(
+            tracker, at=_when("--at", at, now), known_at=_when("--known-at", known_at, now)
+        )
+    emit(found, as_json, _render_stories)
+
+
+@stories.command("add")
+@click.argument("source", metavar="FILE-OR-URL")
+@click.option("--id", "story_id", required=True, help="The new story's id (lowercase, hyphens).")
+@click.option("--title", help="Its title (default: the article's).")
+@click.option(
+    "--published",
+    metavar="WHEN",
+    help="When the article was published (default: the page's date, else now).",
+)
+@json_option
+@pass_context
+def stories_add(
+    ctx: Context,
+    source: str,
+    story_id: str,
+    title: str | None,
+    published: str | None,
+    as_json: bool,
+) -> None:
+    """Start a story from an article: its facts and statements, and stories/ID.toml."""
+    with ctx.tracker() as tracker:
+        view = app.add_story(
+            tracker,
+            source,
+            story_id=story_id,
+            title=title,
+            published=_when("--published", published, tracker.clock()),
+        )
     emit(
-        found,
+        view,
         as_json,
-        lambda rows: "\n".join(
-            f"{s['id']}: {s['title']} ({len(s['questions'])} questions)" for s in rows
+        lambda v: (
+            f"story {v['story']} started from {v['source']}: {v['facts']} facts, "
+            f"{v['statements']} statements; questions go in {v['config']} "
+            f"(tracker questions add --story {v['story']} ...)"
+        ),
+    )
+
+
+@cli.group()
+def questions() -> None:
+    """A story's questions."""
+
+
+def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+@questions.command("add")
+@story_option
+@click.option("--id", "question_id", required=True, help="The question's id (lowercase, hyphens).")
+@click.option("--text", required=True, help="The question, as people ask it.")
+@click.option(
+    "--fact", "facts", multiple=True, required=True, help="A fact key (subject/predicate[/object])."
+)
+@click.option("--combine", type=click.Choice(["any", "all"]), default="any", show_default=True)
+@click.option("--action", "actions", multiple=True, help="Event rule: a verb that does it.")
+@click.option("--negative-action", "negative_actions", multiple=True, help="...that undoes it.")
+@click.option("--object", "objects", multiple=True, help="Event rule: what it is done to.")
+@click.option("--agent", help="Event rule: the side that must do it (see extraction.toml).")
+@click.option("--side", help="Statement rule: the side whose words answer it.")
+@click.option("--topic", "topics", multiple=True, help="Statement rule: what they speak about.")
+@json_option
+@pass_context
+def questions_add(
+    ctx: Context,
+    story: str | None,
+    question_id: str,
+    text: str,
+    facts: tuple[str, ...],
+    combine: str,
+    actions: tuple[str, ...],
+    negative_actions: tuple[str, ...],
+    objects: tuple[str, ...],
+    agent: str | None,
+    side: str | None,
+    topics: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Add a question to a story's file (and a rule that answers it from feeds)."""
+    new = app.NewQuestion(
+        id=question_id,
+        text=text,
+        facts=facts,
+        combine=combine,
+        actions=_csv(actions),
+        negative_actions=_csv(negative_actions),
+        objects=_csv(objects),
+        agent=agent,
+        side=side,
+        topics=_csv(topics),
+    )
+    with ctx.tracker() as tracker:
+        view = app.add_question(tracker, story, new)
+    emit(
+        view,
+        as_json,
+        lambda v: (
+            f"question {v['question']} added to story {v['story']} in {v['config']}"
+            + (f" (with an {v['rule']} rule)" if v["rule"] else "")
         ),
     )
 
@@ -256,17 +391,26 @@ def _render_answer(view: dict[str, Any]) -> str:
 
 @cli.command()
 @click.argument("question")
+@story_option
 @at_option
 @known_at_option
 @json_option
 @pass_context
-def ask(ctx: Context, question: str, at: str | None, known_at: str | None, as_json: bool) -> None:
+def ask(
+    ctx: Context,
+    question: str,
+    story: str | None,
+    at: str | None,
+    known_at: str | None,
+    as_json: bool,
+) -> None:
     """Answer one question (see `tracker state` for their ids)."""
     with ctx.tracker() as tracker:
         now = tracker.clock()
         view = app.ask(
             tracker,
             question,
+            story=story,
             at=_when("--at", at, now),
             known_at=_when("--known-at", known_at, now),
         )
@@ -290,16 +434,22 @@ def _render_state(view: dict[str, Any]) -> str:
 
 
 @cli.command()
+@story_option
 @at_option
 @known_at_option
 @json_option
 @pass_context
-def state(ctx: Context, at: str | None, known_at: str | None, as_json: bool) -> None:
+def state(
+    ctx: Context, story: str | None, at: str | None, known_at: str | None, as_json: bool
+) -> None:
     """Every question's answer and every fact holding at a date."""
     with ctx.tracker() as tracker:
         now = tracker.clock()
         view = app.state(
-            tracker, at=_when("--at", at, now), known_at=_when("--known-at", known_at, now)
+            tracker,
+            story=story,
+            at=_when("--at", at, now),
+            known_at=_when("--known-at", known_at, now),
         )
     emit(view, as_json, _render_state)
 
@@ -326,12 +476,18 @@ def _render_history(view: dict[str, Any]) -> str:
 
 @cli.command()
 @click.argument("key_or_question", metavar="KEY-OR-QUESTION")
+@story_option
 @at_option
 @known_at_option
 @json_option
 @pass_context
 def history(
-    ctx: Context, key_or_question: str, at: str | None, known_at: str | None, as_json: bool
+    ctx: Context,
+    key_or_question: str,
+    story: str | None,
+    at: str | None,
+    known_at: str | None,
+    as_json: bool,
 ) -> None:
     """Every change to a fact key, or to the facts behind a question."""
     with ctx.tracker() as tracker:
@@ -339,6 +495,7 @@ def history(
         view = app.history(
             tracker,
             key_or_question,
+            story=story,
             at=_when("--at", at, now),
             known_at=_when("--known-at", known_at, now),
         )
@@ -348,6 +505,7 @@ def history(
 @cli.command()
 @click.option("--since", metavar="WHEN|POSITION", help="From this position or recorded time.")
 @click.option("--until", metavar="WHEN|POSITION", help="Up to this position or recorded time.")
+@story_option
 @at_option
 @known_at_option
 @json_option
@@ -356,6 +514,7 @@ def replay(
     ctx: Context,
     since: str | None,
     until: str | None,
+    story: str | None,
     at: str | None,
     known_at: str | None,
     as_json: bool,
@@ -367,6 +526,7 @@ def replay(
             tracker,
             since=_bound("--since", since, now),
             until=_bound("--until", until, now),
+            story=story,
             at=_when("--at", at, now),
             known_at=_when("--known-at", known_at, now),
         )
@@ -414,18 +574,28 @@ def events(
 
 @cli.command()
 @click.option("--by", "by", metavar="ACTOR", help="An actor id or alias, or a side (russia).")
+@story_option
 @at_option
 @known_at_option
 @json_option
 @pass_context
 def statements(
-    ctx: Context, by: str | None, at: str | None, known_at: str | None, as_json: bool
+    ctx: Context,
+    by: str | None,
+    story: str | None,
+    at: str | None,
+    known_at: str | None,
+    as_json: bool,
 ) -> None:
     """Attributed statements: who said what, when, about what."""
     with ctx.tracker() as tracker:
         now = tracker.clock()
         found = app.statements(
-            tracker, by=by, at=_when("--at", at, now), known_at=_when("--known-at", known_at, now)
+            tracker,
+            by=by,
+            story=story,
+            at=_when("--at", at, now),
+            known_at=_when("--known-at", known_at, now),
         )
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))

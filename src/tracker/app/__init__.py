@@ -20,6 +20,7 @@ from tracker.app.feeds import (
     store_fetched,
     sync_config_feeds,
 )
+from tracker.app.stories import NewQuestion, add_question, add_story
 from tracker.app.story import (
     answer_view,
     ask,
@@ -42,8 +43,11 @@ from tracker.app.timeline import stories, story_of, story_view
 __all__ = [
     "HEARTBEAT_SECONDS",
     "Clock",
+    "NewQuestion",
     "Tracker",
     "add_feed",
+    "add_question",
+    "add_story",
     "answer_view",
     "ask",
     "catch_up",

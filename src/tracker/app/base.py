@@ -32,6 +32,7 @@ class Tracker:
     """Everything a use case needs, built once per process by ``bootstrap``."""
 
     settings: Settings
+    # The catalogue: every question of every story (what extraction and projections use).
     story: Story
     url: str
     log: EventLog
@@ -45,6 +46,8 @@ class Tracker:
     alert_channels: tuple[AlertChannel, ...]
     # Where channel secrets are read from, by the names alerts.toml gives.
     environ: Mapping[str, str]
+    # Each story in force, as configured (config/stories/ID.toml).
+    stories: tuple[Story, ...] = ()
 
     @property
     def engine(self) -> Engine:

@@ -388,12 +388,7 @@ def ingest_file(
     """
     if url is not None and (problem := check_feed_url(url)):
         raise InputError(f"--url: {problem}")
-    limit = tracker.settings.ingest.max_file_bytes
-    raw = (
-        _read_bounded(sys.stdin.buffer, "standard input", limit)
-        if str(path) == "-"
-        else (_read_file(path, limit))
-    )
+    raw = read_text_file(tracker, path)
     try:
         text = plain_text(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -405,9 +400,7 @@ def ingest_file(
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     heading = title or lines[0][:300]
     body = text if title else "\n".join(lines[1:]) or text
-    heading, _, body, cut = bounded_document(
-        heading, "", body, tracker.settings.ingest.max_document_chars
-    )
+    heading, body, cut = bounded_document_parts(tracker, heading, body)
     identity = f"link:{normalise_link(url)}" if url else content_hash(heading, body)
     incoming = DocumentIngested(
         doc_id=document_id(identity),
@@ -444,6 +437,22 @@ def ingest_file(
             if e.type == "FactAsserted"
         ],
     }
+
+
+def read_text_file(tracker: Tracker, path: Path) -> bytes:
+    """A file's bytes (``-``: standard input), bounded by ``ingest.max_file_bytes``."""
+    limit = tracker.settings.ingest.max_file_bytes
+    if str(path) == "-":
+        return _read_bounded(sys.stdin.buffer, "standard input", limit)
+    return _read_file(path, limit)
+
+
+def bounded_document_parts(tracker: Tracker, title: str, body: str) -> tuple[str, str, int]:
+    """Title and text cut to ``ingest.max_document_chars`` together, with what was cut."""
+    heading, _, text, cut = bounded_document(
+        plain_text(title), "", plain_text(body), tracker.settings.ingest.max_document_chars
+    )
+    return heading, text, cut
 
 
 def _read_file(path: Path, limit: int) -> bytes:

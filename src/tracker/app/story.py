@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from tracker.app.base import Tracker
+from tracker.app.stories import pick, scope
 from tracker.domain.events import (
     DocumentIngested,
     FactAsserted,
     FactRetracted,
     StatementReported,
+    StoryStarted,
     decode,
 )
 from tracker.domain.log import NO_STREAM, RecordedEvent
@@ -90,11 +92,13 @@ def _times(
     return at or now, known_at or now
 
 
-def _question(tracker: Tracker, question_id: str) -> Question:
-    question = tracker.story.question(question_id)
+def _question(tracker: Tracker, question_id: str, story: str | None) -> Question:
+    within = pick(tracker, story)
+    question = within.question(question_id)
     if question is None:
-        known = ", ".join(q.id for q in tracker.story.questions)
-        raise NotFoundError(f"unknown question {question_id!r}; known: {known}")
+        known = ", ".join(q.id for q in within.questions)
+        where = f" in story {within.id}" if len(tracker.stories) > 1 else ""
+        raise NotFoundError(f"unknown question {question_id!r}{where}; known: {known}")
     return question
 
 
@@ -136,28 +140,39 @@ def ask(
     *,
     at: datetime | None = None,
     known_at: datetime | None = None,
+    story: str | None = None,
 ) -> dict[str, Any]:
     """One question's answer at a valid time, as the tracker knew it at a transaction time."""
-    question = _question(tracker, question_id)
+    question = _question(tracker, question_id, story)
     tracker.runner.catch_up()
     at, known_at = _times(tracker, at, known_at)
     return answer_view(tracker.queries.answer(question, at, known_at), at, known_at)
 
 
 def state(
-    tracker: Tracker, *, at: datetime | None = None, known_at: datetime | None = None
+    tracker: Tracker,
+    *,
+    at: datetime | None = None,
+    known_at: datetime | None = None,
+    story: str | None = None,
 ) -> dict[str, Any]:
     """Every question's answer and every fact holding at ``at``, as known at ``known_at``."""
+    within = pick(tracker, story)
     tracker.runner.catch_up()
+    part = scope(tracker, within)
     at, known_at = _times(tracker, at, known_at)
     return {
         "at": at.isoformat(),
         "known_at": known_at.isoformat(),
         "answers": [
             answer_view(tracker.queries.answer(q, at, known_at), at, known_at)
-            for q in tracker.story.questions
+            for q in within.questions
         ],
-        "facts": [fact_view(row) for row in tracker.queries.state_at(at, known_at)],
+        "facts": [
+            fact_view(row)
+            for row in tracker.queries.state_at(at, known_at)
+            if part.fact(row.key, row.fact.get("evidence", {}).get("document"))
+        ],
     }
 
 
@@ -167,14 +182,17 @@ def history(
     *,
     at: datetime | None = None,
     known_at: datetime | None = None,
+    story: str | None = None,
 ) -> dict[str, Any]:
     """Every change to a fact key (or to each key behind a question), in log order.
 
     For a question, also the answer as it stood after each change. With ``known_at``,
     only the changes recorded by then; with ``at``, only assertions valid by then.
+    A fact key is the world's, whichever story asks; a question is the story's.
     """
+    within = pick(tracker, story)
     tracker.runner.catch_up()
-    question = tracker.story.question(key_or_question)
+    question = within.question(key_or_question)
     if question is None and not tracker.queries.is_known_key(key_or_question):
         raise NotFoundError(
             f"{key_or_question!r} is neither a question nor a known fact key; "
@@ -281,6 +299,7 @@ def statements(
     by: str | None = None,
     at: datetime | None = None,
     known_at: datetime | None = None,
+    story: str | None = None,
 ) -> list[dict[str, Any]]:
     """Attributed statements in log order, optionally by one speaker or one side.
 
@@ -288,7 +307,9 @@ def statements(
     ("russia"): every configured voice of that side and every unlisted speaker the text
     placed on it. ``at`` keeps those said by then, ``known_at`` those recorded by then.
     """
+    within = pick(tracker, story)
     tracker.runner.catch_up()
+    part = scope(tracker, within)
     speakers: list[str] | None = None
     side: str | None = None
     unlisted = False
@@ -316,6 +337,7 @@ def statements(
         for row in rows
         if (at is None or row["said_at"] <= at)
         and (known_at is None or row["recorded_at"] <= known_at)
+        and part.statement(row["about"] or (), row["doc_id"])
     ]
     groups = {a.id: a.group for a in tracker.story.actors}
     for row in rows:
@@ -332,6 +354,7 @@ def replay(
     until: datetime | int | None = None,
     at: datetime | None = None,
     known_at: datetime | None = None,
+    story: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The log in order and, after each event, what changed in the story's picture.
 
@@ -340,7 +363,10 @@ def replay(
     every key's value and every answer at valid time ``at`` (default: the latest
     valid), as known after each event.
     """
-    questions = tracker.story.questions
+    within = pick(tracker, story)
+    tracker.runner.catch_up()
+    part = scope(tracker, within)
+    questions = within.questions
     state_now = StoryState()
     valid = at or END_OF_TIME
     for event in tracker.log.iter_after(0, page_size=2000):
@@ -348,7 +374,7 @@ def replay(
             break
         before = state_now
         state_now = evolve(state_now, event)
-        if _before(event, since):
+        if _before(event, since) or not part.event(event):
             continue
         yield {**_summary(event), "changes": _diff(before, state_now, event, questions, valid)}
 
@@ -379,6 +405,8 @@ def _summary(event: RecordedEvent) -> dict[str, Any]:
         text = f"retracted {story_event.key} ({story_event.reason})"
     elif isinstance(story_event, StatementReported):
         text = f"{story_event.speaker_name} {story_event.verb}: {story_event.content}"
+    elif isinstance(story_event, StoryStarted):
+        text = f"story {story_event.story_id} started: {story_event.title!r}"
     else:
         text = f"document {story_event.doc_id} revised"
     return {

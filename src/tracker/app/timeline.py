@@ -12,10 +12,10 @@ from typing import Any
 
 from tracker.app.base import Tracker
 from tracker.app.feeds import list_feeds
+from tracker.app.stories import held, pick, scope
 from tracker.app.story import answer_view, statements
 from tracker.config import Story
 from tracker.domain.story import Assertion, Question, answer
-from tracker.errors import NotFoundError
 from tracker.projections.views import evidence_of
 
 # A story page shows at most this many facts (the latest by valid time).
@@ -23,23 +23,39 @@ TIMELINE_FACTS = 400
 _WORDS = {True: "yes", False: "no", None: "unknown"}
 
 
-def stories(tracker: Tracker) -> list[dict[str, Any]]:
-    """The stories this tracker follows, with their questions."""
-    story = tracker.story
-    return [
-        {
-            "id": story.id,
-            "title": story.title,
-            "questions": [{"id": q.id, "text": q.text} for q in story.questions],
-        }
-    ]
+def stories(
+    tracker: Tracker, *, at: datetime | None = None, known_at: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The stories this tracker follows, each with its questions and their answers."""
+    tracker.runner.catch_up()
+    now = tracker.clock()
+    at, known_at = at or now, known_at or now
+    holding = {s.id for s in held(tracker)}
+    out = []
+    for story in tracker.stories:
+        out.append(
+            {
+                "id": story.id,
+                "title": story.title,
+                "in_database": story.id in holding,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "text": q.text,
+                        "answer": (view := tracker.queries.answer(q, at, known_at)).value,
+                        "answer_text": _WORDS[view.value],
+                        "since": view.since.isoformat() if view.since else None,
+                    }
+                    for q in story.questions
+                ],
+            }
+        )
+    return out
 
 
 def story_of(tracker: Tracker, story_id: str) -> Story:
     """The story with this id, or NotFoundError naming the ones there are."""
-    if story_id != tracker.story.id:
-        raise NotFoundError(f"unknown story {story_id!r}; known: {tracker.story.id}")
-    return tracker.story
+    return pick(tracker, story_id)
 
 
 def story_view(
@@ -63,14 +79,18 @@ def story_view(
         answer_view(answer(q, by_question[q.id], at, known_at), at, known_at)
         for q in story.questions
     ]
+    part = scope(tracker, story)
     total, facts = queries.valid_by(at, known_at, limit=TIMELINE_FACTS)
+    facts = [(a, p) for a, p in facts if part.fact(a.key, a.fact.evidence.document)]
     items = [_fact_item(a) for a, _ in facts]
     items += [
         _retraction_item(tracker, a, position)
         for a, position in facts
         if position is not None and a.retracted_at is not None and a.retracted_at <= known_at
     ]
-    items += [_statement_item(s) for s in statements(tracker, at=at, known_at=known_at)]
+    items += [
+        _statement_item(s) for s in statements(tracker, at=at, known_at=known_at, story=story.id)
+    ]
     for question in story.questions:
         items += _answer_changes(question, by_question[question.id], at, known_at)
     order = {"answer": 0, "retraction": 1, "fact": 2, "statement": 3}

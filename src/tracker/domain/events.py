@@ -132,10 +132,38 @@ class StatementReported:
     listed: bool = True  # False: a speaker the text names who is not in actors.toml
 
 
-StoryEvent = DocumentIngested | DocumentRevised | FactAsserted | FactRetracted | StatementReported
+@dataclass(frozen=True, slots=True)
+class StoryStarted:
+    """A story begun from an article (``tracker stories add``): its id, title and the
+    document it starts from. Its questions and rules are configuration, not events."""
+
+    TYPE: ClassVar[str] = "StoryStarted"
+    SCHEMA: ClassVar[int] = 1
+
+    story_id: str
+    title: str
+    doc_id: str
+    source: str  # the file or URL it was read from
+
+
+StoryEvent = (
+    DocumentIngested
+    | DocumentRevised
+    | FactAsserted
+    | FactRetracted
+    | StatementReported
+    | StoryStarted
+)
 EVENT_TYPES: dict[str, type[Any]] = {
     cls.TYPE: cls
-    for cls in (DocumentIngested, DocumentRevised, FactAsserted, FactRetracted, StatementReported)
+    for cls in (
+        DocumentIngested,
+        DocumentRevised,
+        FactAsserted,
+        FactRetracted,
+        StatementReported,
+        StoryStarted,
+    )
 }
 
 

@@ -214,7 +214,9 @@ def evolve(state: StoryState, event: RecordedEvent) -> StoryState:
             for a in history
         )
         return replace(moved, assertions={**state.assertions, story_event.key: withdrawn})
-    return replace(moved, statements=(*state.statements, story_event))
+    if isinstance(story_event, StatementReported):
+        return replace(moved, statements=(*state.statements, story_event))
+    return moved
 
 
 def fold(events: Iterable[RecordedEvent], state: StoryState | None = None) -> StoryState:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker.config import read_toml, shipped_config_dir
+from tracker.config import read_toml, shipped_config_dir, story_files
 from tracker.errors import ConfigError
 
 EXTRACTION_FILE = "extraction.toml"
@@ -219,7 +219,7 @@ def _rule(path: Path, index: int, raw: Any, questions: frozenset[str] | None) ->
     if kind not in KINDS:
         raise ConfigError(f"{path}: {where}kind: expected one of {', '.join(KINDS)}")
     if questions is not None and question not in questions:
-        raise ConfigError(f"{path}: {where}question: no question {question!r} in story.toml")
+        raise ConfigError(f"{path}: {where}question: no question {question!r} in any story")
     facts: list[FactTarget] = []
     single = r.text("fact")
     if single:
@@ -282,7 +282,11 @@ def load_extraction_config(
     path = config_file(config_dir, EXTRACTION_FILE)
     actors = config_file(config_dir, ACTORS_FILE)
     data = read_toml(path)
-    version = hashlib.sha256(path.read_bytes() + actors.read_bytes()).hexdigest()[:12]
+    stories = story_files(config_dir)
+    digest = hashlib.sha256(path.read_bytes() + actors.read_bytes())
+    for story_path in stories:
+        digest.update(story_path.read_bytes())
+    version = digest.hexdigest()[:12]
     top = _Reader(path, data, "")
     model = _Reader(path, top.table_of("model"), "model.")
     limits = _Reader(path, top.table_of("limits"), "limits.")
@@ -293,13 +297,19 @@ def load_extraction_config(
         str(side): Terms.of(_Reader(path, sides_table, "sides.").strings(side))
         for side in sides_table
     }
-    raw_rules = data.get("rules", [])
-    if not isinstance(raw_rules, list):
-        raise ConfigError(f"{path}: rules: expected an array of tables")
-    rules = tuple(_rule(path, i, raw, questions) for i, raw in enumerate(raw_rules))
-    ids = [r.id for r in rules]
-    if len(ids) != len(set(ids)):
-        raise ConfigError(f"{path}: rules: ids must be unique")
+    # Rules live in each story's file; extraction.toml may hold some too (older layouts).
+    rules: list[QuestionRule] = []
+    for source, document in ((path, data), *((p, read_toml(p)) for p in stories)):
+        raw_rules = document.get("rules", [])
+        if not isinstance(raw_rules, list):
+            raise ConfigError(f"{source}: rules: expected an array of tables")
+        found = [_rule(source, i, raw, questions) for i, raw in enumerate(raw_rules)]
+        seen = {r.id for r in rules}
+        for rule in found:
+            if rule.id in seen:
+                raise ConfigError(f"{source}: rule {rule.id!r}: rule ids must be unique")
+            seen.add(rule.id)
+        rules += found
     for rule in rules:
         for side in (rule.side, rule.agent_side):
             if side is not None and side not in sides:
@@ -343,7 +353,7 @@ def load_extraction_config(
         report_nouns=mood.lemmas("report_nouns"),
         habitual=mood.lemmas("habitual"),
         negators=mood.lemmas("negators"),
-        rules=rules,
+        rules=tuple(rules),
         holidays={str(k).lower(): str(v) for k, v in holidays.items()},
         version=version,
     )

@@ -55,15 +55,18 @@ class AlertsProjection:
     def __init__(
         self,
         driver: Driver,
-        story: tuple[str, str],
-        questions: Sequence[Question],
+        stories: Sequence[tuple[str, str, Sequence[Question]]],
         channels: Sequence[AlertChannel],
         reader: TimelineReader,
         clock: Callable[[], datetime],
     ) -> None:
         self._d = driver
-        self._story_id, self._story_title = story
-        self._questions = tuple(questions)
+        # (story id, story title, question) for every question of every story
+        self._questions = tuple(
+            (story_id, title, question)
+            for story_id, title, questions in stories
+            for question in questions
+        )
         self._channels = tuple(channels)
         self._reader = reader
         self._clock = clock
@@ -78,9 +81,9 @@ class AlertsProjection:
             if self._checkpoint(cursor, "facts") < changes[-1].position:
                 raise FactsBehind("the facts projection is behind; alerts wait for it")
             for event in changes:
-                for question in self._questions:
+                for story_id, title, question in self._questions:
                     if event.data.get("key") in question.facts:
-                        self._one(cursor, event, question, since)
+                        self._one(cursor, event, (story_id, title), question, since)
 
     def _checkpoint(self, cursor: Any, name: str) -> int:
         cursor.execute(
@@ -112,9 +115,15 @@ class AlertsProjection:
         return {name: position for name, position in cursor.fetchall()}
 
     def _one(
-        self, cursor: Any, event: RecordedEvent, question: Question, since: dict[str, int]
+        self,
+        cursor: Any,
+        event: RecordedEvent,
+        story: tuple[str, str],
+        question: Question,
+        since: dict[str, int],
     ) -> None:
         d = self._d
+        story_id, story_title = story
         rows = self._rows(cursor, question.facts, event.position)
         before = self._answer(question, rows, event.position - 1)
         after = self._answer(question, rows, event.position)
@@ -124,7 +133,7 @@ class AlertsProjection:
         payload = {
             "type": "answer-changed",
             "alert_id": identity,
-            "story": {"id": self._story_id, "title": self._story_title},
+            "story": {"id": story_id, "title": story_title},
             "question": {"id": question.id, "text": question.text},
             "before": before.value,
             "after": after.value,
@@ -141,14 +150,14 @@ class AlertsProjection:
             (
                 identity,
                 event.position,
-                self._story_id,
+                story_id,
                 question.id,
                 d.time(event.recorded_at),
                 d.json(payload),
             ),
         )
         for channel in self._channels:
-            if channel.wants(self._story_id, question.id) and event.position > since.get(
+            if channel.wants(story_id, question.id) and event.position > since.get(
                 channel.name, event.position
             ):
                 cursor.execute(

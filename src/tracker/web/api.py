@@ -131,8 +131,7 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
 
     @api.get("/api/stories/{story_id}/state", response_class=JSON, summary="`state --json`")
     def state(story_id: str, at: At = None, known_at: KnownAt = None) -> JSON:
-        app.story_of(tracker, story_id)
-        return JSON(app.state(tracker, **clocks(tracker, at, known_at)))
+        return JSON(app.state(tracker, story=story_id, **clocks(tracker, at, known_at)))
 
     @api.get(
         "/api/stories/{story_id}/questions/{question}",
@@ -140,8 +139,7 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
         summary="`ask QUESTION --json`",
     )
     def ask(story_id: str, question: str, at: At = None, known_at: KnownAt = None) -> JSON:
-        app.story_of(tracker, story_id)
-        return JSON(app.ask(tracker, question, **clocks(tracker, at, known_at)))
+        return JSON(app.ask(tracker, question, story=story_id, **clocks(tracker, at, known_at)))
 
     @api.get(
         "/api/stories/{story_id}/history/{subject:path}",
@@ -149,8 +147,7 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
         summary="`history KEY-OR-QUESTION --json`",
     )
     def history(story_id: str, subject: str, at: At = None, known_at: KnownAt = None) -> JSON:
-        app.story_of(tracker, story_id)
-        return JSON(app.history(tracker, subject, **clocks(tracker, at, known_at)))
+        return JSON(app.history(tracker, subject, story=story_id, **clocks(tracker, at, known_at)))
 
     @api.get("/api/stories/{story_id}/replay", response_class=JSON, summary="`replay --json`")
     def replay(
@@ -160,11 +157,11 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
         at: At = None,
         known_at: KnownAt = None,
     ) -> JSON:
-        app.story_of(tracker, story_id)
         steps = app.replay(
             tracker,
             since=_bound(tracker, "since", since),
             until=_bound(tracker, "until", until),
+            story=story_id,
             **clocks(tracker, at, known_at),
         )
         return JSON(list(steps))
@@ -180,8 +177,7 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
         at: At = None,
         known_at: KnownAt = None,
     ) -> JSON:
-        app.story_of(tracker, story_id)
-        return JSON(app.statements(tracker, by=by, **clocks(tracker, at, known_at)))
+        return JSON(app.statements(tracker, by=by, story=story_id, **clocks(tracker, at, known_at)))
 
     @api.get("/api/feeds", response_class=JSON, summary="`feeds list --json`")
     def feeds(at: At = None, known_at: KnownAt = None) -> JSON:
