@@ -29,7 +29,8 @@ class Context:
     @contextmanager
     def tracker(self, *, check_schema: bool = True) -> Iterator[Tracker]:
         # A read command on a mistyped path says there is no database; it creates none.
-        create = _command_path() not in READ_COMMANDS
+        # Nor does a retraction: an assertion to retract is in an existing log or nowhere.
+        create = _command_path() not in (*READ_COMMANDS, ("retract",))
         built = bootstrap(
             db_url=self.db, config_dir=self.config, check_schema=check_schema, create=create
         )
@@ -466,6 +467,11 @@ def _render_history(view: dict[str, Any]) -> str:
             f"{change['key']} = {json.dumps(change['value'])} valid from "
             f"{change['valid_from'][:10]} ({change['producer']}){answer}"
         )
+        if change.get("reason"):
+            by = f" by {change['by']}" if change.get("by") else ""
+            lines.append(f"      {change['kind']}{by}: {change['reason']}")
+        if change["kind"] == "retracted":
+            continue  # the assertion's words are on its own line above
         if change.get("quote"):
             lines.append(f'      "{change["quote"]}"')
         elif change.get("sentence"):
@@ -683,6 +689,102 @@ def ingest(
             f"{v['statements']} statements" + "".join(f"\n  fact {f}" for f in v["facts"])
         ),
     )
+
+
+# -- corrections ------------------------------------------------------------------------
+
+reason_option = click.option(
+    "--reason", required=True, metavar="TEXT", help="Why: kept with the correction for good."
+)
+by_option = click.option(
+    "--by", "by", metavar="NAME", help="Who corrects (default: your login name)."
+)
+
+
+def _render_correction(view: dict[str, Any]) -> str:
+    if view["correction"] == "retracted":
+        lines = [
+            f"retracted {view['assertion_id']}: {view['key']} = {json.dumps(view['value'])} "
+            f"(valid from {view['valid_from'][:10]})"
+        ]
+    else:
+        lines = [
+            f"asserted {view['key']} = {json.dumps(view['value'])} "
+            f"valid from {view['valid_from'][:19]}: {view['event_id']}"
+        ]
+    lines.append(
+        f"  #{view['position']} in {view['stream']}, recorded {view['recorded_at'][:19]}, "
+        f"by {view['by']}: {view['reason']}"
+    )
+    for change in view["answers"]:
+        moved = (
+            f"{change['before_text']} -> {change['after_text']}"
+            if change["before"] is not change["after"]
+            else f"still {change['after_text']}"
+        )
+        lines.append(f"  answer {change['question']}: {moved}")
+    if not view["answers"]:
+        lines.append("  no question asks about this key")
+    return "\n".join(lines)
+
+
+@cli.command("assert")
+@click.argument("key")
+@click.argument("value")
+@click.option(
+    "--at",
+    "at",
+    required=True,
+    metavar="WHEN",
+    help="Valid from (YYYY-MM-DD = from the start of that day UTC, or an ISO datetime).",
+)
+@click.option(
+    "--source",
+    required=True,
+    metavar="URL-OR-TEXT",
+    help="Where it is known from: a link, or the words that say it.",
+)
+@reason_option
+@by_option
+@json_option
+@pass_context
+def assert_(
+    ctx: Context,
+    key: str,
+    value: str,
+    at: str,
+    source: str,
+    reason: str,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Assert a fact by hand: VALUE is true/false, yes/no, a whole number or a text."""
+    with ctx.tracker() as tracker:
+        view = app.assert_fact(
+            tracker,
+            key,
+            value,
+            at=at,
+            source=source,
+            reason=reason,
+            by=app.editor_login() if by is None else by,
+        )
+    emit(view, as_json, _render_correction)
+
+
+@cli.command()
+@click.argument("assertion_id", metavar="ASSERTION-ID")
+@reason_option
+@by_option
+@json_option
+@pass_context
+def retract(ctx: Context, assertion_id: str, reason: str, by: str | None, as_json: bool) -> None:
+    """Retract an assertion (its id is in `ask --json` and `history --json`)."""
+    with ctx.tracker() as tracker:
+        view = app.retract(
+            tracker, assertion_id, reason=reason, by=app.editor_login() if by is None else by
+        )
+    emit(view, as_json, _render_correction)
 
 
 # -- feeds and the service --------------------------------------------------------------

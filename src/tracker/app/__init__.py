@@ -6,6 +6,7 @@ documents); the CLI prints them as text or as JSON.
 
 from tracker.app.alerts import deliver_alerts, list_alerts, send_test_alert
 from tracker.app.base import HEARTBEAT_SECONDS, Clock, Tracker
+from tracker.app.corrections import CORRECTIONS, assert_fact, editor_login, retract
 from tracker.app.feeds import (
     add_feed,
     database_shown,
@@ -41,6 +42,7 @@ from tracker.app.story import (
 from tracker.app.timeline import stories, story_of, story_view
 
 __all__ = [
+    "CORRECTIONS",
     "HEARTBEAT_SECONDS",
     "Clock",
     "NewQuestion",
@@ -50,10 +52,12 @@ __all__ = [
     "add_story",
     "answer_view",
     "ask",
+    "assert_fact",
     "catch_up",
     "database_shown",
     "database_status",
     "deliver_alerts",
+    "editor_login",
     "event_view",
     "events",
     "fact_view",
@@ -69,6 +73,7 @@ __all__ = [
     "rebuild",
     "remove_feed",
     "replay",
+    "retract",
     "seed",
     "send_test_alert",
     "service_status",

@@ -217,6 +217,7 @@ def history(
                         **_change(assertion),
                         "position": retracted_position,
                         "recorded_at": assertion.retracted_at.isoformat(),
+                        **_retraction(tracker, retracted_position),
                     }
                 )
     changes = [c for c in changes if _within(c, at, known_at)]
@@ -258,7 +259,16 @@ def _change(assertion: Assertion) -> dict[str, Any]:
         "sentence": fact.evidence.sentence,
         "producer": fact.producer.rule or fact.producer.kind,
         "source": source_of(fact.evidence),
+        "by": fact.by,
+        "reason": fact.reason,
     }
+
+
+def _retraction(tracker: Tracker, position: int) -> dict[str, Any]:
+    """Who retracted, and why, from the retraction itself (in whichever stream)."""
+    found = tracker.log.read_after(position - 1, limit=1)
+    data = found[0].data if found and found[0].position == position else {}
+    return {"by": data.get("by"), "reason": data.get("reason")}
 
 
 def events(
@@ -401,8 +411,11 @@ def _summary(event: RecordedEvent) -> dict[str, Any]:
         text = f"document {story_event.title!r} ({story_event.source})"
     elif isinstance(story_event, FactAsserted):
         text = f"{story_event.key} = {story_event.value!r}: {story_event.text or ''}".rstrip(": ")
+        if story_event.by or story_event.reason:
+            text += f" (asserted by {story_event.by or 'an editor'}: {story_event.reason})"
     elif isinstance(story_event, FactRetracted):
-        text = f"retracted {story_event.key} ({story_event.reason})"
+        by = f" by {story_event.by}" if story_event.by else ""
+        text = f"retracted {story_event.key}{by} ({story_event.reason})"
     elif isinstance(story_event, StatementReported):
         text = f"{story_event.speaker_name} {story_event.verb}: {story_event.content}"
     elif isinstance(story_event, StoryStarted):
@@ -416,6 +429,9 @@ def _summary(event: RecordedEvent) -> dict[str, Any]:
         "occurred_at": event.occurred_at.isoformat(),
         "recorded_at": event.recorded_at.isoformat(),
         "summary": text,
+        # who made a correction and why; None for what a document said
+        "by": getattr(story_event, "by", None),
+        "reason": getattr(story_event, "reason", None),
     }
 
 

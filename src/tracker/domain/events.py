@@ -99,6 +99,10 @@ class FactAsserted:
     )
     condition: str | None = None
     text: str | None = None  # the claim in one plain sentence
+    # An editor's correction says who made it and why; extraction and the seed leave
+    # both unset, and payloads stored before they existed decode with them unset.
+    by: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,7 @@ class FactRetracted:
     key: str
     assertion_id: str  # event id of the FactAsserted withdrawn
     reason: str
+    by: str | None = None  # the editor; unset in payloads stored before it existed
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,16 @@ class StoryQueries:
         )
         return [(self._reader.assertion(row[:-1]), row[-1]) for row in rows]
 
+    def retraction_of(self, position: int) -> int | None:
+        """The position of the event that retracted the assertion at ``position``, if any
+        (whatever stream it was recorded in)."""
+        d = self._d
+        rows = d.fetch(
+            f"SELECT retracted_position FROM fact_timeline WHERE position = {d.mark}",
+            (position,),
+        )
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
     def valid_by(
         self, at: datetime, known_at: datetime, *, limit: int
     ) -> tuple[int, list[tuple[Assertion, int | None]]]:

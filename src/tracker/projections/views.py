@@ -434,6 +434,9 @@ def evidence_of(assertion: Assertion) -> dict[str, Any]:
         "modality": fact.modality,
         "producer": fact.producer.rule or fact.producer.kind,
         "source": source_of(fact.evidence),
+        # set on an editor's correction: who made it and why
+        "by": fact.by,
+        "reason": fact.reason,
     }
 
 

@@ -321,6 +321,19 @@ class EventLog:
             params.append(limit)
         return self._select(sql, params)
 
+    def find(self, event_id: uuid.UUID) -> RecordedEvent | None:
+        """The event with this id, in whichever stream it is; None if there is none.
+
+        Ids are indexed per stream only (appends stay cheap), so this reads the whole
+        table: fine for a person's one look-up, not for a hot path.
+        """
+        key = event_id if self._postgres else event_id.bytes
+        found = self._select(
+            f"SELECT {_FIELDS} FROM events WHERE event_id = {self._mark} ORDER BY position",
+            [key],
+        )
+        return found[0] if found else None
+
     def read_after(
         self,
         position: int,
