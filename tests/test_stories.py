@@ -11,6 +11,8 @@ import pytest
 from feedserver import FeedServer, rss
 from test_cli_basics import run
 
+from tracker.errors import ConfigError
+
 ENV = {"TRACKER_FETCH_ALLOW_PRIVATE_NETWORKS": "1"}
 
 ARTICLE = """US and Iran open nuclear talks in Geneva
@@ -215,3 +217,31 @@ def test_bad_input_to_the_story_commands(two: tuple[Path, str], tmp_path: Path) 
     text = (config / "stories" / "iran-talks.toml").read_text()
     assert "q1" not in text and "q2" not in text
     assert sorted(p.name for p in (config / "stories").iterdir()) == ["iran-talks.toml"]
+
+
+def test_a_story_names_sides_of_its_own(tmp_path: Path) -> None:
+    from tracker.config import load_stories
+    from tracker.ingest.rules import load_extraction_config
+
+    (tmp_path / "stories").mkdir()
+    rule = (
+        '[[rules]]\nid = "iran-spoke.statement"\nquestion = "iran-spoke"\nkind = "statement"\n'
+        'fact = "iran/commented-on/talks"\nside = "iran"\ntopics = ["talks"]\n'
+    )
+    story = (
+        '[story]\nid = "iran"\ntitle = "Iran talks"\n\n'
+        '[[questions]]\nid = "iran-spoke"\ntext = "Has Iran spoken?"\n'
+        'facts = ["iran/commented-on/talks"]\n\n' + rule
+    )
+    (tmp_path / "stories" / "iran.toml").write_text(story)
+    questions = frozenset(q.id for s in load_stories(tmp_path) for q in s.questions)
+    with pytest.raises(ConfigError, match="unknown side 'iran'"):
+        load_extraction_config(tmp_path, questions)
+    (tmp_path / "stories" / "iran.toml").write_text(
+        story.replace(
+            "\n\n[[questions]]", '\n\n[sides]\niran = ["Iran", "Tehran"]\n\n[[questions]]'
+        )
+    )
+    config = load_extraction_config(tmp_path, questions)
+    assert config.sides["iran"].find("Tehran said") == ["tehran"]
+    assert "russia" in config.sides  # the shared sides stay

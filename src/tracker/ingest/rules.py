@@ -298,8 +298,15 @@ def load_extraction_config(
         for side in sides_table
     }
     # Rules live in each story's file; extraction.toml may hold some too (older layouts).
+    # A story may name sides of its own ([sides] in its file), added to the shared ones.
+    documents = [(path, data), *((p, read_toml(p)) for p in stories)]
+    for source, document in documents[1:]:
+        own = _Reader(source, document, "").table_of("sides")
+        for name in own:
+            names = _Reader(source, own, "sides.").strings(name)
+            sides[str(name)] = Terms.of((*sides.get(str(name), Terms.of(())).words, *names))
     rules: list[QuestionRule] = []
-    for source, document in ((path, data), *((p, read_toml(p)) for p in stories)):
+    for source, document in documents:
         raw_rules = document.get("rules", [])
         if not isinstance(raw_rules, list):
             raise ConfigError(f"{source}: rules: expected an array of tables")
