@@ -401,10 +401,13 @@ class FeedDeclaration:
     url: str
     name: str | None
     every: str | None
+    tags: tuple[str, ...] = ()
+    full_text: bool = False
 
 
 def load_feed_declarations(config_dir: Path) -> tuple[FeedDeclaration, ...]:
-    """Feeds declared in feeds.toml (``[[feeds]]`` with url, optional name and every)."""
+    """Feeds declared in feeds.toml (``[[feeds]]`` with url; optional name, every, tags
+    and full_text)."""
     path = config_dir / FEEDS_FILE
     if not path.is_file():
         return ()
@@ -414,11 +417,18 @@ def load_feed_declarations(config_dir: Path) -> tuple[FeedDeclaration, ...]:
         if not isinstance(raw, dict):
             raise ConfigError(f"{path}: {where}: expected a table")
         name, every = raw.get("name"), raw.get("every")
+        full_text = raw.get("full_text", False)
+        if not isinstance(full_text, bool):
+            raise ConfigError(
+                f"{path}: {where}.full_text: expected true or false, got {full_text!r}"
+            )
         out.append(
             FeedDeclaration(
                 url=_text(path, f"{where}.url", raw.get("url")),
                 name=None if name is None else _text(path, f"{where}.name", name),
                 every=None if every is None else _text(path, f"{where}.every", str(every)),
+                tags=_strings(path, f"{where}.tags", raw.get("tags", [])),
+                full_text=full_text,
             )
         )
     return tuple(out)

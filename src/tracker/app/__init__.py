@@ -20,6 +20,7 @@ from tracker.app.feeds import (
     store_fetched,
     sync_config_feeds,
 )
+from tracker.app.opml import export_opml, import_opml, save_export
 from tracker.app.story import (
     answer_view,
     ask,
@@ -52,9 +53,11 @@ __all__ = [
     "deliver_alerts",
     "event_view",
     "events",
+    "export_opml",
     "fact_view",
     "feed_view",
     "history",
+    "import_opml",
     "incoming_document",
     "ingest_file",
     "list_alerts",
@@ -65,6 +68,7 @@ __all__ = [
     "rebuild",
     "remove_feed",
     "replay",
+    "save_export",
     "seed",
     "send_test_alert",
     "service_status",

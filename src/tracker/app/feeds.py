@@ -28,6 +28,7 @@ from tracker.domain.events import (
 from tracker.domain.feeds import (
     Feed,
     PollOutcome,
+    clean_tags,
     entry_identity,
     next_schedule,
     normalise_link,
@@ -63,10 +64,12 @@ def feed_view(feed: Feed) -> dict[str, Any]:
         "last_error_at": iso(feed.last_error_at),
         "last_status": feed.last_status,
         "consecutive_failures": feed.consecutive_failures,
+        "tags": list(feed.tags),
+        "full_text": feed.full_text,
     }
 
 
-def _default_name(url: str, taken: set[str]) -> str:
+def default_feed_name(url: str, taken: set[str]) -> str:
     parts = urlsplit(url)
     base = re.sub(r"[^a-z0-9]+", "-", f"{parts.hostname or 'feed'}{parts.path}".lower()).strip("-")
     base = base[:80] or "feed"
@@ -76,6 +79,14 @@ def _default_name(url: str, taken: set[str]) -> str:
     return name
 
 
+def feed_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be followed, or None: the one check every way in goes through."""
+    problem = check_feed_url(url)
+    if problem is None and len(url) > URL_LENGTH:
+        problem = f"invalid URL: over {URL_LENGTH} characters"
+    return problem
+
+
 def add_feed(
     tracker: Tracker,
     url: str,
@@ -83,17 +94,21 @@ def add_feed(
     name: str | None = None,
     every: str | None = None,
     origin: str = "cli",
+    tags: tuple[str, ...] = (),
+    full_text: bool = False,
 ) -> dict[str, Any]:
     """Start following a feed; it is polled by `tracker poll` and the service."""
-    problem = check_feed_url(url)
+    problem = feed_url_problem(url)
     if problem:
         raise InputError(problem)
-    if len(url) > URL_LENGTH:
-        raise InputError(f"invalid URL: over {URL_LENGTH} characters")
     try:
         seconds = parse_every(every) if every else tracker.settings.service.default_every_seconds
     except ValueError as exc:
         raise InputError(f"--every: {exc}") from None
+    try:
+        tags = clean_tags(tags)
+    except ValueError as exc:
+        raise InputError(f"--tag: {exc}") from None
     existing = tracker.feeds.all()
     if any(url in (f.url, f.added_url) for f in existing):
         raise InputError(f"already following {url}")
@@ -101,9 +116,15 @@ def add_feed(
         raise InputError(f"feed name {name!r} is empty or already taken")
     if name is not None and len(name) > NAME_LENGTH:
         raise InputError(f"feed name over {NAME_LENGTH} characters")
-    chosen = name or _default_name(url, {f.name for f in existing})
+    chosen = name or default_feed_name(url, {f.name for f in existing})
     feed = tracker.feeds.add(
-        name=chosen, url=url, every=seconds, origin=origin, now=tracker.clock()
+        name=chosen,
+        url=url,
+        every=seconds,
+        origin=origin,
+        now=tracker.clock(),
+        tags=tags,
+        full_text=full_text,
     )
     return feed_view(feed)
 
@@ -133,13 +154,17 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
     declared = load_feed_declarations(tracker.settings.config_dir)
     for index, item in enumerate(declared):
         where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
-        if problem := check_feed_url(item.url):
+        if problem := feed_url_problem(item.url):
             raise ConfigError(f"{where}.url: {problem}")
         try:
             if item.every:
                 parse_every(item.every)
         except ValueError as exc:
             raise ConfigError(f"{where}.every: {exc}") from None
+        try:
+            clean_tags(item.tags)
+        except ValueError as exc:
+            raise ConfigError(f"{where}.tags: {exc}") from None
     followed = tracker.feeds.all()
     # A feed that moved permanently is still the one its declaration added.
     current = {f.url: f for f in followed} | {f.added_url: f for f in followed}
@@ -147,12 +172,23 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
     for item in declared:
         feed = current.get(item.url)
         if feed is None:
-            add_feed(tracker, item.url, name=item.name, every=item.every, origin="config")
+            add_feed(
+                tracker,
+                item.url,
+                name=item.name,
+                every=item.every,
+                origin="config",
+                tags=item.tags,
+                full_text=item.full_text,
+            )
             added.append(item.url)
-        elif item.every and feed.origin == "config":
-            seconds = parse_every(item.every)
-            if seconds != feed.every_seconds:
-                tracker.feeds.update_interval(feed.id, seconds)
+        elif feed.origin == "config":
+            seconds = parse_every(item.every) if item.every else feed.every_seconds
+            tags = clean_tags(item.tags)
+            if (seconds, tags, item.full_text) != (feed.every_seconds, feed.tags, feed.full_text):
+                tracker.feeds.update_options(
+                    feed.id, every=seconds, tags=tags, full_text=item.full_text
+                )
     urls = {item.url for item in declared}
     for feed in followed:
         if feed.origin == "config" and feed.added_url not in urls and feed.url not in urls:
@@ -388,12 +424,7 @@ def ingest_file(
     """
     if url is not None and (problem := check_feed_url(url)):
         raise InputError(f"--url: {problem}")
-    limit = tracker.settings.ingest.max_file_bytes
-    raw = (
-        _read_bounded(sys.stdin.buffer, "standard input", limit)
-        if str(path) == "-"
-        else (_read_file(path, limit))
-    )
+    raw = read_input(path, tracker.settings.ingest.max_file_bytes, "ingest.max_file_bytes")
     try:
         text = plain_text(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -446,7 +477,14 @@ def ingest_file(
     }
 
 
-def _read_file(path: Path, limit: int) -> bytes:
+def read_input(path: Path, limit: int, limit_name: str) -> bytes:
+    """A regular file's bytes, or standard input's for ``-``, refused over ``limit``."""
+    if str(path) == "-":
+        return _read_bounded(sys.stdin.buffer, "standard input", limit, limit_name)
+    return _read_file(path, limit, limit_name)
+
+
+def _read_file(path: Path, limit: int, limit_name: str) -> bytes:
     try:
         # Non-blocking, so a FIFO with no writer cannot hold the open; refused just below.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -461,19 +499,19 @@ def _read_file(path: Path, limit: int) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
             raise InputError(
-                f"{path}: {info.st_size} bytes, over the {limit} byte limit (ingest.max_file_bytes)"
+                f"{path}: {info.st_size} bytes, over the {limit} byte limit ({limit_name})"
             )
         os.set_blocking(fd, True)
-        return _read_bounded(handle, str(path), limit)
+        return _read_bounded(handle, str(path), limit, limit_name)
 
 
-def _read_bounded(handle: BinaryIO, what: str, limit: int) -> bytes:
+def _read_bounded(handle: BinaryIO, what: str, limit: int, limit_name: str) -> bytes:
     try:
         data = handle.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{what}: cannot read: {exc.strerror}") from None
     if len(data) > limit:
-        raise InputError(f"{what}: over the {limit} byte limit (ingest.max_file_bytes)")
+        raise InputError(f"{what}: over the {limit} byte limit ({limit_name})")
     return data
 
 
