@@ -663,6 +663,9 @@ def _render_polls(rows: list[dict[str, Any]]) -> str:
             f"{r['feed']}: {r['outcome']}{status}, {r['entries']} entries, "
             f"{r['new']} new, {r['revised']} revised{detail}"
         )
+        if r.get("articles"):
+            read = r["articles"]
+            lines.append(f"    articles: {read['read']} read, {read['not_read']} not read")
         if r["moved_to"]:
             lines.append(f"    moved permanently to {r['moved_to']}; polled there from now on")
         if r["warning"]:

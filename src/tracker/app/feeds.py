@@ -7,16 +7,19 @@ import os
 import re
 import stat
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from tracker.app.articles import ArticleReads, ArticleText
 from tracker.app.base import HEARTBEAT_SECONDS, Tracker, _log
 from tracker.config import FEEDS_FILE, load_feed_declarations
 from tracker.domain.documents import (
     bounded,
     content_hash,
+    current_document,
     document_id,
     plain_text,
     plan_document,
@@ -251,9 +254,10 @@ def store_fetched(
             entries, warning = parsed.entries, parsed.warning
         except FeedParseError as exc:
             kind, error = "error", str(exc)
+    articles = ArticleReads(tracker)
     for attempt in range(attempts):
         try:
-            batches = _plan_entries(tracker, feed, entries, started)
+            batches = _plan_entries(tracker, feed, entries, started, articles)
             finished = tracker.clock()
             outcome = PollOutcome(kind, fetched.retry_after, fetched.max_age)
             schedule = next_schedule(
@@ -263,7 +267,9 @@ def store_fetched(
                 failures=feed.consecutive_failures,
                 max_backoff=tracker.settings.service.max_backoff_seconds,
             )
-            noted = error or (f"warning: {warning}" if warning else None)
+            unread = _unread_articles(articles)
+            notes = "; ".join(filter(None, (warning, unread)))
+            noted = error or (f"warning: {notes}" if notes else None)
             with write_transaction(tracker.engine) as conn:
                 stored = tracker.log.append_in(conn, batches).appended_ids if batches else set()
                 # Counted from what this poll stored: a document another process stored
@@ -304,11 +310,13 @@ def store_fetched(
         "new": new,
         "revised": revised,
         "error": error,
-        "warning": "; ".join(filter(None, (warning, move.refused))) or None,
+        "warning": "; ".join(filter(None, (warning, move.refused, unread))) or None,
         "moved_to": move.moved_to and redact_url(move.moved_to),
         "next_due_at": schedule.next_due.isoformat() if schedule.active else None,
         "ms": round((finished - started).total_seconds() * 1000),
     }
+    if feed.full_text:
+        summary["articles"] = {"read": articles.read, "not_read": len(articles.failures)}
     if kind == "error":
         _log.error("poll", extra={"fields": summary})
     else:
@@ -316,10 +324,29 @@ def store_fetched(
     return summary
 
 
+def _unread_articles(articles: ArticleReads) -> str | None:
+    failures = articles.failures
+    if not failures:
+        return None
+    first = failures[0]
+    return (
+        f"{len(failures)} linked article(s) not read, the feed's text kept "
+        f"(first: {redact_url(first.url)}: {first.error})"
+    )
+
+
 def _plan_entries(
-    tracker: Tracker, feed: Feed, entries: tuple[FeedEntry, ...], seen: datetime
+    tracker: Tracker,
+    feed: Feed,
+    entries: tuple[FeedEntry, ...],
+    seen: datetime,
+    articles: ArticleReads,
 ) -> list[StreamBatch]:
-    """A batch per new or changed entry: its document event, then what extraction found."""
+    """A batch per new or changed entry: its document event, then what extraction found.
+
+    For a full-text feed, the article a new or changed entry links to is read first and
+    its main text is what is stored and extracted from.
+    """
     batches: list[StreamBatch] = []
     planned: list[tuple[str, NewEvent, DocumentIngested, int | ExpectedVersion]] = []
     limit = tracker.settings.ingest.max_document_chars
@@ -330,6 +357,20 @@ def _plan_entries(
         event, document = plan_document(incoming, history)
         if event is None:
             continue
+        if feed.full_text and entry.link:
+            article = articles.article(entry.link, longer_than=len(incoming.content))
+            incoming = incoming_document(feed, entry, identity, seen, limit=limit, article=article)
+            current = current_document(history)
+            if article.text is None and current is not None and current.text_source == "article":
+                # A changed entry whose article cannot be read now keeps the one read before.
+                incoming = replace(
+                    incoming,
+                    content=current.content,
+                    text_source="article",
+                    article_url=current.article_url,
+                )
+            event, document = plan_document(incoming, history)
+            assert event is not None  # the fingerprint is the feed's: still new or changed
         planned.append((stream, event, document, history[-1].version if history else NO_STREAM))
     # One pass of the language model over every new text: batching is most of its speed.
     extracted = tracker.extractor.extract_many([document for _, _, document, _ in planned])
@@ -386,19 +427,36 @@ def bounded_document(
 
 
 def incoming_document(
-    feed: Feed, entry: FeedEntry, identity: str, seen: datetime, *, limit: int
+    feed: Feed,
+    entry: FeedEntry,
+    identity: str,
+    seen: datetime,
+    *,
+    limit: int,
+    article: ArticleText | None = None,
 ) -> DocumentIngested:
+    """A feed entry as a document; with ``article``, its content is the article's text
+    when it was read, and the document says which text it holds."""
     title, summary, content, cut = bounded_document(
         entry.title, entry.summary, entry.content, limit
     )
+    # The feed's words are the fingerprint, whichever text is stored: the next poll finds
+    # the entry unchanged without reading its article again. Tracking parameters are not
+    # content: the same article under a new utm_ is unchanged.
+    fingerprint = content_hash(title, summary, content, normalise_link(entry.link or ""))
+    text_source = "feed"
+    if article is not None and article.text is not None:
+        title, summary, content, cut = bounded_document(
+            entry.title, entry.summary, article.text, limit
+        )
+        text_source = "article"
     return DocumentIngested(
         doc_id=document_id(identity),
         identity=identity,
         source="feed",
         title=title or (entry.link or "(untitled)"),
         content=content or summary,
-        # Tracking parameters are not content: the same article under a new utm_ is unchanged.
-        content_hash=content_hash(title, summary, content, normalise_link(entry.link or "")),
+        content_hash=fingerprint,
         published_at=entry.published or seen,
         published_precision="instant" if entry.published else "first-seen",
         url=entry.link,
@@ -406,6 +464,9 @@ def incoming_document(
         summary=summary or None,
         author=entry.author,
         truncated_chars=cut,
+        text_source=text_source,
+        article_url=article.url if article is not None else None,
+        article_error=article.error if article is not None else None,
     )
 
 
