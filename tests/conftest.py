@@ -155,12 +155,18 @@ def make_tracker(
     fetch: dict[str, object] | None = None,
     service: dict[str, object] | None = None,
     config_dir: Path | None = None,
+    articles: dict[str, object] | None = None,
     **kwargs: object,
 ) -> Tracker:
     settings = load_settings(
         config_dir=config_dir or shipped_config_dir(),
         environ={},
-        overrides={"database": {"url": url}, "fetch": fetch or {}, "service": service or {}},
+        overrides={
+            "database": {"url": url},
+            "fetch": fetch or {},
+            "service": service or {},
+            "articles": articles or {},
+        },
     )
     return bootstrap(settings=settings, **kwargs)  # type: ignore[arg-type]
 

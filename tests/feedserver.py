@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 FEEDS = Path(__file__).resolve().parents[2] / "shared" / "feeds"
+PAGES = Path(__file__).resolve().parent / "pages"
 
 ENTITY_BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE rss [
@@ -43,13 +44,17 @@ def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
 class FeedServer:
     """Routes: /feeds/NAME (the shared files, with ETag), /mutable/NAME (set by tests),
     /status/CODE, /moved/CODE/PATH (a redirect to /PATH), /redirect-loop, /html, /big,
-    /gzip-bomb, /entity-bomb, /trickle, /slow, /slow-feed/NAME (a real file, sent slowly)."""
+    /gzip-bomb, /entity-bomb, /trickle, /slow, /slow-feed/NAME (a real file, sent slowly),
+    /pages/NAME (the article pages in tests/pages, as text/html, each request's start and
+    end kept in ``page_requests``, answered after ``page_delay`` seconds)."""
 
     def __init__(self) -> None:
         self.mutable: dict[str, bytes] = {}
         self.moved: dict[str, str] = {}  # path -> where a 301 sends it (set by tests)
         self.hits: dict[str, int] = {}
         self.big_size = 3 * 1024 * 1024
+        self.page_delay = 0.0
+        self.page_requests: list[tuple[str, float, float]] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,8 +65,11 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                started = time.monotonic()
                 with suppress(BrokenPipeError, ConnectionResetError):
                     server.route(self)
+                if self.path.startswith("/pages/"):
+                    server.page_requests.append((self.path, started, time.monotonic()))
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -110,6 +118,13 @@ class FeedServer:
                 self.send(h, 404, b"", {})
             else:
                 self.serve_with_etag(h, body)
+        elif path.startswith("/pages/"):
+            page = PAGES / path.removeprefix("/pages/").split("?")[0]
+            time.sleep(self.page_delay)
+            if page.parent != PAGES or not page.is_file():
+                self.send(h, 404, b"not found", {"Content-Type": "text/html"})
+            else:
+                self.send(h, 200, page.read_bytes(), {"Content-Type": "text/html"})
         elif path.startswith("/status/"):
             code = int(path.removeprefix("/status/"))
             extra = {"Retry-After": "7200"} if code in (429, 503) else {}

@@ -245,3 +245,23 @@ def test_a_story_names_sides_of_its_own(tmp_path: Path) -> None:
     config = load_extraction_config(tmp_path, questions)
     assert config.sides["iran"].find("Tehran said") == ["tehran"]
     assert "russia" in config.sides  # the shared sides stay
+
+
+def test_a_story_from_a_page_reads_its_main_text(tmp_path: Path, server: FeedServer) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    db = f"sqlite:///{tmp_path / 'tracker.db'}"
+    page = server.url("/pages/hubs-planned.html")
+    added = cli(config, db, "stories", "add", page, "--id", "hubs")
+    assert isinstance(added, dict)
+    assert added["title"].startswith("Britain and France plan military hubs")
+    assert added["statements"] >= 1 and added["source"] == page
+    events = cli(config, db, "events", "--type", "DocumentIngested")
+    assert isinstance(events, list) and len(events) == 1
+    content = events[0]["data"]["content"]  # type: ignore[index]
+    assert "military hubs promised at the Paris summit" in content
+    assert "cookie" not in content.lower()  # the page's banner is not the article
+    # the address check still guards a story's page
+    strict = run("--db", db, "--config", str(config), "stories", "add", page, "--id", "hubs2")
+    assert strict.returncode == 2 and "Traceback" not in strict.stderr
+    assert not (config / "stories" / "hubs2.toml").exists()

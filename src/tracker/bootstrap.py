@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from tracker.app import Clock, Tracker
 from tracker.config import Settings, Story, catalogue, load_settings, load_stories
 from tracker.domain.log import Upcasters
 from tracker.domain.upcasting import UPCASTERS
+from tracker.ingest.articles import HostPacer
 from tracker.ingest.extract import (
     Extractor,
     NoExtraction,
@@ -104,6 +106,7 @@ def bootstrap(
     )
     projections = [*projections_for(driver, story.questions, reader), alerts]
     runner = ProjectionRunner(log, projections, clock=clock)
+    stopping = threading.Event()
     return Tracker(
         settings=settings,
         story=story,
@@ -119,4 +122,6 @@ def bootstrap(
         alerts=AlertStore(engine),
         alert_channels=channels,
         environ=os.environ if environ is None else environ,
+        pacer=HostPacer(settings.articles.host_delay_seconds, stopping=stopping),
+        stopping=stopping,
     )

@@ -54,6 +54,7 @@ READ_COMMANDS = {
     ("projections",),
     ("status",),
     ("feeds", "list"),
+    ("feeds", "export"),
     ("db", "status"),
     ("stories",),
     ("serve",),
@@ -815,6 +816,10 @@ def _render_feeds(rows: list[dict[str, Any]]) -> str:
         )
         if f["last_error"]:
             lines.append(f"    last error ({f['last_error_at']}): {f['last_error']}")
+        if f["tags"] or f["full_text"]:
+            options = [f"tags: {', '.join(f['tags'])}"] if f["tags"] else []
+            options += ["reads linked articles (full text)"] if f["full_text"] else []
+            lines.append("    " + "; ".join(options))
     return "\n".join(lines)
 
 
@@ -822,12 +827,28 @@ def _render_feeds(rows: list[dict[str, Any]]) -> str:
 @click.argument("url")
 @click.option("--name", help="A short name (default: from the URL).")
 @click.option("--every", metavar="INTERVAL", help="Poll interval: 15m, 2h, 1d (default 15m).")
+@click.option(
+    "--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeatable; a/b is a path)."
+)
+@click.option(
+    "--full-text",
+    is_flag=True,
+    help="Read each new entry's linked article, not only the feed's summary.",
+)
 @json_option
 @pass_context
-def feeds_add(ctx: Context, url: str, name: str | None, every: str | None, as_json: bool) -> None:
+def feeds_add(
+    ctx: Context,
+    url: str,
+    name: str | None,
+    every: str | None,
+    tags: tuple[str, ...],
+    full_text: bool,
+    as_json: bool,
+) -> None:
     """Follow a feed."""
     with ctx.tracker() as tracker:
-        view = app.add_feed(tracker, url, name=name, every=every)
+        view = app.add_feed(tracker, url, name=name, every=every, tags=tags, full_text=full_text)
     emit(
         view, as_json, lambda f: f"following {f['name']} ({f['url']}), every {f['every_seconds']}s"
     )
@@ -854,6 +875,55 @@ def feeds_remove(ctx: Context, name_or_url: str, as_json: bool) -> None:
     emit(view, as_json, lambda f: f"removed {f['name']} ({f['url']})")
 
 
+def _render_import(view: dict[str, Any]) -> str:
+    lines = [
+        f"{view['file']}: {len(view['added'])} added, "
+        f"{len(view['already_present'])} already present, {len(view['refused'])} refused"
+    ]
+    for f in view["added"]:
+        tags = f" [{', '.join(f['tags'])}]" if f["tags"] else ""
+        lines.append(f"  added {f['name']} ({f['url']}){tags}")
+    for f in view["already_present"]:
+        lines.append(f"  already present: {f['url']} (feed {f['feed']})")
+    for f in view["refused"]:
+        lines.append(f"  refused {f['name'] or '(unnamed)'} ({f['url']}): {f['reason']}")
+    return "\n".join(lines)
+
+
+@feeds.command("import")
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
+@json_option
+@pass_context
+def feeds_import(ctx: Context, file: Path, as_json: bool) -> None:
+    """Follow the feeds an OPML file lists (folders and categories become tags).
+
+    Feeds already followed are skipped; exit 1 when an outline was refused.
+    """
+    with ctx.tracker() as tracker:
+        view = app.import_opml(tracker, file)
+    emit(view, as_json, _render_import)
+    total = sum(len(view[k]) for k in ("added", "already_present", "refused"))
+    if view["refused"]:
+        raise click.ClickException(f"{len(view['refused'])} of {total} outlines refused")
+
+
+@feeds.command("export")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file (default: standard output).",
+)
+@pass_context
+def feeds_export(ctx: Context, output: Path | None) -> None:
+    """Every followed feed as OPML 2.0, with tags, for any feed reader."""
+    with ctx.tracker() as tracker:
+        data = app.export_opml(tracker)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        app.save_export(output, data)
+
+
 def _render_polls(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "no feeds to poll"
@@ -865,6 +935,9 @@ def _render_polls(rows: list[dict[str, Any]]) -> str:
             f"{r['feed']}: {r['outcome']}{status}, {r['entries']} entries, "
             f"{r['new']} new, {r['revised']} revised{detail}"
         )
+        if r.get("articles"):
+            read = r["articles"]
+            lines.append(f"    articles: {read['read']} read, {read['not_read']} not read")
         if r["moved_to"]:
             lines.append(f"    moved permanently to {r['moved_to']}; polled there from now on")
         if r["warning"]:

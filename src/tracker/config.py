@@ -66,6 +66,20 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class ArticleSettings:
+    """Reading the article a feed entry links to, for feeds added with ``--full-text``."""
+
+    # Between the end of one request to a host and the start of the next, one at a time.
+    host_delay_seconds: float = 1.0
+    # A page is HTML around the article: cut well below a feed's cap (and never above it).
+    max_bytes: int = 4 * 1024 * 1024
+    # One poll of one feed reads at most this many articles, within this many seconds;
+    # the entries past either are stored with the feed's summary.
+    per_poll: int = 30
+    budget_seconds: float = 120.0
+
+
+@dataclass(frozen=True)
 class ServiceSettings:
     catch_up_seconds: int = 30
     reconcile_seconds: int = 60
@@ -89,6 +103,7 @@ class Settings:
     service: ServiceSettings = field(default_factory=ServiceSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    articles: ArticleSettings = field(default_factory=ArticleSettings)
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -97,6 +112,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "service": ServiceSettings,
     "extract": ExtractSettings,
     "ingest": IngestSettings,
+    "articles": ArticleSettings,
 }
 
 
@@ -246,6 +262,10 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("service", "alert_max_backoff_seconds"): (1, 7 * 86_400),
     ("ingest", "max_document_chars"): (1000, 4_000_000),
     ("ingest", "max_file_bytes"): (1024, 1024**3),
+    ("articles", "host_delay_seconds"): (0, 600),
+    ("articles", "max_bytes"): (1024, 1024**3),
+    ("articles", "per_poll"): (0, 10_000),
+    ("articles", "budget_seconds"): (1, 3600),
 }
 
 
@@ -481,10 +501,13 @@ class FeedDeclaration:
     url: str
     name: str | None
     every: str | None
+    tags: tuple[str, ...] = ()
+    full_text: bool = False
 
 
 def load_feed_declarations(config_dir: Path) -> tuple[FeedDeclaration, ...]:
-    """Feeds declared in feeds.toml (``[[feeds]]`` with url, optional name and every)."""
+    """Feeds declared in feeds.toml (``[[feeds]]`` with url; optional name, every, tags
+    and full_text)."""
     path = config_dir / FEEDS_FILE
     if not path.is_file():
         return ()
@@ -494,11 +517,18 @@ def load_feed_declarations(config_dir: Path) -> tuple[FeedDeclaration, ...]:
         if not isinstance(raw, dict):
             raise ConfigError(f"{path}: {where}: expected a table")
         name, every = raw.get("name"), raw.get("every")
+        full_text = raw.get("full_text", False)
+        if not isinstance(full_text, bool):
+            raise ConfigError(
+                f"{path}: {where}.full_text: expected true or false, got {full_text!r}"
+            )
         out.append(
             FeedDeclaration(
                 url=_text(path, f"{where}.url", raw.get("url")),
                 name=None if name is None else _text(path, f"{where}.name", name),
                 every=None if every is None else _text(path, f"{where}.every", str(every)),
+                tags=_strings(path, f"{where}.tags", raw.get("tags", [])),
+                full_text=full_text,
             )
         )
     return tuple(out)

@@ -126,6 +126,7 @@ class Service:
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         self.stop_reason = f"signal {signal.Signals(signum).name}"
         self.stopping.set()
+        self.tracker.stopping.set()  # polls reading articles stop asking for more
         # Nothing new starts. Not wait=True: a running poll that reschedules its job needs
         # the scheduler's locks, which a waiting shutdown holds. Polls are awaited in run().
         self.scheduler.shutdown(wait=False)

@@ -21,6 +21,7 @@ from tracker.app.feeds import (
     store_fetched,
     sync_config_feeds,
 )
+from tracker.app.opml import export_opml, import_opml, save_export
 from tracker.app.stories import NewQuestion, add_question, add_story
 from tracker.app.story import (
     answer_view,
@@ -60,9 +61,11 @@ __all__ = [
     "editor_login",
     "event_view",
     "events",
+    "export_opml",
     "fact_view",
     "feed_view",
     "history",
+    "import_opml",
     "incoming_document",
     "ingest_file",
     "list_alerts",
@@ -74,6 +77,7 @@ __all__ = [
     "remove_feed",
     "replay",
     "retract",
+    "save_export",
     "seed",
     "send_test_alert",
     "service_status",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from tracker.config import Settings, Story
+from tracker.ingest.articles import HostPacer
 from tracker.ingest.extract import Extractor
 from tracker.ingest.fetch import Fetcher
 from tracker.notify.config import AlertChannel
@@ -46,6 +48,10 @@ class Tracker:
     alert_channels: tuple[AlertChannel, ...]
     # Where channel secrets are read from, by the names alerts.toml gives.
     environ: Mapping[str, str]
+    # Turns at each host for the articles full-text feeds link to, shared by every poll.
+    pacer: HostPacer
+    # Set when the service is asked to stop: long work (reading articles) ends early.
+    stopping: threading.Event = field(default_factory=threading.Event)
     # Each story in force, as configured (config/stories/ID.toml).
     stories: tuple[Story, ...] = ()
 

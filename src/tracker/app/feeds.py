@@ -7,16 +7,19 @@ import os
 import re
 import stat
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from tracker.app.articles import ArticleReads, ArticleText
 from tracker.app.base import HEARTBEAT_SECONDS, Tracker, _log
 from tracker.config import FEEDS_FILE, load_feed_declarations
 from tracker.domain.documents import (
     bounded,
     content_hash,
+    current_document,
     document_id,
     plain_text,
     plan_document,
@@ -28,6 +31,7 @@ from tracker.domain.events import (
 from tracker.domain.feeds import (
     Feed,
     PollOutcome,
+    clean_tags,
     entry_identity,
     next_schedule,
     normalise_link,
@@ -63,10 +67,12 @@ def feed_view(feed: Feed) -> dict[str, Any]:
         "last_error_at": iso(feed.last_error_at),
         "last_status": feed.last_status,
         "consecutive_failures": feed.consecutive_failures,
+        "tags": list(feed.tags),
+        "full_text": feed.full_text,
     }
 
 
-def _default_name(url: str, taken: set[str]) -> str:
+def default_feed_name(url: str, taken: set[str]) -> str:
     parts = urlsplit(url)
     base = re.sub(r"[^a-z0-9]+", "-", f"{parts.hostname or 'feed'}{parts.path}".lower()).strip("-")
     base = base[:80] or "feed"
@@ -76,6 +82,14 @@ def _default_name(url: str, taken: set[str]) -> str:
     return name
 
 
+def feed_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be followed, or None: the one check every way in goes through."""
+    problem = check_feed_url(url)
+    if problem is None and len(url) > URL_LENGTH:
+        problem = f"invalid URL: over {URL_LENGTH} characters"
+    return problem
+
+
 def add_feed(
     tracker: Tracker,
     url: str,
@@ -83,17 +97,21 @@ def add_feed(
     name: str | None = None,
     every: str | None = None,
     origin: str = "cli",
+    tags: tuple[str, ...] = (),
+    full_text: bool = False,
 ) -> dict[str, Any]:
     """Start following a feed; it is polled by `tracker poll` and the service."""
-    problem = check_feed_url(url)
+    problem = feed_url_problem(url)
     if problem:
         raise InputError(problem)
-    if len(url) > URL_LENGTH:
-        raise InputError(f"invalid URL: over {URL_LENGTH} characters")
     try:
         seconds = parse_every(every) if every else tracker.settings.service.default_every_seconds
     except ValueError as exc:
         raise InputError(f"--every: {exc}") from None
+    try:
+        tags = clean_tags(tags)
+    except ValueError as exc:
+        raise InputError(f"--tag: {exc}") from None
     existing = tracker.feeds.all()
     if any(url in (f.url, f.added_url) for f in existing):
         raise InputError(f"already following {url}")
@@ -101,9 +119,15 @@ def add_feed(
         raise InputError(f"feed name {name!r} is empty or already taken")
     if name is not None and len(name) > NAME_LENGTH:
         raise InputError(f"feed name over {NAME_LENGTH} characters")
-    chosen = name or _default_name(url, {f.name for f in existing})
+    chosen = name or default_feed_name(url, {f.name for f in existing})
     feed = tracker.feeds.add(
-        name=chosen, url=url, every=seconds, origin=origin, now=tracker.clock()
+        name=chosen,
+        url=url,
+        every=seconds,
+        origin=origin,
+        now=tracker.clock(),
+        tags=tags,
+        full_text=full_text,
     )
     return feed_view(feed)
 
@@ -133,13 +157,17 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
     declared = load_feed_declarations(tracker.settings.config_dir)
     for index, item in enumerate(declared):
         where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
-        if problem := check_feed_url(item.url):
+        if problem := feed_url_problem(item.url):
             raise ConfigError(f"{where}.url: {problem}")
         try:
             if item.every:
                 parse_every(item.every)
         except ValueError as exc:
             raise ConfigError(f"{where}.every: {exc}") from None
+        try:
+            clean_tags(item.tags)
+        except ValueError as exc:
+            raise ConfigError(f"{where}.tags: {exc}") from None
     followed = tracker.feeds.all()
     # A feed that moved permanently is still the one its declaration added.
     current = {f.url: f for f in followed} | {f.added_url: f for f in followed}
@@ -147,12 +175,23 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
     for item in declared:
         feed = current.get(item.url)
         if feed is None:
-            add_feed(tracker, item.url, name=item.name, every=item.every, origin="config")
+            add_feed(
+                tracker,
+                item.url,
+                name=item.name,
+                every=item.every,
+                origin="config",
+                tags=item.tags,
+                full_text=item.full_text,
+            )
             added.append(item.url)
-        elif item.every and feed.origin == "config":
-            seconds = parse_every(item.every)
-            if seconds != feed.every_seconds:
-                tracker.feeds.update_interval(feed.id, seconds)
+        elif feed.origin == "config":
+            seconds = parse_every(item.every) if item.every else feed.every_seconds
+            tags = clean_tags(item.tags)
+            if (seconds, tags, item.full_text) != (feed.every_seconds, feed.tags, feed.full_text):
+                tracker.feeds.update_options(
+                    feed.id, every=seconds, tags=tags, full_text=item.full_text
+                )
     urls = {item.url for item in declared}
     for feed in followed:
         if feed.origin == "config" and feed.added_url not in urls and feed.url not in urls:
@@ -215,9 +254,10 @@ def store_fetched(
             entries, warning = parsed.entries, parsed.warning
         except FeedParseError as exc:
             kind, error = "error", str(exc)
+    articles = ArticleReads(tracker)
     for attempt in range(attempts):
         try:
-            batches = _plan_entries(tracker, feed, entries, started)
+            batches = _plan_entries(tracker, feed, entries, started, articles)
             finished = tracker.clock()
             outcome = PollOutcome(kind, fetched.retry_after, fetched.max_age)
             schedule = next_schedule(
@@ -227,7 +267,9 @@ def store_fetched(
                 failures=feed.consecutive_failures,
                 max_backoff=tracker.settings.service.max_backoff_seconds,
             )
-            noted = error or (f"warning: {warning}" if warning else None)
+            unread = _unread_articles(articles)
+            notes = "; ".join(filter(None, (warning, unread)))
+            noted = error or (f"warning: {notes}" if notes else None)
             with write_transaction(tracker.engine) as conn:
                 stored = tracker.log.append_in(conn, batches).appended_ids if batches else set()
                 # Counted from what this poll stored: a document another process stored
@@ -268,11 +310,13 @@ def store_fetched(
         "new": new,
         "revised": revised,
         "error": error,
-        "warning": "; ".join(filter(None, (warning, move.refused))) or None,
+        "warning": "; ".join(filter(None, (warning, move.refused, unread))) or None,
         "moved_to": move.moved_to and redact_url(move.moved_to),
         "next_due_at": schedule.next_due.isoformat() if schedule.active else None,
         "ms": round((finished - started).total_seconds() * 1000),
     }
+    if feed.full_text:
+        summary["articles"] = {"read": articles.read, "not_read": len(articles.failures)}
     if kind == "error":
         _log.error("poll", extra={"fields": summary})
     else:
@@ -280,10 +324,29 @@ def store_fetched(
     return summary
 
 
+def _unread_articles(articles: ArticleReads) -> str | None:
+    failures = articles.failures
+    if not failures:
+        return None
+    first = failures[0]
+    return (
+        f"{len(failures)} linked article(s) not read, the feed's text kept "
+        f"(first: {redact_url(first.url)}: {first.error})"
+    )
+
+
 def _plan_entries(
-    tracker: Tracker, feed: Feed, entries: tuple[FeedEntry, ...], seen: datetime
+    tracker: Tracker,
+    feed: Feed,
+    entries: tuple[FeedEntry, ...],
+    seen: datetime,
+    articles: ArticleReads,
 ) -> list[StreamBatch]:
-    """A batch per new or changed entry: its document event, then what extraction found."""
+    """A batch per new or changed entry: its document event, then what extraction found.
+
+    For a full-text feed, the article a new or changed entry links to is read first and
+    its main text is what is stored and extracted from.
+    """
     batches: list[StreamBatch] = []
     planned: list[tuple[str, NewEvent, DocumentIngested, int | ExpectedVersion]] = []
     limit = tracker.settings.ingest.max_document_chars
@@ -294,6 +357,20 @@ def _plan_entries(
         event, document = plan_document(incoming, history)
         if event is None:
             continue
+        if feed.full_text and entry.link:
+            article = articles.article(entry.link, longer_than=len(incoming.content))
+            incoming = incoming_document(feed, entry, identity, seen, limit=limit, article=article)
+            current = current_document(history)
+            if article.text is None and current is not None and current.text_source == "article":
+                # A changed entry whose article cannot be read now keeps the one read before.
+                incoming = replace(
+                    incoming,
+                    content=current.content,
+                    text_source="article",
+                    article_url=current.article_url,
+                )
+            event, document = plan_document(incoming, history)
+            assert event is not None  # the fingerprint is the feed's: still new or changed
         planned.append((stream, event, document, history[-1].version if history else NO_STREAM))
     # One pass of the language model over every new text: batching is most of its speed.
     extracted = tracker.extractor.extract_many([document for _, _, document, _ in planned])
@@ -350,19 +427,36 @@ def bounded_document(
 
 
 def incoming_document(
-    feed: Feed, entry: FeedEntry, identity: str, seen: datetime, *, limit: int
+    feed: Feed,
+    entry: FeedEntry,
+    identity: str,
+    seen: datetime,
+    *,
+    limit: int,
+    article: ArticleText | None = None,
 ) -> DocumentIngested:
+    """A feed entry as a document; with ``article``, its content is the article's text
+    when it was read, and the document says which text it holds."""
     title, summary, content, cut = bounded_document(
         entry.title, entry.summary, entry.content, limit
     )
+    # The feed's words are the fingerprint, whichever text is stored: the next poll finds
+    # the entry unchanged without reading its article again. Tracking parameters are not
+    # content: the same article under a new utm_ is unchanged.
+    fingerprint = content_hash(title, summary, content, normalise_link(entry.link or ""))
+    text_source = "feed"
+    if article is not None and article.text is not None:
+        title, summary, content, cut = bounded_document(
+            entry.title, entry.summary, article.text, limit
+        )
+        text_source = "article"
     return DocumentIngested(
         doc_id=document_id(identity),
         identity=identity,
         source="feed",
         title=title or (entry.link or "(untitled)"),
         content=content or summary,
-        # Tracking parameters are not content: the same article under a new utm_ is unchanged.
-        content_hash=content_hash(title, summary, content, normalise_link(entry.link or "")),
+        content_hash=fingerprint,
         published_at=entry.published or seen,
         published_precision="instant" if entry.published else "first-seen",
         url=entry.link,
@@ -370,6 +464,9 @@ def incoming_document(
         summary=summary or None,
         author=entry.author,
         truncated_chars=cut,
+        text_source=text_source,
+        article_url=article.url if article is not None else None,
+        article_error=article.error if article is not None else None,
     )
 
 
@@ -388,7 +485,7 @@ def ingest_file(
     """
     if url is not None and (problem := check_feed_url(url)):
         raise InputError(f"--url: {problem}")
-    raw = read_text_file(tracker, path)
+    raw = read_input(path, tracker.settings.ingest.max_file_bytes, "ingest.max_file_bytes")
     try:
         text = plain_text(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -441,10 +538,7 @@ def ingest_file(
 
 def read_text_file(tracker: Tracker, path: Path) -> bytes:
     """A file's bytes (``-``: standard input), bounded by ``ingest.max_file_bytes``."""
-    limit = tracker.settings.ingest.max_file_bytes
-    if str(path) == "-":
-        return _read_bounded(sys.stdin.buffer, "standard input", limit)
-    return _read_file(path, limit)
+    return read_input(path, tracker.settings.ingest.max_file_bytes, "ingest.max_file_bytes")
 
 
 def bounded_document_parts(tracker: Tracker, title: str, body: str) -> tuple[str, str, int]:
@@ -455,7 +549,14 @@ def bounded_document_parts(tracker: Tracker, title: str, body: str) -> tuple[str
     return heading, text, cut
 
 
-def _read_file(path: Path, limit: int) -> bytes:
+def read_input(path: Path, limit: int, limit_name: str) -> bytes:
+    """A regular file's bytes, or standard input's for ``-``, refused over ``limit``."""
+    if str(path) == "-":
+        return _read_bounded(sys.stdin.buffer, "standard input", limit, limit_name)
+    return _read_file(path, limit, limit_name)
+
+
+def _read_file(path: Path, limit: int, limit_name: str) -> bytes:
     try:
         # Non-blocking, so a FIFO with no writer cannot hold the open; refused just below.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -470,19 +571,19 @@ def _read_file(path: Path, limit: int) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
             raise InputError(
-                f"{path}: {info.st_size} bytes, over the {limit} byte limit (ingest.max_file_bytes)"
+                f"{path}: {info.st_size} bytes, over the {limit} byte limit ({limit_name})"
             )
         os.set_blocking(fd, True)
-        return _read_bounded(handle, str(path), limit)
+        return _read_bounded(handle, str(path), limit, limit_name)
 
 
-def _read_bounded(handle: BinaryIO, what: str, limit: int) -> bytes:
+def _read_bounded(handle: BinaryIO, what: str, limit: int, limit_name: str) -> bytes:
     try:
         data = handle.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{what}: cannot read: {exc.strerror}") from None
     if len(data) > limit:
-        raise InputError(f"{what}: over the {limit} byte limit (ingest.max_file_bytes)")
+        raise InputError(f"{what}: over the {limit} byte limit ({limit_name})")
     return data
 
 

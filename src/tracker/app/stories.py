@@ -31,6 +31,7 @@ from tracker.domain.documents import content_hash, document_id, stream_for
 from tracker.domain.events import DocumentIngested, StoryStarted, from_data, new_event
 from tracker.domain.log import NO_STREAM, RecordedEvent, StreamBatch
 from tracker.errors import ConcurrencyError, ConfigError, InputError, NotFoundError
+from tracker.ingest.articles import HTML_ACCEPT, html_problem, main_text
 from tracker.ingest.curated import STORIES, load_curated
 from tracker.ingest.fetch import check_feed_url, redact_url
 from tracker.ingest.rules import load_extraction_config
@@ -304,47 +305,53 @@ class Article:
 
 def read_article(tracker: Tracker, source: str) -> Article:
     """An article's main text from a file or an http(s) URL; HTML is reduced to the
-    article's text by trafilatura (no fetching of its own)."""
+    article's text by trafilatura (given bytes: it fetches nothing itself)."""
     from tracker.app.feeds import read_text_file
 
+    headers: dict[str, str] = {}
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
+        shown = redact_url(source)
         problem = check_feed_url(source)
         if problem:
-            raise InputError(f"{redact_url(source)}: {problem}")
-        result = tracker.fetcher.fetch(source)
+            raise InputError(f"{shown}: {problem}")
+        result = tracker.fetcher.fetch(
+            source, accept=HTML_ACCEPT, max_bytes=tracker.settings.ingest.max_file_bytes
+        )
         if result.kind != "ok":
             why = result.error or result.status or result.kind
-            raise InputError(f"{redact_url(source)}: cannot fetch: {why}")
-        raw, url, shown = result.body, source, redact_url(source)
-        kind = str(result.headers.get("content-type", ""))
+            raise InputError(f"{shown}: cannot fetch: {why}")
+        raw, url = result.body, source
+        headers = {k.lower(): v for k, v in result.headers.items()}
+        plain = headers.get("content-type", "").startswith("text/plain")
+        if (problem := html_problem(headers)) and not plain:
+            raise InputError(f"{shown}: {problem}")
     else:
         raw = read_text_file(tracker, Path(source))
-        url, shown, kind = None, source, ""
+        url, shown = None, source
+    kind = headers.get("content-type", "")
+    if "html" in kind or source.lower().endswith((".html", ".htm")) or _looks_html(raw):
+        return _from_html(raw, headers, url, shown)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{shown}: not UTF-8 text") from None
-    if "html" in kind or source.lower().endswith((".html", ".htm")) or _looks_html(text):
-        return _from_html(text, url, shown)
     return Article(text=text, title=None, url=url, published=None, shown=shown)
 
 
-def _looks_html(text: str) -> bool:
-    head = text.lstrip()[:200].lower()
-    return head.startswith(("<!doctype html", "<html")) or "<body" in text[:4000].lower()
+def _looks_html(raw: bytes) -> bool:
+    head = raw.lstrip()[:200].lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in raw[:4000].lower()
 
 
-def _from_html(html: str, url: str | None, shown: str) -> Article:
-    import trafilatura
-
+def _from_html(raw: bytes, headers: dict[str, str], url: str | None, shown: str) -> Article:
     try:
-        text = trafilatura.extract(
-            html, url=url, include_comments=False, include_tables=False, favor_precision=True
-        )
-        meta = trafilatura.extract_metadata(html)
-    except Exception as exc:  # a page no library can read is bad input, not a crash
+        text = main_text(raw, headers)
+        import trafilatura
+
+        meta = trafilatura.extract_metadata(raw)
+    except Exception as exc:  # a page no parser can read is bad input, not a crash
         raise InputError(f"{shown}: cannot read the page: {type(exc).__name__}") from None
-    if not text or not text.strip():
+    if not text:
         raise InputError(f"{shown}: no article text found in the page")
     published = None
     if meta is not None and meta.date:

@@ -62,7 +62,32 @@ def content_hash(*parts: str | None) -> str:
     return f"sha256:{digest.hexdigest()}"
 
 
-REVISABLE = ("title", "summary", "content", "url", "author")
+REVISABLE = (
+    "title",
+    "summary",
+    "content",
+    "url",
+    "author",
+    "text_source",
+    "article_url",
+    "article_error",
+)
+
+
+def current_document(history: Sequence[RecordedEvent]) -> DocumentIngested | None:
+    """A document as its stream now stands: first ingested, then each revision applied."""
+    current: DocumentIngested | None = None
+    for recorded in history:
+        story_event = decode(recorded)
+        if isinstance(story_event, DocumentIngested):
+            current = story_event
+        elif isinstance(story_event, DocumentRevised) and current is not None:
+            current = replace(
+                current,
+                content_hash=story_event.content_hash,
+                **{k: v for k, v in story_event.changes.items() if k in REVISABLE},
+            )
+    return current
 
 
 def plan_document(
@@ -77,17 +102,7 @@ def plan_document(
             incoming, incoming.identity, incoming.content_hash, occurred_at=incoming.published_at
         )
         return event, incoming
-    current: DocumentIngested | None = None
-    for recorded in history:
-        story_event = decode(recorded)
-        if isinstance(story_event, DocumentIngested):
-            current = story_event
-        elif isinstance(story_event, DocumentRevised) and current is not None:
-            current = replace(
-                current,
-                content_hash=story_event.content_hash,
-                **{k: v for k, v in story_event.changes.items() if k in REVISABLE},
-            )
+    current = current_document(history)
     if current is None or current.content_hash == incoming.content_hash:
         return None, current or incoming
     changes = {

@@ -65,6 +65,13 @@ class DocumentIngested:
     # Characters cut from the title, summary and content to keep the document within
     # the configured size; 0 when stored whole. Older payloads lack it: stored whole.
     truncated_chars: int = 0
+    # Which text ``content`` is: the feed's own ("feed") or the main text of the article
+    # the entry links to ("article", for feeds followed with full text). When an article
+    # was asked for, ``article_url`` is the page and ``article_error`` why it was not read
+    # (the feed's text kept instead). Older payloads lack them: the feed's text.
+    text_source: str = "feed"  # feed | article
+    article_url: str | None = None
+    article_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

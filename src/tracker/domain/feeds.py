@@ -128,3 +128,35 @@ class Feed:
     last_error_at: datetime | None
     last_status: int | None
     created_at: datetime
+    # Labels from a reader's folders and categories, or given by hand; "a/b" is a path.
+    tags: tuple[str, ...] = ()
+    # Read each new entry's linked article instead of the feed's summary.
+    full_text: bool = False
+
+
+MAX_TAGS = 32
+TAG_LENGTH = 200
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_tag(text: str) -> str:
+    """A tag as stored: whitespace collapsed, no control characters, no commas (OPML
+    separates categories with them), a slash path without empty segments ("" if none)."""
+    text = _CONTROL.sub(" ", text).replace(",", " ")
+    segments = (_SPACE.sub(" ", part).strip() for part in text.split("/"))
+    return "/".join(part for part in segments if part)
+
+
+def clean_tags(raw: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Each tag cleaned, empty ones dropped, repeats kept once in first-seen order.
+
+    Raises ValueError when there are more than ``MAX_TAGS`` or one is over ``TAG_LENGTH``.
+    """
+    tags = tuple(dict.fromkeys(tag for tag in map(clean_tag, raw) if tag))
+    if len(tags) > MAX_TAGS:
+        raise ValueError(f"more than {MAX_TAGS} tags")
+    for tag in tags:
+        if len(tag) > TAG_LENGTH:
+            raise ValueError(f"tag {tag[:40]!r}... over {TAG_LENGTH} characters")
+    return tags

@@ -321,14 +321,22 @@ class Fetcher:
         return self._ssl
 
     def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = ACCEPT,
+        max_bytes: int | None = None,
     ) -> FetchResult:
-        """GET a feed; every failure comes back as a result of kind "error", never raised."""
+        """GET a feed (or, with its own ``accept`` and a smaller ``max_bytes``, the page an
+        entry links to); every failure comes back as a result of kind "error", never raised."""
         problem = check_feed_url(url)
         if problem:
             return FetchResult("error", error=problem)
         s = self._settings
-        headers = {"User-Agent": s.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+        cap = min(s.max_bytes, max_bytes or s.max_bytes)
+        headers = {"User-Agent": s.user_agent, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -336,13 +344,11 @@ class Fetcher:
         deadline, backend, client = self._client(headers)
         try:
             with client:
-                return self._follow(client, url, deadline)
+                return self._follow(client, url, deadline, cap)
         except httpx.HTTPError as exc:
             return self._failure(exc, deadline, backend)
         except _BodyTooLarge:
-            return FetchResult(
-                "error", error=f"body over the {s.max_bytes} byte cap (decompressed)"
-            )
+            return FetchResult("error", error=f"body over the {cap} byte cap (decompressed)")
         finally:
             deadline.cancel()
 
@@ -382,7 +388,7 @@ class Fetcher:
         )
         return deadline, backend, client
 
-    def _follow(self, client: httpx.Client, url: str, deadline: _Deadline) -> FetchResult:
+    def _follow(self, client: httpx.Client, url: str, deadline: _Deadline, cap: int) -> FetchResult:
         """GET ``url``, following redirects one hop at a time without reading their bodies."""
         request = client.build_request("GET", url)
         statuses: list[int] = []
@@ -405,7 +411,7 @@ class Fetcher:
                 moved = None
                 if statuses and all(code in (301, 308) for code in statuses):
                     moved = str(response.url) if str(response.url) != url else None
-                return self._read(response, deadline, moved)
+                return self._read(response, deadline, moved, cap)
             finally:
                 response.close()
 
@@ -431,7 +437,7 @@ class Fetcher:
         return FetchResult("error", error=f"{type(exc).__name__}: {_first_line(exc)}")
 
     def _read(
-        self, response: httpx.Response, deadline: _Deadline, moved: str | None
+        self, response: httpx.Response, deadline: _Deadline, moved: str | None, cap: int
     ) -> FetchResult:
         s = self._settings
         ra = _retry_after(response.headers.get("retry-after"))
@@ -467,20 +473,20 @@ class Fetcher:
                 "error", status, error=f"refused: unsupported Content-Encoding {encodings[0]!r}"
             )
         declared = response.headers.get("content-length", "")
-        if not encodings and declared.isdigit() and int(declared) > s.max_bytes:
-            return FetchResult("error", status, error=f"body over the {s.max_bytes} byte cap")
+        if not encodings and declared.isdigit() and int(declared) > cap:
+            return FetchResult("error", status, error=f"body over the {cap} byte cap")
         decoder = _Decoder(encodings[0]) if encodings else None
         chunks: list[bytes] = []
         size = received = 0
         try:
             for raw in response.iter_raw():
                 received += len(raw)
-                if received > s.max_bytes:
+                if received > cap:
                     raise _BodyTooLarge
-                pieces = decoder.feed(raw, s.max_bytes - size) if decoder else (raw,)
+                pieces = decoder.feed(raw, cap - size) if decoder else (raw,)
                 for piece in pieces:
                     size += len(piece)
-                    if size > s.max_bytes:
+                    if size > cap:
                         raise _BodyTooLarge
                     chunks.append(piece)
                 if deadline.passed():

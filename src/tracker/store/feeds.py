@@ -38,6 +38,24 @@ class PollRecord:
     error: str | None
 
 
+class NewFeed(NamedTuple):
+    """A feed about to be followed, its URL and name already checked."""
+
+    name: str
+    url: str
+    every: int
+    tags: tuple[str, ...] = ()
+    full_text: bool = False
+
+
+def _feed(row: sa.Row[Any]) -> Feed:
+    values = dict(row._mapping)
+    # A JSON list comes back; anything else (a hand-edited row) is no tags.
+    tags = values.pop("tags")
+    values["tags"] = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
+    return Feed(**values)
+
+
 class FeedStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -51,28 +69,57 @@ class FeedStore:
         except SQLAlchemyError as exc:
             raise StorageError(f"{what}: {describe(exc)}") from None
 
-    def add(self, *, name: str, url: str, every: int, origin: str, now: datetime) -> Feed:
-        with self._guard(f"cannot add feed {name!r}"), write_transaction(self.engine) as conn:
-            conn.execute(
-                sa.insert(feeds).values(
-                    name=name,
-                    url=url,
-                    added_url=url,
-                    every_seconds=every,
-                    origin=origin,
-                    active=True,
-                    next_due_at=now,
-                    consecutive_failures=0,
-                    created_at=now,
-                )
-            )
+    def add(
+        self,
+        *,
+        name: str,
+        url: str,
+        every: int,
+        origin: str,
+        now: datetime,
+        tags: tuple[str, ...] = (),
+        full_text: bool = False,
+    ) -> Feed:
+        self.add_many([NewFeed(name, url, every, tags, full_text)], origin=origin, now=now)
         feed = self.get(name)
         assert feed is not None
         return feed
 
-    def update_interval(self, feed_id: int, every: int) -> None:
+    def add_many(self, new: list[NewFeed], *, origin: str, now: datetime) -> None:
+        """Add feeds in one transaction: all of them, or none when the database refuses."""
+        if not new:
+            return
+        what = (
+            f"cannot add feed {new[0].name!r}" if len(new) == 1 else f"cannot add {len(new)} feeds"
+        )
+        rows = [
+            {
+                "name": item.name,
+                "url": item.url,
+                "added_url": item.url,
+                "every_seconds": item.every,
+                "origin": origin,
+                "active": True,
+                "next_due_at": now,
+                "consecutive_failures": 0,
+                "created_at": now,
+                "tags": list(item.tags),
+                "full_text": item.full_text,
+            }
+            for item in new
+        ]
+        with self._guard(what), write_transaction(self.engine) as conn:
+            conn.execute(sa.insert(feeds), rows)
+
+    def update_options(
+        self, feed_id: int, *, every: int, tags: tuple[str, ...], full_text: bool
+    ) -> None:
         with self._guard("cannot update feed"), write_transaction(self.engine) as conn:
-            conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(every_seconds=every))
+            conn.execute(
+                sa.update(feeds)
+                .where(feeds.c.id == feed_id)
+                .values(every_seconds=every, tags=list(tags), full_text=full_text)
+            )
 
     def remove(self, feed_id: int) -> None:
         with self._guard("cannot remove feed"), write_transaction(self.engine) as conn:
@@ -82,7 +129,7 @@ class FeedStore:
     def all(self) -> list[Feed]:
         with self._guard("cannot list feeds"), self.engine.connect() as conn:
             rows = conn.execute(sa.select(feeds).order_by(feeds.c.name))
-            return [Feed(**row._mapping) for row in rows]
+            return [_feed(row) for row in rows]
 
     def get(self, name_or_url: str) -> Feed | None:
         query = sa.select(feeds).where(
@@ -94,12 +141,12 @@ class FeedStore:
         )
         with self._guard("cannot read feeds"), self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return Feed(**row._mapping) if row else None
+        return _feed(row) if row else None
 
     def by_id(self, feed_id: int) -> Feed | None:
         with self._guard("cannot read feeds"), self.engine.connect() as conn:
             row = conn.execute(sa.select(feeds).where(feeds.c.id == feed_id)).first()
-        return Feed(**row._mapping) if row else None
+        return _feed(row) if row else None
 
     def record_poll(
         self,

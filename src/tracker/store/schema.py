@@ -237,7 +237,7 @@ feeds = sa.Table(
     # stay scoped to this one, and config declarations keep matching it.
     sa.Column("added_url", sa.String(URL_LENGTH), nullable=False),
     sa.Column("every_seconds", sa.Integer(), nullable=False),
-    sa.Column("origin", sa.String(10), nullable=False),  # cli | config
+    sa.Column("origin", sa.String(10), nullable=False),  # cli | config | opml
     sa.Column("active", sa.Boolean(), nullable=False),  # false once the server said 410 Gone
     sa.Column("etag", sa.Text()),
     sa.Column("last_modified", sa.Text()),
@@ -248,6 +248,10 @@ feeds = sa.Table(
     sa.Column("last_error_at", UTCDateTime()),
     sa.Column("last_status", sa.Integer()),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    # A JSON list of tags (folders and categories an OPML file gave, or `--tag`).
+    sa.Column("tags", sa.JSON(), nullable=False),
+    # Read each new entry's linked article, not only the feed's summary.
+    sa.Column("full_text", sa.Boolean(), nullable=False),
 )
 
 feed_polls = sa.Table(
