@@ -251,3 +251,37 @@ def test_control_characters_in_stored_text_never_reach_the_output(sqlite_url: st
     parsed = json.loads(run("--db", sqlite_url, "events", "--json").stdout)
     # JSON keeps C0 controls as \u escapes (inert on a terminal, intact for a program).
     assert parsed[0]["data"]["title"] == "\x1b]0;pwned\x07Title \x1b[31mred2J"
+
+
+EDGE_DATES = ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00")
+
+
+def test_a_date_with_no_utc_instant_is_refused_by_every_command_that_reads_one(
+    tmp_path: Path,
+) -> None:
+    from test_hostile_input import invoke
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert invoke(["--db", url, "seed"])[0] == 0
+    commands = [
+        ["ask", "moscow-commented", "{option}", "{date}"],
+        ["state", "{option}", "{date}"],
+        ["history", "moscow-commented", "{option}", "{date}"],
+        ["replay", "{option}", "{date}"],
+        ["statements", "{option}", "{date}"],
+    ]
+    cases = [
+        [part.replace("{option}", option).replace("{date}", date) for part in command]
+        for command in commands
+        for option in ("--at", "--known-at")
+        for date in EDGE_DATES
+    ]
+    cases += [["replay", option, date] for option in ("--since", "--until") for date in EDGE_DATES]
+    cases += [["ingest", "-", "--published", date] for date in EDGE_DATES]
+    for args in cases:
+        code, err = invoke(["--db", url, *args])
+        assert code == 2, (args, err)
+        assert "out of range" in one_line(err) and args[-2] in err, args
+    # The last instants that do exist are read, not refused.
+    for date in ("9999-12-31T23:59:59.999999+00:00", "0001-01-01T00:00:00Z", "9999-12-31"):
+        assert invoke(["--db", url, "state", "--at", date, "--known-at", date])[0] == 0, date

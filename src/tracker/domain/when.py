@@ -32,7 +32,13 @@ def parse_when(text: str, *, now: datetime, option: str) -> datetime:
         raise ValueError(
             f"{option}: {text!r} has no timezone and is ambiguous; add one, e.g. {raw}Z"
         )
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59-14:00 or 0001-01-01T00:00+14:00: a real offset, no UTC instant.
+        raise ValueError(
+            f"{option}: {text!r} is out of range; dates run from 0001-01-01 to 9999-12-31 UTC"
+        ) from None
 
 
 def parse_bound(text: str, *, now: datetime, option: str) -> datetime | int:
