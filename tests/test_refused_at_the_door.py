@@ -285,3 +285,41 @@ def test_a_date_with_no_utc_instant_is_refused_by_every_command_that_reads_one(
     # The last instants that do exist are read, not refused.
     for date in ("9999-12-31T23:59:59.999999+00:00", "0001-01-01T00:00:00Z", "9999-12-31"):
         assert invoke(["--db", url, "state", "--at", date, "--known-at", date])[0] == 0, date
+
+
+def test_a_huge_bad_value_is_echoed_back_cut_short(tmp_path: Path) -> None:
+    from test_hostile_input import invoke
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert invoke(["--db", url, "seed"])[0] == 0
+    junk = "9" * 1_000_000
+    for args in (
+        ["state", "--at", junk],
+        ["replay", "--since", junk + "x"],
+        ["ask", "q" * 100_000],
+        ["history", "k" * 100_000],
+        ["feeds", "remove", "f" * 100_000],
+        ["poll", "--feed", "f" * 100_000],
+        ["statements", "--by", "b" * 100_000],
+        ["events", "--limit", junk + "x"],
+        ["no-such-command-" + "c" * 100_000],
+    ):
+        code, err = invoke(["--db", url, *args])
+        line = one_line(err)
+        assert code == 2 and len(line) < 300, (args[0], len(line))
+        assert "\u2026" in line, line
+    code, err = invoke(["--db", url, "state", "--at", "9" * 20])
+    assert code == 2 and "'" + "9" * 20 + "'" in one_line(err)  # a short one whole
+
+
+def test_an_error_keeps_its_words_and_cuts_only_what_was_echoed() -> None:
+    from tracker.errors import shown
+
+    line = shown(f"--at: cannot read {'x' * 5000!r}; use YYYY-MM-DD")
+    assert line == f"--at: cannot read '{'x' * 80}\u2026'; use YYYY-MM-DD"
+    prose = "the service's log has the details; don't " + "y" * 120
+    assert shown(prose) == prose
+    assert shown("cannot listen on " + "h" * 5000 + ": refused").startswith(
+        "cannot listen on " + "h" * 80 + "\u2026"
+    )
+    assert len(shown("a " * 10_000)) <= 501

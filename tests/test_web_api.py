@@ -135,6 +135,8 @@ def test_the_openapi_description_lists_every_endpoint(api: str) -> None:
         (f"/api/stories/{STORY}/replay?until=0001-01-01T00:00%2B14:00", 400, "until: '0001"),
         (f"/api/stories/{STORY}/statements?at=0001-01-01T00:00%2B14:00", 400, "out of range"),
         (f"/api/stories/{STORY}/questions/nope", 404, "unknown question 'nope'"),
+        (f"/api/stories/{STORY}/questions/{'q' * 5000}", 404, "unknown question 'qqq"),
+        (f"/api/stories/{STORY}/statements?by={'b' * 5000}", 400, "unknown actor"),
         (f"/api/stories/{STORY}/history/no/such/key", 404, "neither a question nor"),
         (f"/api/stories/{STORY}/statements?by=nobody-at-all", 400, "unknown actor"),
         ("/api/stories/another-story/state", 404, "unknown story 'another-story'"),
@@ -151,6 +153,7 @@ def test_bad_requests_get_one_clear_message_and_a_4xx(
     assert headers["content-type"] == "application/json"
     error = json.loads(body)["error"]
     assert message in error and "\n" not in error and "Traceback" not in error
+    assert len(error) < 300
 
 
 def test_a_date_with_no_utc_instant_gets_an_error_page_not_a_500(api: str) -> None:

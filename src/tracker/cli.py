@@ -18,7 +18,7 @@ from tracker import app
 from tracker.app import Tracker
 from tracker.bootstrap import bootstrap
 from tracker.domain.when import parse_bound, parse_when
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, shown
 
 
 class Context:
@@ -816,10 +816,10 @@ def main() -> None:
         sys.exit(130)
     except click.ClickException as exc:
         # One line, usage errors included: the command's --help has the rest.
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"error: {shown(exc.format_message())}", err=True)
         sys.exit(exc.exit_code)
     except TrackerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {shown(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
