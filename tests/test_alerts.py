@@ -466,3 +466,16 @@ def test_alerts_test_sends_a_test_message_and_fails_in_one_line(tmp_path: Path) 
         for result in (refused, mail_refused, no_secret, unknown):
             assert len(result.stderr.strip().splitlines()) == 1
         assert len(receiver.at("/hook")) == 1 and len(smtp.mailbox.messages) == 1
+
+
+def test_a_refused_alert_url_is_named_as_one_and_quoted_as_written(tmp_path: Path) -> None:
+    (tmp_path / "alerts.toml").write_text(
+        '[[channels]]\nname = "hook"\nkind = "webhook"\nsecret_env = "S"\n'
+        'url = "https://user:pw@hooks.example/feed-alerts"\n'
+    )
+    result = run(
+        "--config", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'x.db'}", "alerts", "list"
+    )
+    assert result.returncode == 2, result.stderr
+    assert "credentials in an alert URL are refused" in result.stderr
+    assert "hooks.example/feed-alerts" in result.stderr and "pw@" not in result.stderr

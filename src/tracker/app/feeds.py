@@ -386,7 +386,7 @@ def ingest_file(
     ``-`` reads standard input. Only a regular file (or standard input) up to
     ``ingest.max_file_bytes`` is read: a device, a FIFO or a sparse giant is refused.
     """
-    if url is not None and (problem := check_feed_url(url)):
+    if url is not None and (problem := check_feed_url(url, what="article")):
         raise InputError(f"--url: {problem}")
     limit = tracker.settings.ingest.max_file_bytes
     raw = (

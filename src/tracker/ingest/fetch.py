@@ -350,7 +350,7 @@ class Fetcher:
         """POST ``body`` under a fetch's rules: timeouts, one deadline, the address check
         on the connected socket; redirects are not followed and the answer's body is not
         read. Every failure comes back as a result of kind "error", never raised."""
-        problem = check_feed_url(url)
+        problem = check_feed_url(url, what="alert")
         if problem:
             return FetchResult("error", error=problem)
         deadline, backend, client = self._client({"User-Agent": self._settings.user_agent})
@@ -502,8 +502,8 @@ class Fetcher:
         )
 
 
-def check_feed_url(url: str) -> str | None:
-    """Why a URL cannot be a feed's, or None.
+def check_feed_url(url: str, *, what: str = "feed") -> str | None:
+    """Why a URL cannot be a feed's (or an alert's, an article's: ``what``), or None.
 
     Refused: anything httpx cannot parse, whitespace or control characters anywhere
     (a header-splitting CR/LF, an escape sequence for the terminal that shows it),
@@ -518,21 +518,25 @@ def check_feed_url(url: str) -> str | None:
     except ValueError as exc:
         return f"invalid URL {shown!r}: {exc}"
     if parts.scheme not in ("http", "https"):
-        return f"invalid URL {shown!r}: only http and https feeds are fetched"
+        return f"invalid URL {shown!r}: only http and https {what} URLs are accepted"
     if not parts.hostname:
         return f"invalid URL {shown!r}: no host"
     if "" in parts.hostname.removesuffix(".").split(".") or len(parts.hostname) > 253:
         return f"invalid URL {shown!r}: malformed host name"
     if parts.username is not None or parts.password is not None:
         return (
-            f"invalid URL {redact_url(url)!r}: credentials in a feed URL are refused "
-            "(they would be stored and shown)"
+            f"invalid URL {redact_url(url)!r}: credentials in {_article(what)} {what} URL "
+            "are refused (they would be stored and shown)"
         )
     try:
         httpx.URL(url).host  # noqa: B018 - decoding an IDNA host raises on a bad one
     except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
         return f"invalid URL {shown!r}: {_first_line(exc)}"
     return None
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in ("a", "e", "i", "o", "u") else "a"
 
 
 def redact_url(url: str) -> str:

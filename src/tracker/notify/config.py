@@ -107,9 +107,9 @@ def _channel(path: Path, index: int, raw: object) -> AlertChannel:
             values[key] = value
     if kind in ("webhook", "ntfy"):
         url = raw.get("url")
-        problem = check_feed_url(url) if isinstance(url, str) else "expected a URL"
+        problem = check_feed_url(url, what="alert") if isinstance(url, str) else "expected a URL"
         if problem:
-            raise ConfigError(f"{where}.url: {problem.replace('feed', 'alert')}")
+            raise ConfigError(f"{where}.url: {problem}")
         values["url"] = url
     if kind == "webhook" and "secret_env" not in values:
         raise ConfigError(f"{where}.secret_env: a webhook is signed; name the variable")
