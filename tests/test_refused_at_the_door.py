@@ -323,3 +323,39 @@ def test_an_error_keeps_its_words_and_cuts_only_what_was_echoed() -> None:
         "cannot listen on " + "h" * 80 + "\u2026"
     )
     assert len(shown("a " * 10_000)) <= 501
+
+
+@pytest.mark.parametrize(
+    "name", ["a\x1b[2Jb", "tab\there", "zero\u200bwidth", " padded", "nbsp\u00a0", "\u00ad"]
+)
+def test_a_feed_name_that_cannot_be_typed_back_is_refused(tmp_path: Path, name: str) -> None:
+    from test_hostile_input import invoke
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    code, err = invoke(["--db", url, "feeds", "add", "http://example.com/f", "--name", name])
+    assert code == 2 and "feed name" in one_line(err), err
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "feeds.toml").write_text(
+        f'[[feeds]]\nurl = "http://example.com/g"\nname = {json.dumps(name)}\n'
+    )
+    code, err = invoke(["--db", url, "--config", str(config), "feeds", "list"])
+    assert code == 2 and "feeds.toml: feeds[0].name: feed name" in one_line(err), err
+    assert (
+        invoke(["--db", url, "feeds", "add", "http://example.com/h", "--name", "BBC World"])[0] == 0
+    )
+
+
+def test_two_feeds_of_feeds_toml_with_one_name_are_refused_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    from test_hostile_input import invoke
+
+    (tmp_path / "feeds.toml").write_text(
+        '[[feeds]]\nurl = "https://a.example/f"\nname = "x"\n'
+        '[[feeds]]\nurl = "https://b.example/f"\nname = "x"\n'
+    )
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    code, err = invoke(["--db", url, "--config", str(tmp_path), "poll"])
+    assert code == 2
+    assert "feeds.toml: feeds[1]: feed name 'x' is already taken" in one_line(err)

@@ -76,6 +76,21 @@ def _default_name(url: str, taken: set[str]) -> str:
     return name
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a feed, or None.
+
+    A name is typed back to poll or remove the feed: one with a control character,
+    an invisible one or surrounding spaces could not be, as it is printed.
+    """
+    if len(name) > NAME_LENGTH:
+        return f"feed name over {NAME_LENGTH} characters"
+    if not name.strip():
+        return f"feed name {name!r} is empty"
+    if not name.isprintable() or name != name.strip():
+        return f"feed name {name!r} has control or invisible characters or surrounding spaces"
+    return None
+
+
 def add_feed(
     tracker: Tracker,
     url: str,
@@ -97,10 +112,10 @@ def add_feed(
     existing = tracker.feeds.all()
     if any(url in (f.url, f.added_url) for f in existing):
         raise InputError(f"already following {url}")
-    if name is not None and (not name.strip() or any(f.name == name for f in existing)):
-        raise InputError(f"feed name {name!r} is empty or already taken")
-    if name is not None and len(name) > NAME_LENGTH:
-        raise InputError(f"feed name over {NAME_LENGTH} characters")
+    if name is not None and (problem := name_problem(name)):
+        raise InputError(problem)
+    if name is not None and any(f.name == name for f in existing):
+        raise InputError(f"feed name {name!r} is already taken")
     chosen = name or _default_name(url, {f.name for f in existing})
     feed = tracker.feeds.add(
         name=chosen, url=url, every=seconds, origin=origin, now=tracker.clock()
@@ -135,6 +150,8 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
         where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
         if problem := check_feed_url(item.url):
             raise ConfigError(f"{where}.url: {problem}")
+        if item.name is not None and (problem := name_problem(item.name)):
+            raise ConfigError(f"{where}.name: {problem}")
         try:
             if item.every:
                 parse_every(item.every)
@@ -144,10 +161,14 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
     # A feed that moved permanently is still the one its declaration added.
     current = {f.url: f for f in followed} | {f.added_url: f for f in followed}
     added = []
-    for item in declared:
+    for index, item in enumerate(declared):
         feed = current.get(item.url)
         if feed is None:
-            add_feed(tracker, item.url, name=item.name, every=item.every, origin="config")
+            try:
+                add_feed(tracker, item.url, name=item.name, every=item.every, origin="config")
+            except InputError as exc:
+                where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
+                raise ConfigError(f"{where}: {exc}") from None
             added.append(item.url)
         elif item.every and feed.origin == "config":
             seconds = parse_every(item.every)
