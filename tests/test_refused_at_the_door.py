@@ -359,3 +359,19 @@ def test_two_feeds_of_feeds_toml_with_one_name_are_refused_naming_the_file(
     code, err = invoke(["--db", url, "--config", str(tmp_path), "poll"])
     assert code == 2
     assert "feeds.toml: feeds[1]: feed name 'x' is already taken" in one_line(err)
+
+
+def test_a_replay_bound_is_a_position_of_ascii_digits_or_a_time(tmp_path: Path) -> None:
+    from test_hostile_input import invoke
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert invoke(["--db", url, "seed"])[0] == 0
+    for option in ("--since", "--until"):
+        for bound, message in (
+            ("\u00b2", "cannot read '\u00b2'; use a log position, YYYY-MM-DD"),
+            ("\u0661\u0662", "cannot read"),
+            ("-5", "a log position is 0 or more, not -5"),
+        ):
+            code, err = invoke(["--db", url, "replay", option, bound])
+            assert code == 2 and f"{option}: {message}" in one_line(err), err
+    assert invoke(["--db", url, "replay", "--since", " 60 ", "--until", "61"])[0] == 0

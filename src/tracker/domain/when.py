@@ -7,9 +7,12 @@ from datetime import UTC, date, datetime, time
 
 END_OF_DAY = time(23, 59, 59, 999999)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_POSITION = re.compile(r"^[0-9]+$")  # ASCII: "²" is a digit to str.isdigit, not to int()
 
 
-def parse_when(text: str, *, now: datetime, option: str) -> datetime:
+def parse_when(
+    text: str, *, now: datetime, option: str, forms: str = "YYYY-MM-DD or an ISO datetime"
+) -> datetime:
     """An aware UTC instant from ``YYYY-MM-DD``, an ISO datetime with offset, or ``now``.
 
     A datetime without an offset is refused: it could mean any of 24 hours.
@@ -25,9 +28,7 @@ def parse_when(text: str, *, now: datetime, option: str) -> datetime:
     try:
         moment = datetime.fromisoformat(raw.replace("z", "Z"))
     except ValueError:
-        raise ValueError(
-            f"{option}: cannot read {text!r}; use YYYY-MM-DD or an ISO datetime with offset"
-        ) from None
+        raise ValueError(f"{option}: cannot read {text!r}; use {forms} with offset") from None
     if moment.tzinfo is None:
         raise ValueError(
             f"{option}: {text!r} has no timezone and is ambiguous; add one, e.g. {raw}Z"
@@ -43,6 +44,10 @@ def parse_when(text: str, *, now: datetime, option: str) -> datetime:
 
 def parse_bound(text: str, *, now: datetime, option: str) -> datetime | int:
     """A log position (digits) or a transaction time, as ``parse_when`` reads it."""
-    if text.strip().isdigit():
-        return int(text)
-    return parse_when(text, now=now, option=option)
+    raw = text.strip()
+    if _POSITION.match(raw):
+        return int(raw)
+    if _POSITION.match(raw.removeprefix("-")):
+        raise ValueError(f"{option}: a log position is 0 or more, not {raw}")
+    forms = "a log position, YYYY-MM-DD or an ISO datetime"
+    return parse_when(text, now=now, option=option, forms=forms)
