@@ -375,3 +375,21 @@ def test_a_replay_bound_is_a_position_of_ascii_digits_or_a_time(tmp_path: Path) 
             code, err = invoke(["--db", url, "replay", option, bound])
             assert code == 2 and f"{option}: {message}" in one_line(err), err
     assert invoke(["--db", url, "replay", "--since", " 60 ", "--until", "61"])[0] == 0
+
+
+@pytest.mark.parametrize("option", ["--db", "--config"])
+def test_an_empty_db_or_config_is_refused_not_taken_for_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    from test_hostile_input import invoke
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the default would go
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "config"
+    config.mkdir()
+    given = {"--db": f"sqlite:///{tmp_path}/x.db", "--config": str(config)}
+    for value in ("", "  "):
+        other = [part for name, url in given.items() if name != option for part in (name, url)]
+        code, err = invoke([*other, option, value, "seed"])
+        assert code == 2 and f"{option}: empty" in one_line(err), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config"]

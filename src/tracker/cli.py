@@ -90,6 +90,11 @@ def emit(payload: Any, as_json: bool, render: Callable[[Any], str]) -> None:
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
     """An event-sourced news update tracker."""
+    # An empty value (an unset shell variable) would fall back to the default database,
+    # or read the working directory as the config: refused rather than guessed.
+    for option, value in (("--db", db), ("--config", config)):
+        if value is not None and not value.strip():
+            raise click.UsageError(f"{option}: empty; give a value or leave the option out")
     ctx.obj = Context(db, config)
 
 
