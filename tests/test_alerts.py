@@ -466,3 +466,66 @@ def test_alerts_test_sends_a_test_message_and_fails_in_one_line(tmp_path: Path) 
         for result in (refused, mail_refused, no_secret, unknown):
             assert len(result.stderr.strip().splitlines()) == 1
         assert len(receiver.at("/hook")) == 1 and len(smtp.mailbox.messages) == 1
+
+
+def test_a_refused_alert_url_is_named_as_one_and_quoted_as_written(tmp_path: Path) -> None:
+    (tmp_path / "alerts.toml").write_text(
+        '[[channels]]\nname = "hook"\nkind = "webhook"\nsecret_env = "S"\n'
+        'url = "https://user:pw@hooks.example/feed-alerts"\n'
+    )
+    result = run(
+        "--config", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'x.db'}", "alerts", "list"
+    )
+    assert result.returncode == 2, result.stderr
+    assert "credentials in an alert URL are refused" in result.stderr
+    assert "hooks.example/feed-alerts" in result.stderr and "pw@" not in result.stderr
+
+
+QUERY_TOKEN = "query-token-9f3b1c"
+
+
+def test_a_token_in_an_alert_url_is_never_shown(tmp_path: Path, migrated_url: str) -> None:
+    import httpx
+
+    conf = tmp_path / "config"
+    conf.mkdir()
+    hook = f"http://127.0.0.1:9/hook?plain&token={QUERY_TOKEN}"
+    (conf / "alerts.toml").write_text(
+        f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "{hook}"\n'
+        'secret_env = "ALERT_HOOK_SECRET"\n'
+    )
+    db = f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert cli(db, conf, "seed").returncode == 0
+    listed = cli(db, conf, "alerts", "list")
+    assert "http://127.0.0.1:9/hook?plain&token=***" in listed.stdout, listed.stdout
+    failed = cli(db, conf, "alerts", "test", "hook")
+    assert failed.returncode == 1
+    shown = [listed, failed, cli(db, conf, "alerts", "list", "--json")]
+
+    # A server's words may quote the URL: the error stored and printed hides the token.
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"cannot reach {request.url} (token {QUERY_TOKEN})")
+
+    tracker = make_tracker(
+        migrated_url,
+        config_dir=conf,
+        environ={"ALERT_HOOK_SECRET": SECRET},
+        transport=httpx.MockTransport(refuse),
+    )
+    try:
+        view = app.send_test_alert(tracker, "hook")
+        assert not view["ok"] and "token=***" in view["error"], view
+        words = json.dumps([view, app.list_alerts(tracker)])
+    finally:
+        tracker.close()
+    # A refused URL is quoted without its token too.
+    (conf / "alerts.toml").write_text(
+        f'[[channels]]\nname = "hook"\nkind = "webhook"\nurl = "ftp://h.example/?t={QUERY_TOKEN}"\n'
+        'secret_env = "ALERT_HOOK_SECRET"\n'
+    )
+    refused = cli(db, conf, "alerts", "list")
+    assert refused.returncode == 2 and "ftp://h.example/?t=***" in refused.stderr
+    shown.append(refused)
+    for result in shown:
+        assert QUERY_TOKEN not in result.stdout + result.stderr
+    assert QUERY_TOKEN not in words

@@ -251,3 +251,145 @@ def test_control_characters_in_stored_text_never_reach_the_output(sqlite_url: st
     parsed = json.loads(run("--db", sqlite_url, "events", "--json").stdout)
     # JSON keeps C0 controls as \u escapes (inert on a terminal, intact for a program).
     assert parsed[0]["data"]["title"] == "\x1b]0;pwned\x07Title \x1b[31mred2J"
+
+
+EDGE_DATES = ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00")
+
+
+def test_a_date_with_no_utc_instant_is_refused_by_every_command_that_reads_one(
+    tmp_path: Path,
+) -> None:
+    from test_hostile_input import invoke
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert invoke(["--db", url, "seed"])[0] == 0
+    commands = [
+        ["ask", "moscow-commented", "{option}", "{date}"],
+        ["state", "{option}", "{date}"],
+        ["history", "moscow-commented", "{option}", "{date}"],
+        ["replay", "{option}", "{date}"],
+        ["statements", "{option}", "{date}"],
+    ]
+    cases = [
+        [part.replace("{option}", option).replace("{date}", date) for part in command]
+        for command in commands
+        for option in ("--at", "--known-at")
+        for date in EDGE_DATES
+    ]
+    cases += [["replay", option, date] for option in ("--since", "--until") for date in EDGE_DATES]
+    cases += [["ingest", "-", "--published", date] for date in EDGE_DATES]
+    for args in cases:
+        code, err = invoke(["--db", url, *args])
+        assert code == 2, (args, err)
+        assert "out of range" in one_line(err) and args[-2] in err, args
+    # The last instants that do exist are read, not refused.
+    for date in ("9999-12-31T23:59:59.999999+00:00", "0001-01-01T00:00:00Z", "9999-12-31"):
+        assert invoke(["--db", url, "state", "--at", date, "--known-at", date])[0] == 0, date
+
+
+def test_a_huge_bad_value_is_echoed_back_cut_short(tmp_path: Path) -> None:
+    from test_hostile_input import invoke
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert invoke(["--db", url, "seed"])[0] == 0
+    junk = "9" * 1_000_000
+    for args in (
+        ["state", "--at", junk],
+        ["replay", "--since", junk + "x"],
+        ["ask", "q" * 100_000],
+        ["history", "k" * 100_000],
+        ["feeds", "remove", "f" * 100_000],
+        ["poll", "--feed", "f" * 100_000],
+        ["statements", "--by", "b" * 100_000],
+        ["events", "--limit", junk + "x"],
+        ["no-such-command-" + "c" * 100_000],
+    ):
+        code, err = invoke(["--db", url, *args])
+        line = one_line(err)
+        assert code == 2 and len(line) < 300, (args[0], len(line))
+        assert "\u2026" in line, line
+    code, err = invoke(["--db", url, "state", "--at", "9" * 20])
+    assert code == 2 and "'" + "9" * 20 + "'" in one_line(err)  # a short one whole
+
+
+def test_an_error_keeps_its_words_and_cuts_only_what_was_echoed() -> None:
+    from tracker.errors import shown
+
+    line = shown(f"--at: cannot read {'x' * 5000!r}; use YYYY-MM-DD")
+    assert line == f"--at: cannot read '{'x' * 80}\u2026'; use YYYY-MM-DD"
+    prose = "the service's log has the details; don't " + "y" * 120
+    assert shown(prose) == prose
+    assert shown("cannot listen on " + "h" * 5000 + ": refused").startswith(
+        "cannot listen on " + "h" * 80 + "\u2026"
+    )
+    assert len(shown("a " * 10_000)) <= 501
+
+
+@pytest.mark.parametrize(
+    "name", ["a\x1b[2Jb", "tab\there", "zero\u200bwidth", " padded", "nbsp\u00a0", "\u00ad"]
+)
+def test_a_feed_name_that_cannot_be_typed_back_is_refused(tmp_path: Path, name: str) -> None:
+    from test_hostile_input import invoke
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    code, err = invoke(["--db", url, "feeds", "add", "http://example.com/f", "--name", name])
+    assert code == 2 and "feed name" in one_line(err), err
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "feeds.toml").write_text(
+        f'[[feeds]]\nurl = "http://example.com/g"\nname = {json.dumps(name)}\n'
+    )
+    code, err = invoke(["--db", url, "--config", str(config), "feeds", "list"])
+    assert code == 2 and "feeds.toml: feeds[0].name: feed name" in one_line(err), err
+    assert (
+        invoke(["--db", url, "feeds", "add", "http://example.com/h", "--name", "BBC World"])[0] == 0
+    )
+
+
+def test_two_feeds_of_feeds_toml_with_one_name_are_refused_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    from test_hostile_input import invoke
+
+    (tmp_path / "feeds.toml").write_text(
+        '[[feeds]]\nurl = "https://a.example/f"\nname = "x"\n'
+        '[[feeds]]\nurl = "https://b.example/f"\nname = "x"\n'
+    )
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    code, err = invoke(["--db", url, "--config", str(tmp_path), "poll"])
+    assert code == 2
+    assert "feeds.toml: feeds[1]: feed name 'x' is already taken" in one_line(err)
+
+
+def test_a_replay_bound_is_a_position_of_ascii_digits_or_a_time(tmp_path: Path) -> None:
+    from test_hostile_input import invoke
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert invoke(["--db", url, "seed"])[0] == 0
+    for option in ("--since", "--until"):
+        for bound, message in (
+            ("\u00b2", "cannot read '\u00b2'; use a log position, YYYY-MM-DD"),
+            ("\u0661\u0662", "cannot read"),
+            ("-5", "a log position is 0 or more, not -5"),
+        ):
+            code, err = invoke(["--db", url, "replay", option, bound])
+            assert code == 2 and f"{option}: {message}" in one_line(err), err
+    assert invoke(["--db", url, "replay", "--since", " 60 ", "--until", "61"])[0] == 0
+
+
+@pytest.mark.parametrize("option", ["--db", "--config"])
+def test_an_empty_db_or_config_is_refused_not_taken_for_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    from test_hostile_input import invoke
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the default would go
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "config"
+    config.mkdir()
+    given = {"--db": f"sqlite:///{tmp_path}/x.db", "--config": str(config)}
+    for value in ("", "  "):
+        other = [part for name, url in given.items() if name != option for part in (name, url)]
+        code, err = invoke([*other, option, value, "seed"])
+        assert code == 2 and f"{option}: empty" in one_line(err), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config"]

@@ -124,7 +124,19 @@ def test_the_openapi_description_lists_every_endpoint(api: str) -> None:
         (f"/api/stories/{STORY}/state?at=%00%1b[31m", 400, "at: cannot read"),
         (f"/api/stories/{STORY}/state?at=" + "9" * 5000, 400, "at: cannot read"),
         (f"/api/stories/{STORY}/replay?since=soon", 400, "since: cannot read"),
+        (f"/api/stories/{STORY}?at=9999-12-31T23:59:59-14:00", 400, "at: '9999"),
+        (f"/api/stories/{STORY}/state?known_at=0001-01-01T00:00:00%2B14:00", 400, "known_at:"),
+        (f"/api/stories/{STORY}/questions/moscow-commented?at=9999-12-31T23:59-14:00", 400, "at:"),
+        (
+            f"/api/stories/{STORY}/history/moscow-commented?known_at=9999-12-31T23:59-14:00",
+            400,
+            "out",
+        ),
+        (f"/api/stories/{STORY}/replay?until=0001-01-01T00:00%2B14:00", 400, "until: '0001"),
+        (f"/api/stories/{STORY}/statements?at=0001-01-01T00:00%2B14:00", 400, "out of range"),
         (f"/api/stories/{STORY}/questions/nope", 404, "unknown question 'nope'"),
+        (f"/api/stories/{STORY}/questions/{'q' * 5000}", 404, "unknown question 'qqq"),
+        (f"/api/stories/{STORY}/statements?by={'b' * 5000}", 400, "unknown actor"),
         (f"/api/stories/{STORY}/history/no/such/key", 404, "neither a question nor"),
         (f"/api/stories/{STORY}/statements?by=nobody-at-all", 400, "unknown actor"),
         ("/api/stories/another-story/state", 404, "unknown story 'another-story'"),
@@ -141,6 +153,14 @@ def test_bad_requests_get_one_clear_message_and_a_4xx(
     assert headers["content-type"] == "application/json"
     error = json.loads(body)["error"]
     assert message in error and "\n" not in error and "Traceback" not in error
+    assert len(error) < 300
+
+
+def test_a_date_with_no_utc_instant_gets_an_error_page_not_a_500(api: str) -> None:
+    for query in ("at=9999-12-31T23:59:59-14:00", "known_at=0001-01-01T00:00:00%2B14:00"):
+        code, headers, body = get(f"{api}/stories/{STORY}?{query}")
+        assert code == 400, body[:300]
+        assert headers["content-type"].startswith("text/html") and b"out of range" in body
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])

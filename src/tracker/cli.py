@@ -18,7 +18,7 @@ from tracker import app
 from tracker.app import Tracker
 from tracker.bootstrap import bootstrap
 from tracker.domain.when import parse_bound, parse_when
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, shown
 
 
 class Context:
@@ -94,6 +94,11 @@ def emit(payload: Any, as_json: bool, render: Callable[[Any], str]) -> None:
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
     """An event-sourced news update tracker."""
+    # An empty value (an unset shell variable) would fall back to the default database,
+    # or read the working directory as the config: refused rather than guessed.
+    for option, value in (("--db", db), ("--config", config)):
+        if value is not None and not value.strip():
+            raise click.UsageError(f"{option}: empty; give a value or leave the option out")
     ctx.obj = Context(db, config)
 
 
@@ -1161,10 +1166,10 @@ def main() -> None:
         sys.exit(130)
     except click.ClickException as exc:
         # One line, usage errors included: the command's --help has the rest.
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"error: {shown(exc.format_message())}", err=True)
         sys.exit(exc.exit_code)
     except TrackerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {shown(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

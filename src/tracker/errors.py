@@ -13,9 +13,40 @@ failure (one clear line, non-zero exit) from a bug (a traceback)::
     └── ServiceLockedError   another service already runs on this database
 
 Exit statuses: ConfigError and InputError are usage errors (2); the rest are 1.
+
+Whatever prints an error (the CLI, the API, the story page) passes its message
+through ``shown``, so a megabyte of junk given as a value comes back as a line.
 """
 
 from __future__ import annotations
+
+import re
+
+ECHO_LIMIT = 80  # characters of a quoted value an error echoes back
+MESSAGE_LIMIT = 500  # characters of a whole message
+# A value as repr() or click quote it: not an apostrophe inside a word ("service's").
+_QUOTED = re.compile(r"(?<!\w)(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")(?!\w)")
+_LONG_WORD = re.compile(rf"\S{{{2 * ECHO_LIMIT + 1},}}")
+
+
+def shown(message: str) -> str:
+    """``message`` fit to print: each quoted value cut to ``ECHO_LIMIT`` characters and an
+    ellipsis, an unquoted word past twice that cut too, and the whole to ``MESSAGE_LIMIT``.
+
+    Option names, hints and paths of a sensible length come through whole.
+    """
+
+    def quoted(match: re.Match[str]) -> str:
+        text = match.group()
+        if len(text) <= ECHO_LIMIT + 2:
+            return text
+        return text[: ECHO_LIMIT + 1] + "\u2026" + text[-1]
+
+    clipped = _QUOTED.sub(quoted, message)
+    clipped = _LONG_WORD.sub(lambda m: m.group()[:ECHO_LIMIT] + "\u2026", clipped)
+    if len(clipped) > MESSAGE_LIMIT:
+        clipped = clipped[:MESSAGE_LIMIT] + "\u2026"
+    return clipped
 
 
 class TrackerError(Exception):

@@ -69,6 +69,11 @@ def deliver_alerts(tracker: Tracker, *, limit: int = 50) -> dict[str, int]:
     return counts
 
 
+def _hidden(channel: AlertChannel | None, error: str | None) -> str | None:
+    # Errors stored before secrets were hidden when sending are hidden when shown.
+    return channel.hide_secrets(error) if channel and error else error
+
+
 def _channel_view(channel: AlertChannel, state: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": channel.name,
@@ -82,7 +87,7 @@ def _channel_view(channel: AlertChannel, state: dict[str, Any]) -> dict[str, Any
         "failing": state.get("failing", 0),
         "last_sent_at": _iso(state.get("last_sent_at")),
         "next_attempt_at": _iso(state.get("next_attempt_at")),
-        "last_error": state.get("last_error"),
+        "last_error": _hidden(channel, state.get("last_error")),
         "last_error_at": _iso(state.get("last_error_at")),
     }
 
@@ -91,6 +96,7 @@ def list_alerts(tracker: Tracker, *, limit: int = 20) -> dict[str, Any]:
     """Each channel with its deliveries' state, and the latest alerts with theirs."""
     tracker.runner.catch_up()
     states = tracker.alerts.channel_states()
+    channels = {c.name: c for c in tracker.alert_channels}
     recent = []
     for item in tracker.alerts.recent(limit):
         payload = item["payload"]
@@ -111,7 +117,7 @@ def list_alerts(tracker: Tracker, *, limit: int = 20) -> dict[str, Any]:
                         "next_attempt_at": _iso(d["next_attempt_at"])
                         if d["state"] == "pending"
                         else None,
-                        "last_error": d["last_error"],
+                        "last_error": _hidden(channels.get(d["channel"]), d["last_error"]),
                         "sent_at": _iso(d["sent_at"]),
                     }
                     for d in item["deliveries"]

@@ -90,6 +90,21 @@ def feed_url_problem(url: str) -> str | None:
     return problem
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a feed, or None.
+
+    A name is typed back to poll or remove the feed: one with a control character,
+    an invisible one or surrounding spaces could not be, as it is printed.
+    """
+    if len(name) > NAME_LENGTH:
+        return f"feed name over {NAME_LENGTH} characters"
+    if not name.strip():
+        return f"feed name {name!r} is empty"
+    if not name.isprintable() or name != name.strip():
+        return f"feed name {name!r} has control or invisible characters or surrounding spaces"
+    return None
+
+
 def add_feed(
     tracker: Tracker,
     url: str,
@@ -115,10 +130,10 @@ def add_feed(
     existing = tracker.feeds.all()
     if any(url in (f.url, f.added_url) for f in existing):
         raise InputError(f"already following {url}")
-    if name is not None and (not name.strip() or any(f.name == name for f in existing)):
-        raise InputError(f"feed name {name!r} is empty or already taken")
-    if name is not None and len(name) > NAME_LENGTH:
-        raise InputError(f"feed name over {NAME_LENGTH} characters")
+    if name is not None and (problem := name_problem(name)):
+        raise InputError(problem)
+    if name is not None and any(f.name == name for f in existing):
+        raise InputError(f"feed name {name!r} is already taken")
     chosen = name or default_feed_name(url, {f.name for f in existing})
     feed = tracker.feeds.add(
         name=chosen,
@@ -159,6 +174,8 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
         where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
         if problem := feed_url_problem(item.url):
             raise ConfigError(f"{where}.url: {problem}")
+        if item.name is not None and (problem := name_problem(item.name)):
+            raise ConfigError(f"{where}.name: {problem}")
         try:
             if item.every:
                 parse_every(item.every)
@@ -172,18 +189,14 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
     # A feed that moved permanently is still the one its declaration added.
     current = {f.url: f for f in followed} | {f.added_url: f for f in followed}
     added = []
-    for item in declared:
+    for index, item in enumerate(declared):
         feed = current.get(item.url)
         if feed is None:
-            add_feed(
-                tracker,
-                item.url,
-                name=item.name,
-                every=item.every,
-                origin="config",
-                tags=item.tags,
-                full_text=item.full_text,
-            )
+            try:
+                add_feed(tracker, item.url, name=item.name, every=item.every, origin="config")
+            except InputError as exc:
+                where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
+                raise ConfigError(f"{where}: {exc}") from None
             added.append(item.url)
         elif feed.origin == "config":
             seconds = parse_every(item.every) if item.every else feed.every_seconds
@@ -483,7 +496,7 @@ def ingest_file(
     ``-`` reads standard input. Only a regular file (or standard input) up to
     ``ingest.max_file_bytes`` is read: a device, a FIFO or a sparse giant is refused.
     """
-    if url is not None and (problem := check_feed_url(url)):
+    if url is not None and (problem := check_feed_url(url, what="article")):
         raise InputError(f"--url: {problem}")
     raw = read_input(path, tracker.settings.ingest.max_file_bytes, "ingest.max_file_bytes")
     try:

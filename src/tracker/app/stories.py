@@ -311,7 +311,7 @@ def read_article(tracker: Tracker, source: str) -> Article:
     headers: dict[str, str] = {}
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
         shown = redact_url(source)
-        problem = check_feed_url(source)
+        problem = check_feed_url(source, what="article")
         if problem:
             raise InputError(f"{shown}: {problem}")
         result = tracker.fetcher.fetch(

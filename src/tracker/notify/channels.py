@@ -78,12 +78,17 @@ def send(
     """Send ``payload`` (an alert's JSON, or a test message) to ``channel``."""
     try:
         if channel.kind == "webhook":
-            return _webhook(channel, payload, fetcher, environ)
-        if channel.kind == "ntfy":
-            return _ntfy(channel, payload, fetcher, environ)
-        return _email(channel, payload, settings, environ)
+            outcome = _webhook(channel, payload, fetcher, environ)
+        elif channel.kind == "ntfy":
+            outcome = _ntfy(channel, payload, fetcher, environ)
+        else:
+            outcome = _email(channel, payload, settings, environ)
     except _MissingSecret as exc:
         return Outcome(False, str(exc))
+    if outcome.error is None:
+        return outcome
+    # What is stored, logged and printed carries no token from the channel's URL.
+    return Outcome(outcome.ok, channel.hide_secrets(outcome.error), outcome.retry_after)
 
 
 class _MissingSecret(Exception):

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from tracker.config import read_toml
 from tracker.errors import ConfigError
-from tracker.ingest.fetch import check_feed_url
+from tracker.ingest.fetch import check_feed_url, redact_url
 
 ALERTS_FILE = "alerts.toml"
 KINDS = ("webhook", "ntfy", "email")
@@ -52,10 +53,24 @@ class AlertChannel:
         )
 
     def target(self) -> str:
-        """Where it sends, fit to show (URLs carry no credentials: they are refused)."""
+        """Where it sends, fit to show: a token in the URL's query (or user info) hidden."""
         if self.kind == "email":
             return f"smtp://{self.host}:{self.port} to {', '.join(self.to)}"
-        return self.url or ""
+        return redact_url(self.url, query=True) if self.url else ""
+
+    def hide_secrets(self, text: str) -> str:
+        """``text`` (an error from sending) with this channel's URL and its query values
+        shown as ``target`` shows them."""
+        if not self.url:
+            return text
+        text = text.replace(self.url, redact_url(self.url, query=True))
+        parts = urlsplit(self.url)
+        secrets = [pair.split("=", 1)[1] for pair in parts.query.split("&") if "=" in pair]
+        secrets.append(parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else "")
+        for secret in sorted(secrets, key=len, reverse=True):
+            if len(secret) >= 4:
+                text = text.replace(secret, "***").replace(unquote(secret), "***")
+        return text
 
 
 def load_alert_channels(config_dir: Path) -> tuple[AlertChannel, ...]:
@@ -107,9 +122,9 @@ def _channel(path: Path, index: int, raw: object) -> AlertChannel:
             values[key] = value
     if kind in ("webhook", "ntfy"):
         url = raw.get("url")
-        problem = check_feed_url(url) if isinstance(url, str) else "expected a URL"
+        problem = check_feed_url(url, what="alert") if isinstance(url, str) else "expected a URL"
         if problem:
-            raise ConfigError(f"{where}.url: {problem.replace('feed', 'alert')}")
+            raise ConfigError(f"{where}.url: {problem}")
         values["url"] = url
     if kind == "webhook" and "secret_env" not in values:
         raise ConfigError(f"{where}.secret_env: a webhook is signed; name the variable")

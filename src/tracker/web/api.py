@@ -21,7 +21,7 @@ from starlette.responses import Response
 from tracker import app
 from tracker.app import Tracker
 from tracker.domain.when import parse_bound, parse_when
-from tracker.errors import InputError, NotFoundError, TrackerError
+from tracker.errors import InputError, NotFoundError, TrackerError, shown
 from tracker.web import pages
 
 # What every response carries: no sniffing, no framing, no referrer sent to sources.
@@ -211,6 +211,7 @@ def _errors(api: FastAPI) -> None:
     """Our errors as one message and a 4xx (5xx when the database failed); never a traceback."""
 
     def answer(request: Request, status: int, message: str) -> Response:
+        message = shown(message)
         if request.url.path.startswith("/api"):
             return error(status, message)
         return pages.error_page(status, message)
