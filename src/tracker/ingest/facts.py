@@ -280,6 +280,8 @@ class FactReader:
         for each in self.conjuncts(token):
             if each.pos_ == "PRON":
                 continue  # "linking it to ...": what an object pronoun stands for is a guess
+            if each.ent_type_ in ("DATE", "TIME"):
+                continue  # "on 10 February" is when, the fact's valid time, not a thing
             inner = self._inside(each, ctx)
             for one in self.conjuncts(inner) if inner.i != each.i else [each]:
                 named = self.name(one, ctx)
@@ -536,7 +538,9 @@ class FactReader:
                 if light:
                     found += light
                     continue
-            if head in words.effort_nouns:
+            if head in words.effort_nouns and (
+                lemma in words.linking_verbs or lemma in words.naming_verbs
+            ):
                 found += self._effort(subject, obj, value, base, ctx)
             for each in self.things(obj, ctx):
                 text = f"{subject.text} {said} {each.text}"
@@ -983,6 +987,11 @@ class FactReader:
                 t.text == "," or t.lower_ == "and"
                 for t in noun.doc[qualities[0].i : qualities[-1].i]
             )
+            # "illegal, coercive, aggressive, and deceptive activities": the list's conjuncts
+            qualities += [
+                c for q in qualities for c in q.children if c.dep_ == "conj" and c.pos_ == "ADJ"
+            ]
+            qualities.sort(key=lambda t: t.i)
             named = self.name(noun, ctx)
             if listed and named is not None:
                 words = ", ".join(q.text for q in qualities)

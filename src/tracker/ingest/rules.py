@@ -119,6 +119,7 @@ class FactWords:
     event_nouns: frozenset[str] = frozenset()
     linking_verbs: frozenset[str] = frozenset({"be"})
     state_verbs: frozenset[str] = frozenset()
+    naming_verbs: frozenset[str] = frozenset()
     max_facts: int = 400
 
 
@@ -351,6 +352,7 @@ def load_extraction_config(
         event_nouns=words.lemmas("event_nouns"),
         linking_verbs=words.lemmas("linking_verbs") or frozenset({"be"}),
         state_verbs=words.lemmas("state_verbs"),
+        naming_verbs=words.lemmas("naming_verbs"),
         max_facts=words.integer("max_facts", 400, 0, 100_000),
     )
     return ExtractionConfig(
