@@ -305,11 +305,13 @@ class RuleExtractor:
                     )
             if said:
                 previous = said[-1].speaker
-            if reader is not None and not headline:
-                for found in reader.read(sent, cast=cast, index=index, previous=previous):
-                    if found.key not in opened and len(opened) < self.config.facts.max_facts:
-                        opened[found.key] = self._open_fact(
-                            document, found, sentence, producer, source
+            if reader is not None and headline:
+                reader.heading(sent, cast=cast, index=index)
+            elif reader is not None:
+                for fact in reader.read(sent, cast=cast, index=index, previous=previous):
+                    if fact.key not in opened and len(opened) < self.config.facts.max_facts:
+                        opened[fact.key] = self._open_fact(
+                            document, fact, sentence, producer, source
                         )
             for rule in self.config.rules:
                 for found in self._rule_verdicts(

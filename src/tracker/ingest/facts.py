@@ -33,6 +33,8 @@ _NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
 _POINTING = frozenset({"they", "these", "those", "it", "this", "them"})
 _RELATIVE = frozenset({"which", "that", "who", "whom"})
+_DEMONSTRATIVES = frozenset({"this", "these", "that", "those"})
+_MAY = frozenset({"can", "could", "may", "might"})
 _MODALS = frozenset({"will", "would", "could", "can", "may", "might", "shall", "should", "must"})
 _SPELLED = {"wo": "will", "'ll": "will", "ca": "can", "'d": "would", "sha": "shall"}
 # Past participles the suffix rule gets wrong.
@@ -143,6 +145,9 @@ class FactReader:
         self.config = config
         self.words = config.facts
         self._last: dict[str, _Name] = {}
+        self._heads: dict[str, _Name] = {}  # head lemma -> the last thing named by it
+        self._topic: _Name | None = None  # what the current section's heading names
+        self._gathering: _Name | None = None  # the last gathering said to be attended
 
     # -- names ---------------------------------------------------------------------------
 
@@ -187,6 +192,9 @@ class FactReader:
             return None
         if token.pos_ not in ("NOUN", "PROPN", "NUM", "ADJ"):
             return None
+        pointed = self._pointed(token)
+        if pointed is not None:
+            return pointed
         ent = self._entity(token)
         if ent is not None and ent.root.i == token.i:
             text = _words(ent.text).removesuffix(" 's").removesuffix("'s")
@@ -211,6 +219,19 @@ class FactReader:
             return _Name(side, core)
         return _Name(self._slug(token, ctx), core)
 
+    def _pointed(self, token: Any) -> _Name | None:
+        """ "these hubs": the hubs named before; "this strategy": what the section is about."""
+        if token.pos_ != "NOUN" or not any(
+            c.dep_ == "det" and c.lower_ in _DEMONSTRATIVES for c in token.children
+        ):
+            return None
+        lemma = token.lemma_.lower()
+        if lemma in self._heads:
+            return self._heads[lemma]
+        if lemma in self.words.summary_nouns and self._topic is not None:
+            return self._topic
+        return None
+
     def _core(self, token: Any) -> str:
         """The noun with the words before it that belong to it (no clauses, no appositives)."""
         start = token.i
@@ -227,7 +248,7 @@ class FactReader:
         Putin's residence" -> putin-residence.
         """
         doc = token.doc
-        parts = [token.lower_]
+        parts = [self.words.same_nouns.get(token.lower_, token.lower_)]
         took_compound = False
         i = token.i - 1
         while i >= token.left_edge.i:
@@ -398,9 +419,42 @@ class FactReader:
                 if named is not None:
                     number = "plural" if token.tag_ in ("NNS", "NNPS") else "singular"
                     self._last[number] = named
+            # what "these hubs" may stand for: the last thing named with that head noun
+            if token.pos_ == "NOUN" and token.dep_ not in ("compound", "amod"):
+                named = self.name(token, ctx)
+                if named is not None:
+                    self._heads[token.lemma_.lower()] = named
+        for fact in found:
+            if fact.predicate == "attended-by" and fact.value is True:
+                self._gathering = _Name(fact.subject, fact.subject.replace("-", " "))
         return found
 
+    def heading(self, sent: Any, *, cast: Cast, index: int) -> None:
+        """A section's heading names what the section is about: "Nature of the Security
+        Guarantees" makes "this strategy" below it the security guarantees."""
+        ctx = _Context(cast, index, None)
+        root = next((t for t in sent if t.dep_ == "ROOT"), None)
+        self._topic = None
+        if root is None or root.pos_ not in ("NOUN", "PROPN"):
+            return
+        if root.lemma_.lower() in self.words.attribute_nouns:
+            root = next(
+                (
+                    pobj
+                    for prep in root.children
+                    if prep.dep_ == "prep" and prep.lower_ == "of"
+                    for pobj in prep.children
+                    if pobj.dep_ == "pobj"
+                ),
+                root,
+            )
+        things = self.things(root, ctx)
+        self._topic = things[0] if len(things) == 1 else None
+
     def _subjects(self, verb: Any, ctx: _Context) -> list[_Name]:
+        agents = self._effort_agents(verb, ctx)
+        if agents:
+            return agents
         subject = clauses.subject_of(verb)
         if subject is None:
             return []
@@ -409,6 +463,114 @@ class FactReader:
         return (
             self.things(subject, ctx) if subject.pos_ != "PRON" else _some(self.name(subject, ctx))
         )
+
+    def _effort_agents(self, verb: Any, ctx: _Context) -> list[_Name]:
+        """ "X represents an effort by A to forge Y, ... while preparing for Z": A prepares,
+        not X; the participles hanging on the naming verb share the effort's agent."""
+        token = verb
+        while token.dep_ == "advcl" and token.tag_ == "VBG" and token.head.i != token.i:
+            token = token.head
+        if token.i == verb.i or token.lemma_.lower() not in self.words.naming_verbs:
+            return []
+        for effort in (c for c in token.children if c.dep_ in ("dobj", "attr")):
+            if effort.lemma_.lower() in self.words.effort_nouns:
+                return [
+                    n
+                    for pobj in self._prep_objects(effort, ("by",))
+                    for n in self.things(pobj, ctx)
+                ]
+        return []
+
+    def _holders(self, verb: Any, ctx: _Context) -> list[_Name]:
+        """Who is reported saying the verb's clause: "Russian officials stated that ..."."""
+        token = verb
+        for _ in range(6):
+            if token.head.i == token.i:
+                return []
+            came, token = token, token.head
+            if came.dep_ == "ccomp" and token.lemma_.lower() in self.config.reporting_verbs:
+                return self._subjects(token, ctx)
+            if came.dep_ not in ("ccomp", "conj"):
+                return []
+        return []
+
+    def _preconditions(
+        self, verb: Any, negated: bool, base: dict[str, Any], ctx: _Context
+    ) -> list[OpenFact]:
+        """ "X is contingent on Y", "X is only possible after Y is agreed", "X can be done
+        once Y is reached": X requires Y. Reported, it is the speaker's position: they
+        require Y for (or before) X."""
+        needed: list[Any] = []
+        order = "for"
+        for word in [verb, *(c for c in verb.children if c.dep_ == "acomp")]:
+            if word.lemma_.lower() in self.words.precondition_words:
+                needed += self._prep_objects(word, ("on", "upon"))
+        possible = bool(_MAY & set(self._modal(verb))) or any(
+            c.dep_ == "acomp" and c.lemma_.lower() in self.words.possible_words
+            for c in verb.children
+        )
+        if not needed and possible:
+            for clause in (c for c in verb.children if c.dep_ == "advcl"):
+                if any(
+                    m.dep_ in ("mark", "advmod") and m.lower_ in self.words.precondition_marks
+                    for m in clause.children
+                ):
+                    needed += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+                    order = "before"
+        subject = next(
+            (c for c in verb.children if c.dep_ == "nsubjpass"), clauses.subject_of(verb)
+        )
+        if not needed or subject is None or subject.dep_ == "expl":
+            return []
+        wanting = self._named_subjects(subject, ctx)
+        holders = self._holders(verb, ctx)
+        found: list[OpenFact] = []
+        for need in (n for token in needed for n in self.things(token, ctx)):
+            for what in wanting:
+                if not holders:
+                    text = f"{what.text} requires {need.text}"
+                    found.append(
+                        self._fact(
+                            what, "requires", need, not negated, "open.precondition", base, text
+                        )
+                    )
+                for who in holders:
+                    text = f"{who.text} holds that {what.text} requires {need.text}"
+                    predicate = f"requires-{need.slug}-{order}"
+                    found.append(
+                        self._fact(
+                            who, predicate, what, not negated, "open.precondition", base, text
+                        )
+                    )
+        return found
+
+    def _promise(
+        self, verb: Any, negated: bool, base: dict[str, Any], ctx: _Context
+    ) -> list[OpenFact]:
+        """ "The commitment from the allies involves a support package": the allies pledged
+        it. A promise named as a noun, and a verb saying what it holds."""
+        subject = clauses.subject_of(verb)
+        lemma = verb.lemma_.lower()
+        if (
+            subject is None
+            or subject.lemma_.lower() not in self.words.promise_nouns
+            or lemma not in self.words.state_verbs | self.words.linking_verbs
+        ):
+            return []
+        makers = [
+            *self._prep_objects(subject, ("from", "by", "of")),
+            *(c for c in subject.children if c.dep_ == "poss"),
+        ]
+        who = [n for m in makers for n in (self.things(m, ctx) if m.pos_ != "PRON" else [])]
+        found: list[OpenFact] = []
+        for obj in (c for c in verb.children if c.dep_ in ("dobj", "attr")):
+            for what in self.things(obj, ctx):
+                for maker in who:
+                    text = f"{maker.text} pledged {what.text}"
+                    found.append(
+                        self._fact(maker, "pledged", what, not negated, "open.promise", base, text)
+                    )
+        return found
 
     def _clause(self, verb: Any, sent: Any, ctx: _Context) -> list[OpenFact]:
         if verb.dep_ in ("amod", "compound") or (
@@ -434,16 +596,22 @@ class FactReader:
         }
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
             return self._participle(verb, negated, base, ctx)
+        needed = self._preconditions(verb, negated, base, ctx)
+        if needed and (lemma in self.words.linking_verbs or lemma in self.words.precondition_words):
+            return needed  # "X is contingent on Y" says no more than that X requires Y
         if any(c.dep_ == "auxpass" for c in verb.children) or any(
             c.dep_ == "nsubjpass" for c in verb.children
         ):
-            return self._passive(verb, negated, base, ctx)
+            return needed + self._passive(verb, negated, base, ctx)
         if lemma in self.words.linking_verbs:
-            return self._copula(verb, negated, base, ctx)
+            return needed + self._copula(verb, negated, base, ctx)
+        pledged = self._promise(verb, negated, base, ctx)
+        if pledged:
+            return pledged
         subjects = self._subjects(verb, ctx)
         if not subjects:
-            return []
-        found: list[OpenFact] = []
+            return needed
+        found: list[OpenFact] = needed
         for subject in subjects:
             found += self._active(verb, subject, negated, base, ctx)
         return found
@@ -613,10 +781,14 @@ class FactReader:
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if pobj is None:
                 continue
+            stance = self._stance(verb, prep)
+            if stance is not None:
+                pobj = self._acted_on(pobj)
             for each in self.things(pobj, ctx):
                 text = f"{subject.text} {said} {prep.text} {each.text}"
-                predicate = self.predicate(verb, prep.lower_)
-                found.append(self._fact(subject, predicate, each, value, "open.clause", base, text))
+                predicate = stance or self.predicate(verb, prep.lower_)
+                rule = "open.stance" if stance else "open.clause"
+                found.append(self._fact(subject, predicate, each, value, rule, base, text))
             return found
         if verb.lemma_.lower() in self.config.reporting_verbs:
             return found
@@ -625,6 +797,30 @@ class FactReader:
             self._fact(subject, self.predicate(verb), None, value, "open.clause", base, text)
         )
         return found
+
+    def _stance(self, verb: Any, prep: Any) -> str | None:
+        """ "warned against X" -> opposes, by the ``stance_verbs`` table (modal kept)."""
+        prt = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+        phrase = " ".join([verb.lemma_.lower(), *prt, prep.lower_])
+        stance = self.words.stance_verbs.get(phrase)
+        if stance is None:
+            return None
+        return slug(" ".join([*self._modal(verb), stance]))
+
+    def _acted_on(self, noun: Any) -> Any:
+        """ "the deployment of troops" -> the troops: what an act noun is done to."""
+        if noun.lemma_.lower() not in self.words.event_nouns:
+            return noun
+        return next(
+            (
+                pobj
+                for prep in noun.children
+                if prep.dep_ == "prep" and prep.lower_ == "of"
+                for pobj in prep.children
+                if pobj.dep_ == "pobj"
+            ),
+            noun,
+        )
 
     def _light(
         self, verb: Any, subject: _Name, obj: Any, value: bool, base: dict[str, Any], ctx: _Context
@@ -723,6 +919,8 @@ class FactReader:
         if patients and patients[0].pos_ == "PRON":
             patient_names = _some(self.name(patients[0], ctx))
         said = self._verb_words(verb)
+        if agents and lemma in self.words.member_passives and patients:
+            found += self._delegation(patients[0], not negated, base)
         if agents:
             member = lemma in self.words.member_passives
             for agent in agents:
@@ -787,6 +985,32 @@ class FactReader:
                 if not prep_found:
                     found.append(
                         self._fact(what, predicate, None, value, "open.passive", base, text)
+                    )
+        return found
+
+    def _delegation(self, noun: Any, value: bool, base: dict[str, Any]) -> list[OpenFact]:
+        """ "The US delegation was represented by A": the United States attended the
+        gathering last said to be attended."""
+        if noun.lemma_.lower() not in self.words.attending_nouns or self._gathering is None:
+            return []
+        found = []
+        for child in noun.children:
+            if child.dep_ in ("compound", "amod", "poss") and child.i < noun.i:
+                side = self._side(child.text)
+                if side is None and child.ent_type_ in ("NORP", "GPE"):
+                    side = self.voices.side_in(child.text)
+                if side is not None and side != "other":
+                    text = f"{self._gathering.text} was attended by {child.text}"
+                    found.append(
+                        self._fact(
+                            self._gathering,
+                            "attended-by",
+                            _Name(side, child.text),
+                            value,
+                            "open.attending",
+                            base,
+                            text,
+                        )
                     )
         return found
 

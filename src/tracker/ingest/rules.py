@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,14 @@ class FactWords:
     linking_verbs: frozenset[str] = frozenset({"be"})
     state_verbs: frozenset[str] = frozenset()
     naming_verbs: frozenset[str] = frozenset()
+    promise_nouns: frozenset[str] = frozenset()
+    summary_nouns: frozenset[str] = frozenset()
+    precondition_words: frozenset[str] = frozenset()
+    precondition_marks: frozenset[str] = frozenset()
+    possible_words: frozenset[str] = frozenset()
     max_facts: int = 400
+    same_nouns: Mapping[str, str] = field(default_factory=dict)
+    stance_verbs: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,13 @@ class _Reader:
         if not isinstance(value, dict):
             raise self._fail(key, "a table")
         return value
+
+    def words_for(self, key: str) -> dict[str, str]:
+        """A table of words to words, both folded to lower case."""
+        table = self.table_of(key)
+        if not all(isinstance(v, str) and v.strip() for v in table.values()):
+            raise self._fail(key, "a table of non-empty strings")
+        return {k.lower(): v.lower() for k, v in table.items()}
 
     def groups(self, key: str) -> tuple[Terms, ...]:
         value = self.table.get(key, [])
@@ -353,6 +367,13 @@ def load_extraction_config(
         linking_verbs=words.lemmas("linking_verbs") or frozenset({"be"}),
         state_verbs=words.lemmas("state_verbs"),
         naming_verbs=words.lemmas("naming_verbs"),
+        promise_nouns=words.lemmas("promise_nouns"),
+        summary_nouns=words.lemmas("summary_nouns"),
+        precondition_words=words.lemmas("precondition_words"),
+        precondition_marks=words.lemmas("precondition_marks"),
+        possible_words=words.lemmas("possible_words"),
+        same_nouns=words.words_for("same_nouns"),
+        stance_verbs=words.words_for("stance_verbs"),
         max_facts=words.integer("max_facts", 400, 0, 100_000),
     )
     return ExtractionConfig(
