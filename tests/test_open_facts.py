@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import story_recall
 
 TUESDAY = datetime(2026, 1, 6, 18, 0, tzinfo=UTC)
-# The recall the rules reach on the seed today (28/49); the 0.80 aim is not met yet, and
-# this guards what is there against regressions.
-RECALL_FLOOR = 0.55
+# The recall the rules reach on the seed today (36/49 = 0.73, development data); the 0.80
+# aim is not met yet, and this guards what is there against regressions.
+RECALL_FLOOR = 0.72
 
 
 def facts(

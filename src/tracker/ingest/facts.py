@@ -12,8 +12,13 @@ gives polarity (negated or denied: value false), mood and the condition
 ``stance-on/x``), gatherings and attendance ("brought together leaders from A and B"),
 members ("was represented by A and B"), copulas and appositions (``described-as``,
 ``role`` with a string value), attributes ("the size of the force" is ``force/size``),
-efforts and purposes, acts named as nouns ("the alleged Ukrainian attack on X"), and
-what a plan implies: what someone will do is not done yet (``implied``, false).
+efforts and purposes, acts named as nouns ("the alleged Ukrainian attack on X"), stances
+("warned against the deployment of X": opposes X), preconditions ("only possible after X",
+"contingent on X": requires X, the speaker's position when reported), promises named as
+nouns ("the commitment from A involves Y": A pledged Y), delegations attending the
+gathering named before, and what a plan implies: what someone will do is not done yet
+(``implied``, false). "These hubs" is the hubs named before; "this strategy" what the
+section's heading names; "soldiers" and "troops" are one key (``same_nouns``).
 """
 
 from __future__ import annotations
