@@ -124,6 +124,9 @@ def test_a_second_story_moves_from_a_feed_and_leaves_the_seed_alone(
     assert isinstance(iran_state, dict)
     iran_keys = {f["key"] for f in iran_state["facts"]}  # type: ignore[union-attr]
     assert "iran-united-states/held/talks" in iran_keys
+    # every fact the article states, not only what a question asks: "Negotiators from the
+    # United States and Iran met in Geneva"
+    assert {"iran/met-in/geneva", "united-states/met-in/geneva"} <= iran_keys
     assert "moscow/commented-on/paris-meeting" not in iran_keys
     seed_keys = {f["key"] for f in seed_after["facts"]}  # type: ignore[union-attr]
     assert "iran-united-states/held/talks" not in seed_keys

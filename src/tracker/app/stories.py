@@ -193,12 +193,17 @@ def add_story(
     if tracker.log.read_stream(story_stream(story_id)):
         raise InputError(f"story {story_id!r} already exists in this database")
     article = read_article(tracker, source)
-    heading = (title or article.title or "").strip() or article.first_line()
+    heading = (title or article.title or "").strip()
+    text = article.text
     if not heading:
+        # a plain text's first line is its headline, as `tracker ingest` reads it
+        heading = article.first_line()
+        text = text.strip().split("\n", 1)[1] if "\n" in text.strip() else text
+    if not heading or not text.strip():
         raise InputError(f"{source}: no text found in it")
     from tracker.app.feeds import bounded_document_parts
 
-    heading, body, cut = bounded_document_parts(tracker, heading, article.text)
+    heading, body, cut = bounded_document_parts(tracker, heading, unwrapped(text))
     when = published or article.published or tracker.clock()
     identity = f"link:{article.url}" if article.url else content_hash(heading, body)
     document = DocumentIngested(
@@ -216,7 +221,7 @@ def add_story(
     stream = stream_for(document.doc_id)
     if tracker.log.read_stream(stream):
         raise InputError(f"{source}: this article is already stored (document {document.doc_id})")
-    extracted = tracker.extractor.extract(document)
+    extracted = tracker.extractor.every_fact(document)
     started = StoryStarted(
         story_id=story_id, title=heading, doc_id=document.doc_id, source=article.shown
     )
@@ -336,6 +341,23 @@ def read_article(tracker: Tracker, source: str) -> Article:
     except UnicodeDecodeError:
         raise InputError(f"{shown}: not UTF-8 text") from None
     return Article(text=text, title=None, url=url, published=None, shown=shown)
+
+
+_SENTENCE_END = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")
+
+
+def unwrapped(text: str) -> str:
+    """Plain text with its hard-wrapped lines joined: a line that does not end a sentence
+    continues on the next (a parse of half a sentence finds no fact). A heading, a line
+    ending a sentence and a blank line keep their breaks."""
+    out: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if out and out[-1] and stripped and not _SENTENCE_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {stripped}"
+        else:
+            out.append(stripped)
+    return "\n".join(out)
 
 
 def _looks_html(raw: bytes) -> bool:

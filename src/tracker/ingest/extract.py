@@ -38,6 +38,7 @@ from tracker.errors import ConfigError
 from tracker.ingest.cast import Cast
 from tracker.ingest.claims import ClaimFinder
 from tracker.ingest.dates import Resolved, resolve_when
+from tracker.ingest.facts import FactReader, OpenFact
 from tracker.ingest.reading import reading
 from tracker.ingest.rules import (
     EXTRACTION_FILE,
@@ -53,6 +54,7 @@ __all__ = [
     "Extractor",
     "NoExtraction",
     "RuleExtractor",
+    "StoryReading",
     "load_extraction_config",
     "load_model",
 ]
@@ -67,6 +69,10 @@ class Extractor(Protocol):
         """``extract`` for each document, in order; may batch the language model."""
         ...
 
+    def every_fact(self, document: DocumentIngested) -> list[NewEvent]:
+        """``extract``'s events and every other fact the text states (a story's article)."""
+        ...
+
 
 class NoExtraction:
     """Stores documents only."""
@@ -76,6 +82,9 @@ class NoExtraction:
 
     def extract_many(self, documents: Sequence[DocumentIngested]) -> list[list[NewEvent]]:
         return [[] for _ in documents]
+
+    def every_fact(self, document: DocumentIngested) -> list[NewEvent]:
+        return []
 
 
 # A text this short with a colon (a headline, most often) gets its entities whatever its
@@ -146,6 +155,14 @@ class _Verdict:
         return self.moment > other.moment
 
 
+@dataclass(frozen=True, slots=True)
+class StoryReading:
+    """One document read once: what ``extract`` gives, and every fact the text states."""
+
+    events: list[NewEvent]  # statements and question answers, as ``extract`` returns them
+    facts: list[FactAsserted]  # question answers first, then open facts; one per key
+
+
 class RuleExtractor:
     """Attributed statements and question answers from documents' sentences."""
 
@@ -197,14 +214,53 @@ class RuleExtractor:
             results.append(self._events(document, docs, has_title=has_title) if docs else [])
         return results
 
-    def _parse(self, texts: list[str]) -> list[Any]:
+    def read_story(self, document: DocumentIngested) -> StoryReading:
+        """Statements, question answers and every open fact of ``document``, from one parse.
+
+        Open facts need every name, so the entity recogniser reads every piece here.
+        """
+        pieces = reading(document, self.config.max_chars, self.config.piece_chars)
+        if not pieces or not self.readable(pieces):
+            return StoryReading([], [])
+        docs = self._parse(pieces, entities=True)
+        facts: list[FactAsserted] = []
+        events = self._events(document, docs, bool(document.title.strip()), facts=facts)
+        return StoryReading(events, facts)
+
+    def every_fact(self, document: DocumentIngested) -> list[NewEvent]:
+        """What ``extract`` finds, then each open fact of a key no question answer took,
+        as events with ids from the document's identity, hash and the fact's key."""
+        read = self.read_story(document)
+        taken = {e.data["key"] for e in read.events if e.type == FactAsserted.TYPE}
+        events = list(read.events)
+        for fact in read.facts:
+            if fact.key in taken:
+                continue
+            taken.add(fact.key)
+            events.append(
+                new_event(
+                    fact,
+                    document.identity,
+                    document.content_hash,
+                    "open",
+                    fact.key,
+                    occurred_at=fact.valid_from,
+                )
+            )
+        return events
+
+    def open_facts(self, document: DocumentIngested) -> list[FactAsserted]:
+        """Every fact ``document`` states (``read_story(document).facts``)."""
+        return self.read_story(document).facts
+
+    def _parse(self, texts: list[str], *, entities: bool = False) -> list[Any]:
         """Parse every text; find entities only in those with a verb a rule reads.
 
         The entity recogniser costs as much as the rest of the pipeline and only
         matters where someone may be speaking or acting.
         """
         nlp, size = self.nlp, self.config.batch_size
-        if "ner" not in nlp.pipe_names:
+        if "ner" not in nlp.pipe_names or entities:
             return list(nlp.pipe(texts, batch_size=size))
         docs = list(nlp.pipe(texts, batch_size=size, disable=["ner"]))
         cues = {nlp.vocab.strings.add(cue) for cue in self._cues}
@@ -233,7 +289,11 @@ class RuleExtractor:
                 yield sent, len(sents) == 1 and not sent.text.rstrip().endswith(_ENDS)
 
     def _events(
-        self, document: DocumentIngested, docs: list[Any], has_title: bool
+        self,
+        document: DocumentIngested,
+        docs: list[Any],
+        has_title: bool,
+        facts: list[FactAsserted] | None = None,
     ) -> list[NewEvent]:
         producer = {"config_version": self.config.version, "model": self.model_name()}
         source = {
@@ -251,6 +311,8 @@ class RuleExtractor:
         for index, (sent, _headline) in enumerate(sentences):
             cast.add(sent, index)
         kept = 0
+        reader = FactReader(self.voices, self.config) if facts is not None else None
+        opened: dict[str, FactAsserted] = {}
         for index, (sent, headline) in enumerate(sentences):
             if len(sent) > self.config.max_sentence_tokens:
                 continue
@@ -272,6 +334,14 @@ class RuleExtractor:
                     )
             if said:
                 previous = said[-1].speaker
+            if reader is not None and headline:
+                reader.heading(sent, cast=cast, index=index)
+            elif reader is not None:
+                for fact in reader.read(sent, cast=cast, index=index, previous=previous):
+                    if fact.key not in opened and len(opened) < self.config.facts.max_facts:
+                        opened[fact.key] = self._open_fact(
+                            document, fact, sentence, producer, source
+                        )
             for rule in self.config.rules:
                 for found in self._rule_verdicts(
                     rule, sent, said, around, previous, document, index, headline
@@ -281,7 +351,42 @@ class RuleExtractor:
                         verdicts[found.key] = found
         for verdict in verdicts.values():
             events.append(self._fact(document, verdict, producer, source))
+        if facts is not None:
+            answered = [self._answer(document, v, producer, source) for v in verdicts.values()]
+            facts += answered
+            keys = {f.key for f in answered}
+            facts += [f for key, f in opened.items() if key not in keys]
         return events
+
+    def _open_fact(
+        self,
+        document: DocumentIngested,
+        found: OpenFact,
+        sentence: str,
+        producer: dict[str, str],
+        source: dict[str, Any],
+    ) -> FactAsserted:
+        if found.modality == "implied":
+            when = Resolved(document.published_at, "publication", "")
+        else:
+            when = self._when(found.when_text, sentence, document, found.tense)
+        return FactAsserted(
+            key=found.key,
+            subject=found.subject,
+            predicate=found.predicate,
+            object=found.object,
+            value=found.value,
+            valid_from=when.moment,
+            valid_precision="day" if when.precision == "day" else "publication",
+            evidence=Evidence(
+                document=document.doc_id, quote=found.quote, sentence=sentence, **source
+            ),
+            producer=Producer(kind="rule", rule=found.rule, **producer),
+            polarity="negative" if found.value is False else "positive",
+            modality=found.modality,
+            condition=found.condition,
+            text=found.text,
+        )
 
     def _rule_verdicts(
         self,
@@ -438,8 +543,26 @@ class RuleExtractor:
         producer: dict[str, str],
         source: dict[str, Any],
     ) -> NewEvent:
+        fact = self._answer(document, verdict, producer, source)
+        return new_event(
+            fact,
+            document.identity,
+            document.content_hash,
+            verdict.rule.id,
+            verdict.key,
+            str(verdict.value),
+            occurred_at=verdict.moment,
+        )
+
+    def _answer(
+        self,
+        document: DocumentIngested,
+        verdict: _Verdict,
+        producer: dict[str, str],
+        source: dict[str, Any],
+    ) -> FactAsserted:
         subject, predicate, *rest = verdict.key.split("/")
-        fact = FactAsserted(
+        return FactAsserted(
             key=verdict.key,
             subject=subject,
             predicate=predicate,
@@ -454,13 +577,4 @@ class RuleExtractor:
             polarity="positive" if verdict.value else "negative",
             modality="reported",
             text=verdict.sentence,
-        )
-        return new_event(
-            fact,
-            document.identity,
-            document.content_hash,
-            verdict.rule.id,
-            verdict.key,
-            str(verdict.value),
-            occurred_at=verdict.moment,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,39 @@ class QuestionRule:
 
 
 @dataclass(frozen=True)
+class FactWords:
+    """The vocabulary of open facts (``[facts]``): which shapes mean more than their verb."""
+
+    light_verbs: frozenset[str] = frozenset()
+    gathering_verbs: tuple[str, ...] = ()
+    attending_verbs: tuple[str, ...] = ()
+    attending_nouns: frozenset[str] = frozenset()
+    people_nouns: frozenset[str] = frozenset()
+    member_passives: frozenset[str] = frozenset()
+    giving_verbs: frozenset[str] = frozenset()
+    container_nouns: frozenset[str] = frozenset()
+    attribute_nouns: frozenset[str] = frozenset()
+    effort_nouns: frozenset[str] = frozenset()
+    purpose_verbs: frozenset[str] = frozenset()
+    national_forces: frozenset[str] = frozenset()
+    vague_modifiers: frozenset[str] = frozenset()
+    hedges: frozenset[str] = frozenset()
+    condition_preps: frozenset[str] = frozenset()
+    event_nouns: frozenset[str] = frozenset()
+    linking_verbs: frozenset[str] = frozenset({"be"})
+    state_verbs: frozenset[str] = frozenset()
+    naming_verbs: frozenset[str] = frozenset()
+    promise_nouns: frozenset[str] = frozenset()
+    summary_nouns: frozenset[str] = frozenset()
+    precondition_words: frozenset[str] = frozenset()
+    precondition_marks: frozenset[str] = frozenset()
+    possible_words: frozenset[str] = frozenset()
+    max_facts: int = 400
+    same_nouns: Mapping[str, str] = field(default_factory=dict)
+    stance_verbs: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ExtractionConfig:
     models: tuple[str, ...]
     batch_size: int
@@ -137,6 +170,7 @@ class ExtractionConfig:
     rules: tuple[QuestionRule, ...]
     holidays: dict[str, str]
     version: str
+    facts: FactWords = FactWords()
 
 
 class _Reader:
@@ -189,6 +223,13 @@ class _Reader:
         if not isinstance(value, dict):
             raise self._fail(key, "a table")
         return value
+
+    def words_for(self, key: str) -> dict[str, str]:
+        """A table of words to words, both folded to lower case."""
+        table = self.table_of(key)
+        if not all(isinstance(v, str) and v.strip() for v in table.values()):
+            raise self._fail(key, "a table of non-empty strings")
+        return {k.lower(): v.lower() for k, v in table.items()}
 
     def groups(self, key: str) -> tuple[Terms, ...]:
         value = self.table.get(key, [])
@@ -322,6 +363,36 @@ def load_extraction_config(
             if side is not None and side not in sides:
                 raise ConfigError(f"{path}: rule {rule.id}: unknown side {side!r} (see [sides])")
     holidays = _Reader(path, top.table_of("dates"), "dates.").table_of("holidays")
+    words = _Reader(path, top.table_of("facts"), "facts.")
+    facts = FactWords(
+        light_verbs=words.lemmas("light_verbs"),
+        gathering_verbs=tuple(v.lower() for v in words.strings("gathering_verbs")),
+        attending_verbs=tuple(v.lower() for v in words.strings("attending_verbs")),
+        attending_nouns=words.lemmas("attending_nouns"),
+        people_nouns=words.lemmas("people_nouns"),
+        member_passives=words.lemmas("member_passives"),
+        giving_verbs=words.lemmas("giving_verbs"),
+        container_nouns=words.lemmas("container_nouns"),
+        attribute_nouns=words.lemmas("attribute_nouns"),
+        effort_nouns=words.lemmas("effort_nouns"),
+        purpose_verbs=words.lemmas("purpose_verbs"),
+        national_forces=words.lemmas("national_forces"),
+        vague_modifiers=words.lemmas("vague_modifiers"),
+        hedges=words.lemmas("hedges"),
+        condition_preps=words.lemmas("condition_preps"),
+        event_nouns=words.lemmas("event_nouns"),
+        linking_verbs=words.lemmas("linking_verbs") or frozenset({"be"}),
+        state_verbs=words.lemmas("state_verbs"),
+        naming_verbs=words.lemmas("naming_verbs"),
+        promise_nouns=words.lemmas("promise_nouns"),
+        summary_nouns=words.lemmas("summary_nouns"),
+        precondition_words=words.lemmas("precondition_words"),
+        precondition_marks=words.lemmas("precondition_marks"),
+        possible_words=words.lemmas("possible_words"),
+        same_nouns=words.words_for("same_nouns"),
+        stance_verbs=words.words_for("stance_verbs"),
+        max_facts=words.integer("max_facts", 400, 0, 100_000),
+    )
     return ExtractionConfig(
         models=model.strings("names") or ("en_core_web_sm",),
         batch_size=model.integer("batch_size", 256, 1, 4096),
@@ -363,4 +434,5 @@ def load_extraction_config(
         rules=tuple(rules),
         holidays={str(k).lower(): str(v) for k, v in holidays.items()},
         version=version,
+        facts=facts,
     )
