@@ -404,6 +404,30 @@ def test_what_a_fresh_batch_taught(
     assert facts(extractor, text, title) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "Russia and Ukraine are far from a ceasefire, NATO's commander said on Friday.",
+            "",
+            {CEASEFIRE: False},
+        ),
+        (
+            "Six months on, the British and French military hubs promised in Paris have yet "
+            "to be built.",
+            "",
+            {UK_HUBS: False, FR_HUBS: False},
+        ),
+        ("France has no plans to redeploy troops to Mali, a spokesman said.", "", {}),
+    ],
+    ids=["be-far-from-is-no-bare-be", "denied-needs-no-place", "denied-elsewhere"],
+)
+def test_what_is_denied_and_where(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected
+
+
 def test_a_dated_body_sentence_beats_a_headline_dated_by_publication(
     extractor: RuleExtractor,
 ) -> None:

@@ -225,14 +225,38 @@ class ClaimFinder:
             named = tuple(t for t in rule.facts if t.requires and t.requires.find(sentence))
         return named or tuple(t for t in rule.facts if not t.requires) or rule.facts
 
-    def _where(self, rule: QuestionRule, verb: Any, sentence: str, title: str) -> bool:
+    def _where(
+        self, rule: QuestionRule, verb: Any, sentence: str, title: str, denied: bool = False
+    ) -> bool:
+        """Whether the clause is in the rule's place. Denied, an act needs no place named:
+        "the hubs promised in Paris have yet to be built" are built nowhere; a place
+        named must still be the rule's ("has not opened its hub in Poland")."""
         if not rule.place:
             return True
         places = _places(verb)
         if places:
             # "stationed in Romania, not in Ukraine" is not in Ukraine
             return all(rule.place.find(p) for p in places)
-        return _holds(rule.place, sentence, title)
+        if _holds(rule.place, sentence, title):
+            return True
+        if not denied:
+            return False
+        # "no plans to redeploy troops to Mali": the place of the verb the thing hangs on
+        movers = {
+            t.head.i: t.head
+            for t in clauses.clause_tokens(verb)
+            if t.head.i != verb.i and t.head.pos_ == "VERB" and rule.objects.find(t.text)
+        }
+        # any name counts here, whatever entity the model took it for ("to Mali" as a person)
+        named = [
+            o.text
+            for m in movers.values()
+            for prep in m.children
+            if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS
+            for o in prep.children
+            if o.dep_ == "pobj" and o.pos_ == "PROPN" and o.ent_type_ != "DATE"
+        ]
+        return all(rule.place.find(p) for p in named)
 
     def _action(
         self, sent: Any, token: Any, rule: QuestionRule, title: str, previous: Speaker | None
@@ -250,8 +274,11 @@ class ClaimFinder:
             base = None  # "visited the hub": it exists; "did not visit it" says nothing
         else:
             return None
+        # "are far from a ceasefire": a "be" the rule names, either way, is no bare "be"
         bare_be = token.lemma_ == "be" and not any(
-            _action_at(token, a) for a in rule.actions if a.startswith("be ")
+            _action_at(token, a)
+            for a in (*rule.actions, *rule.negative_actions)
+            if a.startswith("be ")
         )
         if bare_be and not any(
             rule.objects.find(" ".join(t.text for t in c.subtree if t.i <= c.i))
@@ -282,9 +309,10 @@ class ClaimFinder:
             and _agent_side(token, self.voices, previous) != rule.agent_side
         ):
             return None
-        if not self._where(rule, token, sent.text, title):
-            return None
         mood = clauses.mood(token, sent, self.config)
+        undone = base is not None and base == (mood.negated or mood.denied)
+        if not self._where(rule, token, sent.text, title, denied=undone):
+            return None
         if base is None:
             if mood.negated or mood.denied:
                 return None
@@ -529,7 +557,7 @@ class ClaimFinder:
             return None
         if not all(group.find(what) or group.find(sent.text) for group in rule.participants):
             return None
-        if not self._where(rule, verb, sent.text, title):
+        if not self._where(rule, verb, sent.text, title, denied=True):
             return None
         mood = clauses.mood(verb, sent, self.config)
         if mood.negated:
@@ -577,7 +605,7 @@ class ClaimFinder:
             return None
         if not all(group.find(sent.text) for group in rule.participants):
             return None
-        if not self._where(rule, token if said else head, sent.text, title):
+        if not self._where(rule, token if said else head, sent.text, title, denied=True):
             return None
         modality = (
             "actual"
