@@ -86,8 +86,15 @@ def _agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | No
 
 # Units time is counted in: "two weeks into the ceasefire".
 TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "fortnight", "decade"})
-# Verbs that say a state goes on: "US support for the guarantees remains".
-HOLDING = frozenset({"remain", "continue", "stay", "hold", "stand", "persist", "endure"})
+# Verbs that say a state goes on: "US support for the guarantees remains"; and what a
+# state that goes on is said to be: "US support for the guarantees was as firm as ever".
+HOLDING = frozenset(
+    {
+        "remain", "continue", "stay", "hold", "stand", "persist", "endure",
+        "firm", "solid", "intact", "unchanged", "unwavering", "steadfast", "ironclad",
+        "undiminished", "unshaken", "unconditional",
+    }
+)  # fmt: skip
 
 
 def _places(verb: Any) -> list[str]:
@@ -143,7 +150,7 @@ def _written_at(tokens: list[Any], at: int, action: str) -> int:
     return 1 + len(rest) if words == rest else 0
 
 
-_STAND_INS = frozenset({"it", "them", "they", "nothing", "none", "this", "these"})
+_STAND_INS = frozenset({"it", "them", "they", "nothing", "none", "this", "these", "that", "those"})
 
 
 def _stands_for_object(verb: Any) -> bool:
@@ -361,6 +368,12 @@ class ClaimFinder:
             if token.pos_ in ("VERB", "NOUN", "AUX", "ADJ"):
                 value = self._written_action(rule, tokens, at)
             if value is None:
+                if (
+                    token.lower_ in ("still", "yet")
+                    and at + 1 < len(tokens)
+                    and self._written_action(rule, tokens, at + 1) is False
+                ):
+                    continue  # "Guarantees still unratified": still not done, said plainly
                 if (token.lower_ in blockers or token.lemma_.lower() in blockers) and (
                     token.dep_ not in ("amod", "compound", "pobj", "poss", "nsubj", "dobj")
                 ):
@@ -488,7 +501,12 @@ class ClaimFinder:
             return None
         owners = [c for c in token.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
         if rule.agent_side is not None:
-            sides = [self.voices.side_in(" ".join(t.text for t in o.subtree)) for o in owners]
+            sides = [
+                self._owner_side(token)
+                if o.pos_ == "PRON"
+                else self.voices.side_in(" ".join(t.text for t in o.subtree))
+                for o in owners
+            ]
             if rule.agent_side not in sides:
                 return None
         verbs = [c for c in token.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD")]
@@ -512,6 +530,24 @@ class ClaimFinder:
             how="nominal",
             when_text=clauses.clause_text(verb),
         )
+
+    def _owner_side(self, noun: Any) -> str | None:
+        """The side "its" or "their" stands for: the nearest subject above the noun, in
+        "the United States remains committed to NATO, even as its backing ... stays frozen"."""
+        token = noun
+        for _ in range(6):
+            if token.head.i == token.i:
+                return None
+            token = token.head
+            if token.pos_ not in ("VERB", "AUX"):
+                continue
+            subject = clauses.subject_of(token)
+            if subject is None or subject.i == noun.i or subject.pos_ == "PRON":
+                continue
+            if noun.i in {t.i for t in subject.subtree}:
+                continue
+            return self.voices.side_in(clauses.phrase(subject))
+        return None
 
     def _nominal_value(self, rule: QuestionRule, verb: Any) -> bool | None:
         """What a verb (or its complement) says of the act it is about: "was reaffirmed",
