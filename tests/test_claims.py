@@ -404,6 +404,96 @@ def test_what_a_fresh_batch_taught(
     assert facts(extractor, text, title) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "Russia and Ukraine are far from a ceasefire, NATO's commander said on Friday.",
+            "",
+            {CEASEFIRE: False},
+        ),
+        (
+            "Six months on, the British and French military hubs promised in Paris have yet "
+            "to be built.",
+            "",
+            {UK_HUBS: False, FR_HUBS: False},
+        ),
+        ("France has no plans to redeploy troops to Mali, a spokesman said.", "", {}),
+    ],
+    ids=["be-far-from-is-no-bare-be", "denied-needs-no-place", "denied-elsewhere"],
+)
+def test_what_is_denied_and_where(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "Zelenskyy thanked the parliaments of the coalition of the willing for ratifying "
+            "their security commitments.",
+            "",
+            {RATIFIED: True},
+        ),
+        (
+            "",
+            "Guarantees still unratified three months after Paris, Kyiv complains",
+            {RATIFIED: False},
+        ),
+        (
+            '"Not one country has ratified the commitments yet," Zelensky said.',
+            "",
+            {RATIFIED: False},
+        ),
+        (
+            'Witkoff said that US support for the guarantees for Ukraine was "as firm as ever".',
+            "",
+            {US: True},
+        ),
+        (
+            "Rubio said the United States was a close ally of Europe, even as its backing for "
+            "the Ukraine guarantees stays frozen.",
+            "",
+            {US: False},
+        ),
+        (
+            'Trump said that the United States "fully supports" the security guarantees its '
+            "allies agreed in Paris.",
+            "",
+            {US: True},
+        ),
+        (
+            '"We\'re not backing that anymore," Trump said when asked about the Paris '
+            "guarantees for Ukraine.",
+            "",
+            {US: False},
+        ),
+        (
+            "Six weeks after Paris, the British and French military hubs promised to Ukraine "
+            "remain on paper.",
+            "",
+            {UK_HUBS: False, FR_HUBS: False},
+        ),
+    ],
+    ids=[
+        "credit-for-hung-on-a-noun",
+        "headline-still-unratified",
+        "zelensky-is-ukraine-context",
+        "as-firm-as-ever",
+        "its-backing",
+        "noun-read-as-verb",
+        "backing-that",
+        "reduced-clause-tagged-past",
+    ],
+)
+def test_what_the_owner_and_the_state_say(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected
+
+
 def test_a_dated_body_sentence_beats_a_headline_dated_by_publication(
     extractor: RuleExtractor,
 ) -> None:

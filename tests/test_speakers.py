@@ -131,6 +131,12 @@ def test_speakers_are_found_without_a_whitelist(
             "",
             [("Lars Kemp", None)],
         ),
+        (
+            "Tomas Lind has turned to television. The Swedish director, who won an award in "
+            "Cannes for his film Winter, said he was writing a series.",
+            "",
+            [("Tomas Lind", "other")],
+        ),
     ],
     ids=[
         "role-after-name",
@@ -146,6 +152,7 @@ def test_speakers_are_found_without_a_whitelist(
         "showed-is-no-speech",
         "quote-headline-possessive",
         "claiming-after-any-verb",
+        "role-with-a-relative-clause",
     ],
 )
 def test_a_speaker_is_the_person_the_document_names(

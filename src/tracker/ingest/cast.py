@@ -82,14 +82,22 @@ class Cast:
         fuller = self._fuller(speaker.name)
         if fuller is not None:
             return self._as(fuller, speaker.side)
-        if any(t.ent_type_ == "PERSON" for t in phrase):
-            return speaker
         head = phrase.root
+        # "The Austrian director, who won an Oscar for Amour": a name in a clause about the
+        # role is not the speaker's own
+        aside = {
+            t.i
+            for c in head.children
+            if c.dep_ in ("relcl", "acl") and c.i > head.i
+            for t in c.subtree
+        }
+        if any(t.ent_type_ == "PERSON" for t in phrase if t.i not in aside):
+            return speaker
         if (
             head.lemma_.lower() not in self.roles
             or head.tag_ in ("NNS", "NNPS")
             or any(t.lower_ in _INDEFINITE for t in phrase if t.i < head.i)
-            or any(t.pos_ == "PRON" for t in phrase)
+            or any(t.pos_ == "PRON" for t in phrase if t.i not in aside)
         ):
             return speaker
         person = self._for_role(head.lemma_.lower(), speaker.side, index, phrase.start_char)

@@ -86,8 +86,15 @@ def _agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | No
 
 # Units time is counted in: "two weeks into the ceasefire".
 TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "fortnight", "decade"})
-# Verbs that say a state goes on: "US support for the guarantees remains".
-HOLDING = frozenset({"remain", "continue", "stay", "hold", "stand", "persist", "endure"})
+# Verbs that say a state goes on: "US support for the guarantees remains"; and what a
+# state that goes on is said to be: "US support for the guarantees was as firm as ever".
+HOLDING = frozenset(
+    {
+        "remain", "continue", "stay", "hold", "stand", "persist", "endure",
+        "firm", "solid", "intact", "unchanged", "unwavering", "steadfast", "ironclad",
+        "undiminished", "unshaken", "unconditional",
+    }
+)  # fmt: skip
 
 
 def _places(verb: Any) -> list[str]:
@@ -143,7 +150,7 @@ def _written_at(tokens: list[Any], at: int, action: str) -> int:
     return 1 + len(rest) if words == rest else 0
 
 
-_STAND_INS = frozenset({"it", "them", "they", "nothing", "none", "this", "these"})
+_STAND_INS = frozenset({"it", "them", "they", "nothing", "none", "this", "these", "that", "those"})
 
 
 def _stands_for_object(verb: Any) -> bool:
@@ -225,14 +232,38 @@ class ClaimFinder:
             named = tuple(t for t in rule.facts if t.requires and t.requires.find(sentence))
         return named or tuple(t for t in rule.facts if not t.requires) or rule.facts
 
-    def _where(self, rule: QuestionRule, verb: Any, sentence: str, title: str) -> bool:
+    def _where(
+        self, rule: QuestionRule, verb: Any, sentence: str, title: str, denied: bool = False
+    ) -> bool:
+        """Whether the clause is in the rule's place. Denied, an act needs no place named:
+        "the hubs promised in Paris have yet to be built" are built nowhere; a place
+        named must still be the rule's ("has not opened its hub in Poland")."""
         if not rule.place:
             return True
         places = _places(verb)
         if places:
             # "stationed in Romania, not in Ukraine" is not in Ukraine
             return all(rule.place.find(p) for p in places)
-        return _holds(rule.place, sentence, title)
+        if _holds(rule.place, sentence, title):
+            return True
+        if not denied:
+            return False
+        # "no plans to redeploy troops to Mali": the place of the verb the thing hangs on
+        movers = {
+            t.head.i: t.head
+            for t in clauses.clause_tokens(verb)
+            if t.head.i != verb.i and t.head.pos_ == "VERB" and rule.objects.find(t.text)
+        }
+        # any name counts here, whatever entity the model took it for ("to Mali" as a person)
+        named = [
+            o.text
+            for m in movers.values()
+            for prep in m.children
+            if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS
+            for o in prep.children
+            if o.dep_ == "pobj" and o.pos_ == "PROPN" and o.ent_type_ != "DATE"
+        ]
+        return all(rule.place.find(p) for p in named)
 
     def _action(
         self, sent: Any, token: Any, rule: QuestionRule, title: str, previous: Speaker | None
@@ -250,8 +281,11 @@ class ClaimFinder:
             base = None  # "visited the hub": it exists; "did not visit it" says nothing
         else:
             return None
+        # "are far from a ceasefire": a "be" the rule names, either way, is no bare "be"
         bare_be = token.lemma_ == "be" and not any(
-            _action_at(token, a) for a in rule.actions if a.startswith("be ")
+            _action_at(token, a)
+            for a in (*rule.actions, *rule.negative_actions)
+            if a.startswith("be ")
         )
         if bare_be and not any(
             rule.objects.find(" ".join(t.text for t in c.subtree if t.i <= c.i))
@@ -282,9 +316,10 @@ class ClaimFinder:
             and _agent_side(token, self.voices, previous) != rule.agent_side
         ):
             return None
-        if not self._where(rule, token, sent.text, title):
-            return None
         mood = clauses.mood(token, sent, self.config)
+        undone = base is not None and base == (mood.negated or mood.denied)
+        if not self._where(rule, token, sent.text, title, denied=undone):
+            return None
         if base is None:
             if mood.negated or mood.denied:
                 return None
@@ -333,6 +368,12 @@ class ClaimFinder:
             if token.pos_ in ("VERB", "NOUN", "AUX", "ADJ"):
                 value = self._written_action(rule, tokens, at)
             if value is None:
+                if (
+                    token.lower_ in ("still", "yet")
+                    and at + 1 < len(tokens)
+                    and self._written_action(rule, tokens, at + 1) is False
+                ):
+                    continue  # "Guarantees still unratified": still not done, said plainly
                 if (token.lower_ in blockers or token.lemma_.lower() in blockers) and (
                     token.dep_ not in ("amod", "compound", "pobj", "poss", "nsubj", "dobj")
                 ):
@@ -460,7 +501,12 @@ class ClaimFinder:
             return None
         owners = [c for c in token.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
         if rule.agent_side is not None:
-            sides = [self.voices.side_in(" ".join(t.text for t in o.subtree)) for o in owners]
+            sides = [
+                self._owner_side(token)
+                if o.pos_ == "PRON"
+                else self.voices.side_in(" ".join(t.text for t in o.subtree))
+                for o in owners
+            ]
             if rule.agent_side not in sides:
                 return None
         verbs = [c for c in token.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD")]
@@ -484,6 +530,24 @@ class ClaimFinder:
             how="nominal",
             when_text=clauses.clause_text(verb),
         )
+
+    def _owner_side(self, noun: Any) -> str | None:
+        """The side "its" or "their" stands for: the nearest subject above the noun, in
+        "the United States remains committed to NATO, even as its backing ... stays frozen"."""
+        token = noun
+        for _ in range(6):
+            if token.head.i == token.i:
+                return None
+            token = token.head
+            if token.pos_ not in ("VERB", "AUX"):
+                continue
+            subject = clauses.subject_of(token)
+            if subject is None or subject.i == noun.i or subject.pos_ == "PRON":
+                continue
+            if noun.i in {t.i for t in subject.subtree}:
+                continue
+            return self.voices.side_in(clauses.phrase(subject))
+        return None
 
     def _nominal_value(self, rule: QuestionRule, verb: Any) -> bool | None:
         """What a verb (or its complement) says of the act it is about: "was reaffirmed",
@@ -529,7 +593,7 @@ class ClaimFinder:
             return None
         if not all(group.find(what) or group.find(sent.text) for group in rule.participants):
             return None
-        if not self._where(rule, verb, sent.text, title):
+        if not self._where(rule, verb, sent.text, title, denied=True):
             return None
         mood = clauses.mood(verb, sent, self.config)
         if mood.negated:
@@ -577,7 +641,7 @@ class ClaimFinder:
             return None
         if not all(group.find(sent.text) for group in rule.participants):
             return None
-        if not self._where(rule, token if said else head, sent.text, title):
+        if not self._where(rule, token if said else head, sent.text, title, denied=True):
             return None
         modality = (
             "actual"

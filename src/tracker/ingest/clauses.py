@@ -77,6 +77,10 @@ def argument_text(verb: Any) -> str:
                 subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
                 if subject is not None and subject.i > verb.i:
                     parts.append(phrase(subject))
+                    if child.i == subject.right_edge.i + 1:
+                        # "supports the security guarantees its allies agreed": the noun
+                        # itself read as that clause's verb
+                        parts.append(child.text)
     doc = verb.doc
     for prep in verb.children:
         if prep.dep_ != "prep" or any(c.dep_ == "pobj" for c in prep.children):
@@ -122,7 +126,13 @@ def subject_of(verb: Any) -> Any | None:
     for child in verb.children:
         # "the hubs promised to Ukraine remain on paper" misparsed with "promised" as a
         # clause of its own: its subject is this verb's
-        if child.dep_ == "advcl" and child.tag_ == "VBN" and child.i < verb.i:
+        # (tagged a past tense too: "the hubs promised to Ukraine remain on paper")
+        if (
+            child.dep_ == "advcl"
+            and child.tag_ in ("VBN", "VBD")
+            and child.i < verb.i
+            and not any(g.dep_ == "mark" for g in child.children)
+        ):
             reduced = next((g for g in child.children if g.dep_ == "nsubj"), None)
             if reduced is not None and not any(
                 g.dep_ in ("aux", "auxpass") for g in child.children
@@ -250,13 +260,18 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
     if sentence.text.strip().rstrip("\"'\u201d\u2019 ").endswith("?"):
         return "question"
     # "thanked the parliaments for ratifying": thanks, praise and blame are for what was done
-    if (
-        verb.tag_ == "VBG"
-        and verb.dep_ == "pcomp"
-        and verb.head.lower_ == "for"
-        and verb.head.head.lemma_.lower() in config.credit_verbs
-    ):
-        return "actual"
+    if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.lower_ == "for":
+        # "thanked the parliaments of the coalition for ratifying", the "for" hung on a noun
+        # of the object: the verb the noun phrase belongs to
+        owner = verb.head.head
+        for _ in range(6):
+            if owner.pos_ in ("VERB", "AUX") or owner.head.i == owner.i:
+                break
+            if owner.dep_ not in ("pobj", "prep", "dobj", "conj", "appos"):
+                break
+            owner = owner.head
+        if owner.lemma_.lower() in config.credit_verbs:
+            return "actual"
     # "the importance of the countries ratifying": a gerund names the act, asserts nothing
     if (
         verb.tag_ == "VBG"
