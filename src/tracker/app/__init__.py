@@ -17,10 +17,10 @@ from tracker.app.feeds import (
     poll,
     poll_feed,
     remove_feed,
-    service_status,
     store_fetched,
     sync_config_feeds,
 )
+from tracker.app.service import service_status
 from tracker.app.stories import NewQuestion, add_question, add_story
 from tracker.app.story import (
     answer_view,
