@@ -43,12 +43,16 @@ def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
 class FeedServer:
     """Routes: /feeds/NAME (the shared files, with ETag), /mutable/NAME (set by tests),
     /status/CODE, /moved/CODE/PATH (a redirect to /PATH), /redirect-loop, /html, /big,
-    /gzip-bomb, /entity-bomb, /trickle, /slow, /slow-feed/NAME (a real file, sent slowly)."""
+    /gzip-bomb, /entity-bomb, /trickle, /slow, /slow-feed/NAME (a real file, sent slowly),
+    /slow-mutable/NAME (a /mutable/ body, sent over about a second), /failing/NAME (500).
+
+    ``spans`` records each request's path, arrival and end (monotonic seconds)."""
 
     def __init__(self) -> None:
         self.mutable: dict[str, bytes] = {}
         self.moved: dict[str, str] = {}  # path -> where a 301 sends it (set by tests)
         self.hits: dict[str, int] = {}
+        self.spans: list[tuple[str, float, float]] = []
         self.big_size = 3 * 1024 * 1024
         server = self
 
@@ -60,8 +64,12 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                with suppress(BrokenPipeError, ConnectionResetError):
-                    server.route(self)
+                arrived = time.monotonic()
+                try:
+                    with suppress(BrokenPipeError, ConnectionResetError):
+                        server.route(self)
+                finally:
+                    server.spans.append((self.path, arrived, time.monotonic()))
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -110,6 +118,19 @@ class FeedServer:
                 self.send(h, 404, b"", {})
             else:
                 self.serve_with_etag(h, body)
+        elif path.startswith("/slow-mutable/"):
+            body = self.mutable.get(path.removeprefix("/slow-mutable/"), b"")
+            h.send_response(200)
+            h.send_header("Content-Type", "application/xml")
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            step = max(1, len(body) // 10)
+            for start in range(0, len(body), step):
+                h.wfile.write(body[start : start + step])
+                h.wfile.flush()
+                time.sleep(0.1)
+        elif path.startswith("/failing/"):
+            self.send(h, 500, b"failing on purpose", {"Content-Type": "text/plain"})
         elif path.startswith("/status/"):
             code = int(path.removeprefix("/status/"))
             extra = {"Retry-After": "7200"} if code in (429, 503) else {}
