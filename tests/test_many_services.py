@@ -156,7 +156,13 @@ def most_at_once(spans: list[tuple[Any, Any]]) -> int:
 
 
 def shared_work(
-    url: str, server: FeedServer, tmp_path: Path, *, feeds_n: int, kills: int
+    url: str,
+    server: FeedServer,
+    tmp_path: Path,
+    *,
+    feeds_n: int,
+    kills: int,
+    settle_seconds: float = 90,
 ) -> dict[str, Any]:
     """Three services on ``feeds_n`` feeds, ``kills`` SIGKILLs; returns what was measured."""
     slow, failing, growing = feeds_n // 8, feeds_n // 8, feeds_n // 8
@@ -205,7 +211,7 @@ def shared_work(
                 and scalar(engine, "SELECT min(position) FROM projection_checkpoints")
                 == scalar(engine, "SELECT max(position) FROM events")
             ),
-            90,
+            settle_seconds,
             every=0.5,
         )
         all_up(engine)
