@@ -28,12 +28,13 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import psycopg
 from feedserver import FeedServer, rss
 from pg_cluster import Cluster
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CHANGED_EVERY = 20  # one feed in 20 has news (200, three entries); the rest answer 304
 ENV = {

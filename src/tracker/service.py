@@ -313,8 +313,12 @@ class Service:
                 self._polling.discard(feed.id)
                 if not released:
                     self._strays.add(feed.id)
-        # The worker this poll held is free: claim again now rather than at the next tick.
-        self._guarded("claim", self._claim)
+        # Half the workers free: claim again now rather than at the next tick. Not after
+        # every poll: each claim takes its turn on a lock every process shares.
+        with self._idle:
+            free = self.workers - len(self._claimed)
+        if free >= max(1, self.workers // 2):
+            self._guarded("claim", self._claim)
 
     def _guarded(self, what: str, action: Any) -> None:
         # Expected failures (database trouble, a stopped projection) are logged; the
