@@ -46,12 +46,16 @@ class FeedServer:
     /status/CODE, /moved/CODE/PATH (a redirect to /PATH), /redirect-loop, /html, /big,
     /gzip-bomb, /entity-bomb, /trickle, /slow, /slow-feed/NAME (a real file, sent slowly),
     /pages/NAME (the article pages in tests/pages, as text/html, each request's start and
-    end kept in ``page_requests``, answered after ``page_delay`` seconds)."""
+    end kept in ``page_requests``, answered after ``page_delay`` seconds),
+    /slow-mutable/NAME (a /mutable/ body, sent over about a second), /failing/NAME (500).
+
+    ``spans`` records each request's path, arrival and end (monotonic seconds)."""
 
     def __init__(self) -> None:
         self.mutable: dict[str, bytes] = {}
         self.moved: dict[str, str] = {}  # path -> where a 301 sends it (set by tests)
         self.hits: dict[str, int] = {}
+        self.spans: list[tuple[str, float, float]] = []
         self.big_size = 3 * 1024 * 1024
         self.page_delay = 0.0
         self.page_requests: list[tuple[str, float, float]] = []
@@ -65,11 +69,15 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                started = time.monotonic()
-                with suppress(BrokenPipeError, ConnectionResetError):
-                    server.route(self)
-                if self.path.startswith("/pages/"):
-                    server.page_requests.append((self.path, started, time.monotonic()))
+                arrived = time.monotonic()
+                try:
+                    with suppress(BrokenPipeError, ConnectionResetError):
+                        server.route(self)
+                finally:
+                    end = time.monotonic()
+                    server.spans.append((self.path, arrived, end))
+                    if self.path.startswith("/pages/"):
+                        server.page_requests.append((self.path, arrived, end))
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -125,6 +133,19 @@ class FeedServer:
                 self.send(h, 404, b"not found", {"Content-Type": "text/html"})
             else:
                 self.send(h, 200, page.read_bytes(), {"Content-Type": "text/html"})
+        elif path.startswith("/slow-mutable/"):
+            body = self.mutable.get(path.removeprefix("/slow-mutable/"), b"")
+            h.send_response(200)
+            h.send_header("Content-Type", "application/xml")
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            step = max(1, len(body) // 10)
+            for start in range(0, len(body), step):
+                h.wfile.write(body[start : start + step])
+                h.wfile.flush()
+                time.sleep(0.1)
+        elif path.startswith("/failing/"):
+            self.send(h, 500, b"failing on purpose", {"Content-Type": "text/plain"})
         elif path.startswith("/status/"):
             code = int(path.removeprefix("/status/"))
             extra = {"Retry-After": "7200"} if code in (429, 503) else {}

@@ -1,4 +1,5 @@
-"""`tracker run` as a real process: polls, one per database, clean stop, survives SIGKILL."""
+"""`tracker run` as a real process: polls, one per SQLite database (many on PostgreSQL),
+clean stop, survives SIGKILL."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ ENV = {
     "TRACKER_SERVICE_CATCH_UP_SECONDS": "1",
     "TRACKER_SERVICE_RECONCILE_SECONDS": "1",
     "TRACKER_SERVICE_JITTER_SECONDS": "0",
+    # A feed claimed by a killed service is free again 15 s later, not 90 s.
+    "TRACKER_FETCH_TOTAL_TIMEOUT": "10",
+    "TRACKER_SERVICE_LEASE_MARGIN_SECONDS": "5",
 }
 
 
@@ -59,7 +63,7 @@ def count(url: str, query: str) -> int:
         engine.dispose()
 
 
-def test_the_service_polls_refuses_a_second_copy_and_stops_on_sigterm(
+def test_the_service_polls_shares_or_refuses_a_second_copy_and_stops_on_sigterm(
     migrated_url: str, server: FeedServer
 ) -> None:
     feed = server.url("/feeds/news-cbs-world-2026-02-17.xml")
@@ -70,9 +74,24 @@ def test_the_service_polls_refuses_a_second_copy_and_stops_on_sigterm(
         status = json.loads(run("--db", migrated_url, "status", "--json").stdout)
         assert status["state"] == "running" and status["pid"] == service.pid
         assert status["recent_polls"][0]["new"] == 30
-        second = run("--db", migrated_url, "run", env=ENV)
-        assert second.returncode == 1 and "already running" in second.stderr
-        assert len(second.stderr.strip().splitlines()) == 1
+        if migrated_url.startswith("sqlite"):
+            second = run("--db", migrated_url, "run", env=ENV)
+            assert second.returncode == 1 and "already running" in second.stderr
+            assert "use PostgreSQL" in second.stderr
+            assert len(second.stderr.strip().splitlines()) == 1
+        else:
+            # PostgreSQL: a second process joins; the first, already leading, stays leader.
+            joined = start_service(migrated_url)
+
+            def both() -> bool:
+                view = json.loads(run("--db", migrated_url, "status", "--json").stdout)
+                return [p["state"] for p in view["processes"]] == ["running", "running"]
+
+            wait_for(both, 30)
+            status = json.loads(run("--db", migrated_url, "status", "--json").stdout)
+            assert status["leader"]["pid"] == service.pid
+            joined.send_signal(signal.SIGTERM)
+            assert joined.wait(timeout=60) == 0
         # A feed added while the service runs is picked up without a restart.
         later = server.url("/feeds/news-abc-international-2026-02-17.xml")
         assert run("--db", migrated_url, "feeds", "add", later, "--name", "abc").returncode == 0

@@ -1088,13 +1088,20 @@ def serve(ctx: Context, host: str, port: int) -> None:
 
 def _render_service_status(view: dict[str, Any]) -> str:
     lines = [f"database {view['database']}", f"service: {view['state']}"]
-    if "since" in view:
+    if view["processes"]:
+        lines.append("processes:")
+    for p in view["processes"]:
+        lead = f", leader since {p['leader_since'][:19]}" if p["leader"] else ""
         lines.append(
-            f"  pid {view['pid']} on {view['host']}, started {view['since']}, "
-            f"last heartbeat {view['heartbeat_at']}"
+            f"  {p['state']}: pid {p['pid']} on {p['host']} (run {p['run']}), started "
+            f"{p['since'][:19]}, last heartbeat {p['heartbeat_at'][:19]}, "
+            f"{p['feeds_claimed']} feeds claimed{lead}"
         )
-        if view["stopped_at"]:
-            lines.append(f"  stopped {view['stopped_at']} ({view['stop_reason']})")
+    if "since" in view and view["stopped_at"]:
+        lines.append(
+            f"last run: pid {view['pid']} on {view['host']}, started {view['since'][:19]}, "
+            f"stopped {view['stopped_at'][:19]} ({view['stop_reason']})"
+        )
     if view["recent_polls"]:
         lines.append("recent polls:")
     for p in view["recent_polls"]:
@@ -1110,7 +1117,7 @@ def _render_service_status(view: dict[str, Any]) -> str:
 @json_option
 @pass_context
 def status(ctx: Context, as_json: bool) -> None:
-    """Is a service running on this database, since when, and its last polls."""
+    """Every service process on this database, which one leads, and the last polls."""
     with ctx.tracker() as tracker:
         view = app.service_status(tracker)
     emit(view, as_json, _render_service_status)

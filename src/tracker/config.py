@@ -88,6 +88,11 @@ class ServiceSettings:
     jitter_seconds: int = 30
     # Polls at once: feeds hung up to the fetch deadline take a worker each.
     workers: int = 8
+    # Requests at once to one host, counted across every service process on the database.
+    per_host: int = 2
+    # A claimed feed is the claimant's for fetch.total_timeout plus this (renewed while the
+    # poll runs); a process killed mid-poll leaves its feeds to the others when it runs out.
+    lease_margin_seconds: int = 30
     # Pending alerts are sent this often; a failed delivery waits alert_retry_seconds,
     # doubling per failure up to alert_max_backoff_seconds.
     alerts_seconds: int = 5
@@ -257,6 +262,8 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("service", "max_backoff_seconds"): (60, 31 * 86_400),
     ("service", "jitter_seconds"): (0, 3600),
     ("service", "workers"): (1, 64),
+    ("service", "per_host"): (1, 1000),
+    ("service", "lease_margin_seconds"): (1, 3600),
     ("service", "alerts_seconds"): (1, 3600),
     ("service", "alert_retry_seconds"): (1, 86_400),
     ("service", "alert_max_backoff_seconds"): (1, 7 * 86_400),

@@ -10,7 +10,8 @@ failure (one clear line, non-zero exit) from a bug (a traceback)::
     ├── StorageError         the database failed or refused
     │   ├── ConcurrencyError an append's expected version did not match
     │   └── SchemaError      the database schema is not the one this code speaks
-    └── ServiceLockedError   another service already runs on this database
+    ├── ServiceLockedError   another service already runs on this (SQLite) database
+    └── ClaimLostError       a poll's claim on its feed ran out and another process took it
 
 Exit statuses: ConfigError and InputError are usage errors (2); the rest are 1.
 
@@ -91,3 +92,8 @@ class SchemaError(StorageError):
 
 class ServiceLockedError(TrackerError):
     """Another tracker service holds this database."""
+
+
+class ClaimLostError(TrackerError):
+    """A poll's feed is no longer claimed by its service (the claim ran out and another
+    process took it, or the feed was removed); the poll stores nothing."""

@@ -17,11 +17,11 @@ from tracker.app.feeds import (
     poll,
     poll_feed,
     remove_feed,
-    service_status,
     store_fetched,
     sync_config_feeds,
 )
 from tracker.app.opml import export_opml, import_opml, save_export
+from tracker.app.service import service_status
 from tracker.app.stories import NewQuestion, add_question, add_story
 from tracker.app.story import (
     answer_view,

@@ -8,13 +8,13 @@ import re
 import stat
 import sys
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from tracker.app.articles import ArticleReads, ArticleText
-from tracker.app.base import HEARTBEAT_SECONDS, Tracker, _log
+from tracker.app.base import Tracker, _log
 from tracker.config import FEEDS_FILE, load_feed_declarations
 from tracker.domain.documents import (
     bounded,
@@ -38,12 +38,11 @@ from tracker.domain.feeds import (
     parse_every,
 )
 from tracker.domain.log import NO_STREAM, ExpectedVersion, NewEvent, StreamBatch
-from tracker.errors import ConcurrencyError, ConfigError, InputError
+from tracker.errors import ClaimLostError, ConcurrencyError, ConfigError, InputError
 from tracker.ingest.fetch import FetchResult, check_feed_url, redact_url
 from tracker.ingest.parse import FeedEntry, FeedParseError, parse_feed
 from tracker.store.engine import redact_database_url, write_transaction
 from tracker.store.feeds import PollRecord
-from tracker.store.locks import ServiceLock
 from tracker.store.schema import NAME_LENGTH, URL_LENGTH
 
 # -- feeds ---------------------------------------------------------------------------------
@@ -193,7 +192,15 @@ def sync_config_feeds(tracker: Tracker) -> list[str]:
         feed = current.get(item.url)
         if feed is None:
             try:
-                add_feed(tracker, item.url, name=item.name, every=item.every, origin="config")
+                add_feed(
+                    tracker,
+                    item.url,
+                    name=item.name,
+                    every=item.every,
+                    origin="config",
+                    tags=item.tags,
+                    full_text=item.full_text,
+                )
             except InputError as exc:
                 where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
                 raise ConfigError(f"{where}: {exc}") from None
@@ -233,20 +240,26 @@ def poll(
     return results
 
 
-def poll_feed(tracker: Tracker, feed: Feed) -> dict[str, Any]:
+def poll_feed(
+    tracker: Tracker, feed: Feed, *, claim: int | None = None, jitter: float = 0.0
+) -> dict[str, Any]:
     """Fetch, parse and store one feed. A failure is recorded on the feed, never raised.
 
     Whatever goes wrong inside one feed's poll (a parser, extraction or the store
     choking on what it sent) is that feed's failure: recorded with its backoff so the
-    other feeds and the next polls go on. Only a failure to record it is raised.
+    other feeds and the next polls go on. Only a failure to record it is raised, and
+    ClaimLostError when ``claim`` (the polling service run) no longer holds the feed.
+    ``jitter`` seconds are added to the next due time, so feeds spread out.
     """
     started = tracker.clock()
     try:
         fetched = tracker.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-        return store_fetched(tracker, feed, fetched, started=started)
+        return store_fetched(tracker, feed, fetched, started=started, claim=claim, jitter=jitter)
+    except ClaimLostError:
+        raise
     except Exception as exc:  # any failure of one feed is recorded on it
         failed = FetchResult("error", error=f"{type(exc).__name__}: {_one_line(exc)}")
-        return store_fetched(tracker, feed, failed, started=started)
+        return store_fetched(tracker, feed, failed, started=started, claim=claim, jitter=jitter)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -255,9 +268,20 @@ def _one_line(exc: BaseException) -> str:
 
 
 def store_fetched(
-    tracker: Tracker, feed: Feed, fetched: FetchResult, *, started: datetime, attempts: int = 3
+    tracker: Tracker,
+    feed: Feed,
+    fetched: FetchResult,
+    *,
+    started: datetime,
+    attempts: int = 3,
+    claim: int | None = None,
+    jitter: float = 0.0,
 ) -> dict[str, Any]:
-    """Parse what a fetch returned and store its documents with the feed's new state."""
+    """Parse what a fetch returned and store its documents with the feed's new state.
+
+    One transaction holds both, and a service's poll releases its claim on the feed in
+    it: the documents, the next due time and the release commit together or not at all.
+    """
     kind, error = fetched.kind, fetched.error
     entries: tuple[FeedEntry, ...] = ()
     warning = None
@@ -282,6 +306,8 @@ def store_fetched(
             )
             unread = _unread_articles(articles)
             notes = "; ".join(filter(None, (warning, unread)))
+            if jitter:
+                schedule = replace(schedule, next_due=schedule.next_due + timedelta(seconds=jitter))
             noted = error or (f"warning: {notes}" if notes else None)
             with write_transaction(tracker.engine) as conn:
                 stored = tracker.log.append_in(conn, batches).appended_ids if batches else set()
@@ -309,6 +335,7 @@ def store_fetched(
                     etag=fetched.etag,
                     last_modified=fetched.last_modified,
                     moved_to=fetched.moved_to,
+                    claimed_by=claim,
                 )
             break
         except ConcurrencyError:
@@ -603,47 +630,3 @@ def _read_bounded(handle: BinaryIO, what: str, limit: int, limit_name: str) -> b
 def database_shown(tracker: Tracker) -> str:
     """The database this tracker uses, fit to print (any password hidden)."""
     return redact_database_url(tracker.url)
-
-
-def service_status(tracker: Tracker) -> dict[str, Any]:
-    """Is a service running on this database, since when, and its last polls."""
-    run = tracker.feeds.latest_run()
-    now = tracker.clock()
-    state = "never run"
-    if run is not None:
-        held = ServiceLock(tracker.engine).is_held()
-        if run["stopped_at"] is not None and not held:
-            state = "stopped"
-        elif not held:
-            state = "not responding: the last service died without stopping (killed?)"
-        elif (now - run["heartbeat_at"]).total_seconds() > 3 * HEARTBEAT_SECONDS:
-            state = "not responding: running but no heartbeat (hung?)"
-        else:
-            state = "running"
-    polls = [
-        {
-            "feed": p["name"],
-            "outcome": p["outcome"],
-            "status": p["http_status"],
-            "started_at": p["started_at"].isoformat(),
-            "new": p["new_documents"],
-            "revised": p["revised_documents"],
-            "error": p["error"],
-        }
-        for p in tracker.feeds.recent_polls(10)
-    ]
-    view: dict[str, Any] = {
-        "database": database_shown(tracker),
-        "state": state,
-        "recent_polls": polls,
-    }
-    if run is not None:
-        view.update(
-            host=run["host"],
-            pid=run["pid"],
-            since=run["started_at"].isoformat(),
-            heartbeat_at=run["heartbeat_at"].isoformat(),
-            stopped_at=run["stopped_at"].isoformat() if run["stopped_at"] else None,
-            stop_reason=run["stop_reason"],
-        )
-    return view

@@ -35,6 +35,11 @@ def normalise_link(link: str) -> str:
     return urlunsplit((scheme, host, parts.path or "/", urlencode(sorted(query)), ""))
 
 
+def feed_host(url: str) -> str:
+    """The host a feed's requests go to, as politeness counts them (no port, lowercased)."""
+    return (urlsplit(url.strip()).hostname or "")[:255]
+
+
 def entry_identity(
     feed_url: str,
     *,
@@ -132,6 +137,9 @@ class Feed:
     tags: tuple[str, ...] = ()
     # Read each new entry's linked article instead of the feed's summary.
     full_text: bool = False
+    host: str = ""
+    claimed_by: int | None = None
+    claimed_until: datetime | None = None
 
 
 MAX_TAGS = 32

@@ -1,44 +1,44 @@
-"""One service per database: a PostgreSQL advisory lock, or a lock file beside SQLite."""
+"""Every lock the service takes: a lock file beside SQLite (one service per database), and
+on PostgreSQL the advisory locks many services share it by.
+
+PostgreSQL keys: the leader's lock (session level, one holder), each run's own lock
+(session level, held while the run's process lives), and the claim lock (transaction
+level: claims are counted per host and taken one claimant at a time).
+"""
 
 from __future__ import annotations
 
 import fcntl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-SERVICE_LOCK_KEY = 7_346_104_202
+from tracker.errors import StorageError
+from tracker.store.engine import describe
+
+LEADER_LOCK_KEY = 7_346_104_203
+CLAIM_LOCK_KEY = 7_346_104_204
+# Two-key advisory locks (space, run id); projections use space 734_610.
+RUN_LOCK_SPACE = 734_611
+
+_THIS_DATABASE = "(SELECT oid FROM pg_database WHERE datname = current_database())"
 
 
 class ServiceLock:
+    """One service per SQLite database: an ``flock`` on ``<database>.service.lock``."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._postgres = engine.dialect.name == "postgresql"
         self._path = Path(f"{engine.url.database}.service.lock")
 
     @contextmanager
     def hold(self) -> Iterator[bool]:
         """Yields whether the lock was taken; held until the block ends (or the process dies)."""
-        if self._postgres:
-            with self.engine.connect() as conn:
-                taken = bool(
-                    conn.execute(
-                        sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": SERVICE_LOCK_KEY}
-                    ).scalar()
-                )
-                conn.commit()
-                try:
-                    yield taken
-                finally:
-                    if taken:
-                        conn.execute(
-                            sa.text("SELECT pg_advisory_unlock(:k)"), {"k": SERVICE_LOCK_KEY}
-                        )
-                        conn.commit()
-            return
         with self._path.open("a+") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -52,18 +52,92 @@ class ServiceLock:
 
     def is_held(self) -> bool:
         """Whether some live process holds the lock right now."""
-        if self._postgres:
-            query = sa.text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                "AND classid = :hi AND objid = :lo AND objsubid = 1 "
-                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            )
-            with self.engine.connect() as conn:
-                held = conn.execute(
-                    query, {"hi": SERVICE_LOCK_KEY >> 32, "lo": SERVICE_LOCK_KEY & 0xFFFFFFFF}
-                ).scalar()
-            return bool(held)
         if not self._path.exists():
             return False
         with self.hold() as taken:
             return not taken
+
+
+class Seat:
+    """A service run's own PostgreSQL session, kept open for the run's life.
+
+    It holds the run's lock, so others can tell the run is alive exactly (the server drops
+    the lock when the process dies and its socket closes), and tries the leader's lock
+    each time it is checked. A session that broke is opened again at the next check; until
+    then the run does not lead.
+    """
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.leading = False
+        self._conn: Connection | None = None
+
+    def check(self) -> bool:
+        """Whether this run leads now: the session is alive and holds the leader's lock."""
+        try:
+            if self._conn is None:
+                self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                self.leading = False
+                if not self._try(
+                    "SELECT pg_try_advisory_lock(:s, :k)", s=RUN_LOCK_SPACE, k=self.run_id
+                ):
+                    # The run's last session has not ended on the server yet.
+                    self._drop()
+                    return False
+            if self.leading:
+                # The lock lives as long as the session does: a round trip proves both.
+                self._try("SELECT true")
+            else:
+                self.leading = self._try("SELECT pg_try_advisory_lock(:k)", k=LEADER_LOCK_KEY)
+        except SQLAlchemyError:
+            self._drop()
+        return self.leading
+
+    def _try(self, sql: str, **params: int) -> bool:
+        assert self._conn is not None
+        return bool(self._conn.execute(sa.text(sql), params).scalar())
+
+    def _drop(self) -> None:
+        self.leading = False
+        if self._conn is not None:
+            with suppress(SQLAlchemyError):
+                self._conn.invalidate()
+                self._conn.close()
+        self._conn = None
+
+    def close(self) -> None:
+        """Let go of both locks: the session ends."""
+        if self._conn is not None:
+            with suppress(SQLAlchemyError):
+                self._conn.close()
+        self._conn = None
+        self.leading = False
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Which service runs have a live session on this database, and which of them leads."""
+
+    alive: frozenset[int]
+    leader: int | None
+
+
+def presence(engine: Engine) -> Presence:
+    """The runs whose locks are held right now (PostgreSQL), read from ``pg_locks``."""
+    hi, lo = LEADER_LOCK_KEY >> 32, LEADER_LOCK_KEY & 0xFFFFFFFF
+    query = sa.text(
+        "SELECT r.objid::bigint AS run, EXISTS (SELECT 1 FROM pg_locks l "
+        "  WHERE l.pid = r.pid AND l.locktype = 'advisory' AND l.granted "
+        "  AND l.classid = :hi AND l.objid = :lo AND l.objsubid = 1 "
+        "  AND l.database = r.database) AS leads "
+        "FROM pg_locks r WHERE r.locktype = 'advisory' AND r.granted "
+        f"AND r.classid = :space AND r.objsubid = 2 AND r.database = {_THIS_DATABASE}"
+    )
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(query, {"hi": hi, "lo": lo, "space": RUN_LOCK_SPACE}).all()
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot read service locks: {describe(exc)}") from None
+    leader = next((int(run) for run, leads in rows if leads), None)
+    return Presence(frozenset(int(run) for run, _ in rows), leader)

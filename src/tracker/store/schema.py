@@ -226,6 +226,7 @@ answers = sa.Table(
 
 URL_LENGTH = 2048
 NAME_LENGTH = 200
+HOST_LENGTH = 255
 
 feeds = sa.Table(
     "feeds",
@@ -252,6 +253,13 @@ feeds = sa.Table(
     sa.Column("tags", sa.JSON(), nullable=False),
     # Read each new entry's linked article, not only the feed's summary.
     sa.Column("full_text", sa.Boolean(), nullable=False),
+    # Where the feed's requests go (its URL's host name): concurrent requests to one
+    # host are bounded across every service process by counting the claims held on it.
+    sa.Column("host", sa.String(HOST_LENGTH), nullable=False),
+    # The service run polling the feed now, and until when its claim holds: a run that
+    # dies mid-poll leaves the feed to the others once the claim runs out.
+    sa.Column("claimed_by", sa.Integer()),
+    sa.Column("claimed_until", UTCDateTime()),
 )
 
 feed_polls = sa.Table(
@@ -285,6 +293,8 @@ service_runs = sa.Table(
     sa.Column("heartbeat_at", UTCDateTime(), nullable=False),
     sa.Column("stopped_at", UTCDateTime()),
     sa.Column("stop_reason", sa.Text()),
+    # Set when the run took the leader's lock (catch-up, alerts), cleared when it let go.
+    sa.Column("leader_since", UTCDateTime()),
 )
 
 # -- alerts: an outbox derived from the log, and the delivery state of each channel ----
