@@ -90,10 +90,15 @@ class Driver:
 
     @contextmanager
     def reading(self) -> Iterator[Any]:
-        """A driver cursor for several reads on one connection; errors become StorageError."""
+        """A driver cursor for several reads on one connection and one snapshot (an answer
+        is several seeks: a write committed between two of them must not be half seen);
+        errors become StorageError."""
         try:
-            with self.engine.connect() as conn, self.cursor(conn) as cursor:
-                yield cursor
+            with self.engine.connect() as conn:
+                if self.postgres:
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin(), self.cursor(conn) as cursor:
+                    yield cursor
         except SQLAlchemyError as exc:
             raise StorageError(f"read failed: {describe(exc)}") from None
         except self.errors as exc:
