@@ -15,10 +15,12 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from tracker.app.base import Tracker
+from tracker.app.feeds import bounded_document_parts, read_text_file
 from tracker.config import (
     STORIES_DIR,
     STORY_ID,
@@ -55,6 +57,12 @@ def seed_document(story: Story) -> str | None:
     path = STORIES / f"{story.seed}.toml"
     if not path.is_file():
         raise ConfigError(f"{story.path}: story.seed: no curated story {story.seed!r}")
+    return _curated_document(path)
+
+
+@cache
+def _curated_document(path: Path) -> str:
+    # Read once per process: every read command asks which stories the database holds.
     return load_curated(path).document.doc_id
 
 
@@ -133,7 +141,7 @@ class Scope:
         if event.type in ("FactAsserted", "FactRetracted"):
             document = (data.get("evidence") or {}).get("document")
             key = str(data.get("key"))
-            return self.fact(key, document) or (event.type == "FactRetracted" and key in self.keys)
+            return self.fact(key, document)
         if event.type == "StatementReported":
             return self.statement(
                 data.get("about") or (), (data.get("evidence") or {}).get("document")
@@ -201,8 +209,6 @@ def add_story(
         text = text.strip().split("\n", 1)[1] if "\n" in text.strip() else text
     if not heading or not text.strip():
         raise InputError(f"{source}: no text found in it")
-    from tracker.app.feeds import bounded_document_parts
-
     heading, body, cut = bounded_document_parts(tracker, heading, unwrapped(text))
     when = published or article.published or tracker.clock()
     identity = f"link:{article.url}" if article.url else content_hash(heading, body)
@@ -311,8 +317,6 @@ class Article:
 def read_article(tracker: Tracker, source: str) -> Article:
     """An article's main text from a file or an http(s) URL; HTML is reduced to the
     article's text by trafilatura (given bytes: it fetches nothing itself)."""
-    from tracker.app.feeds import read_text_file
-
     headers: dict[str, str] = {}
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
         shown = redact_url(source)
