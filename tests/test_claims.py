@@ -584,3 +584,67 @@ def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, mess
         known = {q.id for q in load_story(shipped).questions} | {"leaders-met"}
         load_extraction_config(tmp_path, frozenset(known))
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an auxiliary before its subject makes a condition
+        (
+            "Should Washington withdraw its backing for the guarantees, Europe would have to "
+            "replace American intelligence.",
+            {},
+        ),
+        (
+            "Were France to deploy troops to Ukraine, Moscow would have to respond.",
+            {},
+        ),
+        # a noun of time with its clause is a condition; past, it happened
+        (
+            "Paris said it could move troops to Ukraine the moment a ceasefire between Russia "
+            "and Ukraine is signed.",
+            {},
+        ),
+        # a verb of presence needs a place of its own
+        ("French troops were ready to leave for Ukraine, Macron said.", {}),
+        ("The French force for Ukraine remains on paper.", {}),
+        ("About 400 French soldiers are now in Odesa, the ministry said.", {TROOPS: True}),
+        ("France now has 900 soldiers stationed in Ukraine.", {TROOPS: True}),
+        # who takes part is the subject, or an argument naming the thing, not another noun
+        ("British troops are guarding the UK-French hub at Lviv.", {}),
+        (
+            "Lavrov said the French soldiers who arrived in Ukraine were occupiers.",
+            {TROOPS: True, "moscow/commented-on/paris-meeting": True},
+        ),
+        # what a phrase of time names is when, not what
+        (
+            "Work on the first military hub has not begun in Ukraine, two weeks after the "
+            "ceasefire between Russia and Ukraine.",
+            {CEASEFIRE: True},
+        ),
+        # an aim is not an act
+        ("Pressure is mounting on parliaments to ratify the guarantees for Ukraine.", {}),
+        ("The Dutch parliament voted to ratify the guarantees for Ukraine.", {RATIFIED: True}),
+        # "without" an act other than the rule's says nothing of it
+        (
+            "Parliaments broke for the summer without ratifying the security guarantees "
+            "for Ukraine.",
+            {RATIFIED: False},
+        ),
+    ],
+)
+def test_conditions_aims_places_and_phrases_of_time(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected
+
+
+def test_a_headlines_not_belongs_to_its_verb(extractor: RuleExtractor) -> None:
+    """The parser reads "Rubio: US will not back Ukraine guarantees" as one noun phrase
+    under "guarantees"; its "not" denies the backing, not that guarantees exist."""
+    found = facts(
+        extractor,
+        "Marco Rubio said on Monday that the United States would not back the guarantees.",
+        "Rubio: US will not back Ukraine guarantees",
+    )
+    assert found == {US: False}

@@ -108,7 +108,12 @@ def _places(verb: Any) -> list[str]:
         c.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd")
     }
     # "the hubs it pledged in Paris": a place inside a relative clause is another verb's
-    nested = {t.i for token in tokens if token.dep_ in ("relcl", "acl") for t in token.subtree}
+    nested = {
+        t.i
+        for token in tokens
+        if token.dep_ in ("relcl", "acl") and token.i != verb.i
+        for t in token.subtree
+    }
     for token in tokens:
         if token.dep_ != "pobj" or token.head.lower_ not in PLACE_PREPS or token.i in nested:
             continue
@@ -127,6 +132,84 @@ def _places(verb: Any) -> list[str]:
             start = min([token.i, *(c.i for c in token.children if c.dep_ == "compound")])
             found.append(str(token.doc[start : token.i + 1].text))
     return found
+
+
+# Verbs that only say where something is: "French troops are in Odesa", "remain there".
+PRESENCE = frozenset({"be", "remain", "stay", "have", "keep", "serve", "operate"})
+
+
+def _placed(verb: Any, rule: QuestionRule) -> bool:
+    """A verb of presence says something of the rule's place only when it names a place
+    of its own: not "French troops were ready to leave for Ukraine", "the force remains
+    on paper", "troops are still at their bases in France"."""
+    if verb.lemma_.lower() not in PRESENCE or any(
+        " " in a and _action_at(verb, a) for a in (*rule.actions, *rule.negative_actions)
+    ):
+        return True
+    if _places(verb) or any(c.lower_ in ("there", "here") for c in verb.children):
+        return True
+    # "France now has 1,200 soldiers stationed in Ukraine": the place of what it has
+    return any(
+        _places(a)
+        for c in verb.children
+        if c.dep_ in ("dobj", "attr", "nsubj")
+        for a in c.children
+        if a.dep_ in ("acl", "relcl")
+    )
+
+
+def _taking_part(verb: Any, rule: QuestionRule, clause: str) -> str:
+    """The words of ``clause`` that can name who takes part: the subject, and arguments
+    naming the rule's object; not another noun's modifiers ("British troops have been
+    manning the UK-French hub" says nothing of French troops)."""
+    subject = clauses.subject_of(verb)
+    arguments = [c for c in verb.children if c.dep_ in ("dobj", "attr", "nsubjpass", "dative")]
+    arguments += [
+        o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
+    ]
+    kept = [a for a in arguments if rule.objects.find(clauses.phrase(a))]
+    if subject is None and not kept:
+        return clause
+    dropped = {
+        t.i
+        for a in arguments
+        if a not in kept and (subject is None or a.i != subject.i)
+        for t in a.subtree
+    }
+    words = [t.text for t in clauses.clause_tokens(verb) if t.i not in dropped]
+    if subject is not None:
+        words.append(clauses.phrase(subject))
+    if verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
+        words.append(clauses.phrase(verb.head))  # "the French soldiers who arrived"
+    return " ".join(words)
+
+
+TIME_PREPS = frozenset({"after", "before", "since", "until", "during", "following", "till"})
+
+
+def _outside_time(verb: Any, clause: str) -> tuple[str, str]:
+    """``clause`` without the verb's phrases of time, and those phrases: in "has not
+    begun, two weeks after the ceasefire" the ceasefire is when, not what."""
+    timed = [
+        " ".join(t.text for t in c.subtree)
+        for c in verb.children
+        if (c.dep_ == "prep" and c.lower_ in TIME_PREPS) or c.dep_ == "npadvmod"
+    ]
+    for text in timed:
+        clause = clause.replace(text, " ", 1)
+    return clause, " ".join(timed)
+
+
+def _in_phrase(token: Any, noun: Any) -> bool:
+    """Whether ``token`` belongs to ``noun``'s own phrase: not to a verb's clause under it,
+    as the "not" of "Rubio: US will not back Ukraine guarantees" read as one noun phrase."""
+    for _ in range(8):
+        if token.i == noun.i:
+            return True
+        token = token.head
+        if token.i != noun.i and token.pos_ in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _forms(word: str) -> set[str]:
@@ -293,7 +376,9 @@ class ClaimFinder:
             if c.dep_ in ("nsubj", "attr")
         ):
             return None  # "there was no comment on the arrival of troops" is about a comment
-        clause = clauses.argument_text(token)
+        clause, timed = _outside_time(token, clauses.argument_text(token))
+        if rule.objects.find(timed) and not rule.objects.find(clause):
+            return None  # "construction has not begun, two weeks after the ceasefire"
         if not rule.objects.find(clause):
             # "No country has yet ratified them", "Nothing has been ratified": the thing is
             # the one the sentences around name
@@ -306,15 +391,19 @@ class ClaimFinder:
             if c.dep_ in ("nsubj", "nsubjpass", "dobj")
         ):
             return None  # the hub itself must be visited, not "troops at their base"
-        if not all(
-            group.find(clause) or self._speaker_is(group, token, previous)
-            for group in rule.participants
-        ):
-            return None
+        if rule.participants:
+            taking_part = _taking_part(token, rule, clause)
+            if not all(
+                group.find(taking_part) or self._speaker_is(group, token, previous)
+                for group in rule.participants
+            ):
+                return None
         if (
             rule.agent_side is not None
             and _agent_side(token, self.voices, previous) != rule.agent_side
         ):
+            return None
+        if rule.place and not _placed(token, rule):
             return None
         mood = clauses.mood(token, sent, self.config)
         undone = base is not None and base == (mood.negated or mood.denied)
@@ -591,6 +680,15 @@ class ClaimFinder:
         verb = token.head
         if verb.pos_ not in ("VERB", "AUX"):
             return None
+        acts = [c for c in token.children if c.dep_ == "pcomp" and c.pos_ == "VERB"]
+        if acts and not any(
+            _action_at(acts[0], a) for a in (*rule.actions, *rule.negative_actions)
+        ):
+            return None  # "broke for the summer without ratifying the guarantees" backs nothing
+        if rule.agent_side is not None and (
+            _agent_side(verb, self.voices, None) != rule.agent_side
+        ):
+            return None
         if not all(group.find(what) or group.find(sent.text) for group in rule.participants):
             return None
         if not self._where(rule, verb, sent.text, title, denied=True):
@@ -616,8 +714,15 @@ class ClaimFinder:
             return None  # no guarantees at all says nothing of who backs them
         negators = self.config.negators
         if not any(
-            (c.dep_ == "det" and c.lower_ in negators)
-            or (c.i < token.i and c.lower_ in ("no", "not") and c.dep_ in ("neg", "advmod", "det"))
+            (
+                (c.dep_ == "det" and c.lower_ in negators)
+                or (
+                    c.i < token.i
+                    and c.lower_ in ("no", "not")
+                    and c.dep_ in ("neg", "advmod", "det")
+                )
+            )
+            and _in_phrase(c, token)
             for c in token.subtree
         ):
             return None  # "no ceasefire", "not a single hub"

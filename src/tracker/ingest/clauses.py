@@ -303,10 +303,17 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
         if marks & config.conditional_marks:
             return "conditional"
-        if marks & config.temporal_marks and not (
-            token.tag_ == "VBD" or {"had", "was", "were", "did"} & set(_aux_words(token))
-        ):
+        past = token.tag_ == "VBD" or {"had", "was", "were", "did"} & set(_aux_words(token))
+        if marks & config.temporal_marks and not past:
             return "conditional"  # "once it is signed" may never come; "after it was" did
+        if (
+            token.dep_ == "relcl"
+            and token.head.lemma_.lower() in config.temporal_nouns
+            and not past
+        ):
+            return "conditional"  # "could do so the moment a ceasefire is signed"
+        if _inverted(token, config):
+            return "conditional"  # "Should Washington withdraw its support, ..."
         words = _aux_words(token)
         if any(w in config.future_aux for w in words):
             return "future"
@@ -343,6 +350,13 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
                 return "planned"
             if head.lemma_ == "go" and head.tag_ == "VBG":
                 return "future"
+            if (
+                token.dep_ == "xcomp"
+                and head.pos_ == "VERB"
+                and head.lemma_.lower() not in config.implicative
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            ):
+                return "planned"  # "pressure is mounting on parliaments to ratify"
             token = head
             continue
         if token.dep_ in ("conj", "advcl") and token.head.i != token.i:
@@ -354,6 +368,21 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
                 continue
         break
     return "actual"
+
+
+def _inverted(verb: Any, config: ExtractionConfig) -> bool:
+    """ "Should Washington withdraw", "Were France to deploy": an auxiliary put before the
+    subject of a clause that hangs on another is a condition."""
+    if verb.dep_ != "advcl":
+        return False
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and any(
+        c.dep_ in ("aux", "auxpass")
+        and c.lower_ in config.inverting_aux
+        and c.i < subject.i
+        and c.i == verb.left_edge.i
+        for c in verb.children
+    )
 
 
 def mood(verb: Any, sentence: Any, config: ExtractionConfig) -> Mood:

@@ -162,6 +162,9 @@ class ExtractionConfig:
     planning: frozenset[str]
     conditional_marks: frozenset[str]
     temporal_marks: frozenset[str]
+    temporal_nouns: frozenset[str]
+    inverting_aux: frozenset[str]
+    implicative: frozenset[str]
     deny_verbs: frozenset[str]
     dismiss_verbs: frozenset[str]
     report_nouns: frozenset[str]
@@ -426,6 +429,9 @@ def load_extraction_config(
         credit_verbs=mood.lemmas("credit_verbs"),
         conditional_marks=mood.lemmas("conditional"),
         temporal_marks=mood.lemmas("temporal"),
+        temporal_nouns=mood.lemmas("temporal_nouns"),
+        inverting_aux=mood.lemmas("inverting_aux"),
+        implicative=mood.lemmas("implicative"),
         deny_verbs=mood.lemmas("deny"),
         dismiss_verbs=mood.lemmas("dismiss"),
         report_nouns=mood.lemmas("report_nouns"),
