@@ -631,6 +631,34 @@ def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, mess
             "for Ukraine.",
             {RATIFIED: False},
         ),
+        # acts named as nouns, whose owner says whose act it is
+        (
+            "Macron said the US withdrawal of support for the guarantees for Ukraine was a "
+            "mistake.",
+            {US: False},
+        ),
+        ("Macron said a US withdrawal of support for the guarantees would be a mistake.", {}),
+        (
+            "Washington's reversal on the Ukraine guarantees drew criticism in Europe.",
+            {US: False},
+        ),
+        (
+            "Europe reacted to the news on the guarantees for Ukraine. The US is withdrawing "
+            "its backing, the vice president announced.",
+            {US: False},
+        ),
+        (
+            "Hegseth said the Pentagon was committed to the air-defence part of the Paris "
+            "guarantees.",
+            {US: True},
+        ),
+        # the clause a sentence hangs its background on says what holds now
+        (
+            "Having briefly withdrawn its support in March, Washington now backs the Paris "
+            "security guarantees again.",
+            {US: True},
+        ),
+        ("Hubs ready to go 'the moment a ceasefire is signed' in Ukraine", {}),
     ],
 )
 def test_conditions_aims_places_and_phrases_of_time(

@@ -212,6 +212,24 @@ def _in_phrase(token: Any, noun: Any) -> bool:
     return False
 
 
+def _overruled(token: Any, claim: Claim, found: list[tuple[Any, Claim]]) -> bool:
+    """Whether a clause of background is overruled by the clause it hangs on: in "Having
+    withdrawn its support in March, Washington now backs the guarantees again" the
+    sentence says what holds now."""
+    head = token
+    for _ in range(8):
+        if head.dep_ == "advcl" and head.head.i != head.i:
+            main = head.head
+            return any(
+                other.value != claim.value and other.rule is claim.rule and t.i == main.i
+                for t, other in found
+            )
+        if head.head.i == head.i:
+            return False
+        head = head.head
+    return False
+
+
 def _forms(word: str) -> set[str]:
     """A verb's written forms, for a headline the parser misreads: ratify, ratifies,
     ratified; ink, inks, inked; complete, completes, completed."""
@@ -292,7 +310,7 @@ class ClaimFinder:
             return []
         if not all(_holds(group, sentence, title) for group in rule.context):
             return []
-        found: list[Claim] = []
+        found: list[tuple[Any, Claim]] = []
         for token in sent:
             claim = self._action(sent, token, rule, title, previous)
             if claim is None:
@@ -306,8 +324,8 @@ class ClaimFinder:
             if claim is None:
                 claim = self._none_left(sent, token, rule, title)
             if claim is not None:
-                found.append(claim)
-        return found
+                found.append((token, claim))
+        return [claim for token, claim in found if not _overruled(token, claim, found)]
 
     def _targets(self, rule: QuestionRule, clause: str, sentence: str) -> tuple[FactTarget, ...]:
         named = tuple(t for t in rule.facts if t.requires and t.requires.find(clause))
@@ -382,7 +400,11 @@ class ClaimFinder:
         if not rule.objects.find(clause):
             # "No country has yet ratified them", "Nothing has been ratified": the thing is
             # the one the sentences around name
-            if not (_stands_for_object(token) and rule.objects.find(title)):
+            # "the US was withdrawing its backing": the act as a noun, of the thing around
+            nominal = any(
+                c.dep_ == "dobj" and c.lemma_.lower() in rule.nominals for c in token.children
+            )
+            if not ((_stands_for_object(token) or nominal) and rule.objects.find(title)):
                 return None
             clause = f"{clause} {' '.join(rule.objects.find(title))}"
         if base is None and not any(
@@ -400,7 +422,8 @@ class ClaimFinder:
                 return None
         if (
             rule.agent_side is not None
-            and _agent_side(token, self.voices, previous) != rule.agent_side
+            and (_agent_side(token, self.voices, previous) or self._holder_side(token, rule))
+            != rule.agent_side
         ):
             return None
         if rule.place and not _placed(token, rule):
@@ -498,8 +521,17 @@ class ClaimFinder:
     def _event_noun(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
         """ "the opening of the British logistics hub near Lviv": a definite event noun
         says the event took place; "the planned opening" or "the opening ... delayed" does not."""
-        if token.pos_ != "NOUN" or token.lemma_.lower() not in rule.event_nouns:
+        if token.pos_ != "NOUN":
             return None
+        lemma = token.lemma_.lower()
+        if lemma in rule.event_nouns:
+            value = True
+        elif lemma in rule.negative_event_nouns:
+            value = False  # "the US withdrawal of support for the guarantees"
+        else:
+            return None
+        if rule.agent_side is not None and self._owners_side(token) != rule.agent_side:
+            return None  # "Washington's reversal", "the US withdrawal": whose act it is
         if not any(
             (c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in token.children
         ):
@@ -528,7 +560,7 @@ class ClaimFinder:
         return Claim(
             rule=rule,
             targets=self._targets(rule, own, sent.text),
-            value=True,
+            value=value,
             modality="actual",
             tense="past",
             how="event-noun",
@@ -588,16 +620,8 @@ class ClaimFinder:
         own = clauses.phrase(token)
         if not rule.objects.find(own):
             return None
-        owners = [c for c in token.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
-        if rule.agent_side is not None:
-            sides = [
-                self._owner_side(token)
-                if o.pos_ == "PRON"
-                else self.voices.side_in(" ".join(t.text for t in o.subtree))
-                for o in owners
-            ]
-            if rule.agent_side not in sides:
-                return None
+        if rule.agent_side is not None and rule.agent_side not in self._owner_sides(token):
+            return None
         verbs = [c for c in token.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD")]
         if token.dep_ in ("nsubj", "nsubjpass"):
             verbs.append(token.head)
@@ -619,6 +643,28 @@ class ClaimFinder:
             how="nominal",
             when_text=clauses.clause_text(verb),
         )
+
+    def _holder_side(self, verb: Any, rule: QuestionRule) -> str | None:
+        """ "The Pentagon was committed to the guarantees": a passive of state ("committed
+        to", "dedicated to") whose subject is not the thing holds the stance."""
+        holder = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if holder is None or not any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
+            return None
+        held = clauses.phrase(holder)
+        return None if rule.objects.find(held) else self.voices.side_in(held)
+
+    def _owner_sides(self, noun: Any) -> list[str | None]:
+        """The sides of a noun's owners: "US backing", "Washington's reversal", "its"."""
+        return [
+            self._owner_side(noun)
+            if o.pos_ == "PRON"
+            else self.voices.side_in(" ".join(t.text for t in o.subtree))
+            for o in noun.children
+            if o.dep_ in ("poss", "compound", "amod", "nmod")
+        ]
+
+    def _owners_side(self, noun: Any) -> str | None:
+        return next((side for side in self._owner_sides(noun) if side), None)
 
     def _owner_side(self, noun: Any) -> str | None:
         """The side "its" or "their" stands for: the nearest subject above the noun, in

@@ -306,11 +306,7 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         past = token.tag_ == "VBD" or {"had", "was", "were", "did"} & set(_aux_words(token))
         if marks & config.temporal_marks and not past:
             return "conditional"  # "once it is signed" may never come; "after it was" did
-        if (
-            token.dep_ == "relcl"
-            and token.head.lemma_.lower() in config.temporal_nouns
-            and not past
-        ):
+        if _after_time_noun(token, config) and not past:
             return "conditional"  # "could do so the moment a ceasefire is signed"
         if _inverted(token, config):
             return "conditional"  # "Should Washington withdraw its support, ..."
@@ -368,6 +364,20 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
                 continue
         break
     return "actual"
+
+
+def _after_time_noun(verb: Any, config: ExtractionConfig) -> bool:
+    """ "the moment a ceasefire is signed", "the day the hubs open": the clause that a noun
+    of time introduces, however the parser hung it."""
+    if verb.dep_ == "relcl" and verb.head.lemma_.lower() in config.temporal_nouns:
+        return True
+    doc = verb.doc
+    return any(
+        doc[s.left_edge.i - 1].lemma_.lower() in config.temporal_nouns
+        and doc[s.left_edge.i - 2].lower_ == "the"
+        for s in verb.children
+        if s.dep_ in ("nsubj", "nsubjpass") and s.left_edge.i >= 2
+    )
 
 
 def _inverted(verb: Any, config: ExtractionConfig) -> bool:

@@ -87,6 +87,7 @@ class QuestionRule:
     presupposing: tuple[str, ...]
     nominals: frozenset[str]
     event_nouns: frozenset[str]
+    negative_event_nouns: frozenset[str]
     objects: Terms
     agent_side: str | None
     participants: tuple[Terms, ...]
@@ -298,6 +299,7 @@ def _rule(path: Path, index: int, raw: Any, questions: frozenset[str] | None) ->
         presupposing=tuple(a.lower() for a in r.strings("presupposing")),
         nominals=r.lemmas("nominals"),
         event_nouns=r.lemmas("event_nouns"),
+        negative_event_nouns=r.lemmas("negative_event_nouns"),
         objects=Terms.of(r.strings("objects")),
         agent_side=r.text("agent_side"),
         participants=r.groups("participants"),
