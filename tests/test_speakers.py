@@ -288,3 +288,25 @@ def test_a_hostile_text_yields_bounded_work_and_events(extractor: RuleExtractor)
     many = "Peskov said the Paris summit was a provocation. " * 3000
     statements = said(extractor, many)
     assert 0 < len(statements) <= limits.max_statements
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "UN urged to launch global effort to end offshore tax evasion",
+        "Botswana: Government Urged to Review Subsidies and Boost Tax Collection",
+        "Government: to review subsidies and boost tax collection",
+        "Tottenham Hotspur v Manchester United: Premier League \u2013 live!",
+    ],
+)
+def test_headlines_that_only_look_like_speech_say_nothing(
+    extractor: RuleExtractor, title: str
+) -> None:
+    """The one urged, a plan after a colon and a live page are no one speaking."""
+    assert said(extractor, "Latest updates follow.", title) == []
+
+
+def test_a_headline_label_with_a_verb_after_it_still_speaks(extractor: RuleExtractor) -> None:
+    assert said(extractor, "More follows.", "Peskov: Paris plan is a dead end") == [
+        ("Peskov", "russia")
+    ]

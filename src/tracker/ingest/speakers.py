@@ -45,6 +45,26 @@ class Said:
     spoken: bool = False
 
 
+_LIVE = re.compile(r"[-\u2013\u2014]\s*(live|as it happened)\W*$", re.IGNORECASE)
+
+
+# Verbs that take whom they move and a "to" clause: "urged the UN to act".
+_MOVING = frozenset({"urge", "ask", "tell", "order", "press", "encourage", "advise", "invite"})
+
+
+def _urged(verb: Any) -> bool:
+    """A headline's passive without its auxiliary: in "UN urged to launch ..." the UN is
+    the one urged, not the one speaking; with no one urged the verb is not active."""
+    return (
+        (verb.tag_ == "VBN" or verb.lemma_.lower() in _MOVING)
+        and not any(c.dep_ in ("aux", "auxpass", "agent", "dobj", "dative") for c in verb.children)
+        and any(
+            c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+            for c in verb.children
+        )
+    )
+
+
 def _span_of(token: Any, sent: Any) -> tuple[int, int]:
     """Where a phrase sits in its sentence, as character offsets."""
     base = sent.start_char
@@ -123,6 +143,8 @@ class StatementFinder:
                 continue
             if any(t.text == ":" for t in sent.doc[subject.i : token.i]) and subject.i < token.i:
                 continue  # "Botswana: Malaria Claims One": a label before a colon says nothing
+            if _urged(token):
+                continue  # "Government Urged to Review Subsidies": the one urged says nothing
             speaker = self.voices.resolve(subject, previous)
             if speaker is None:
                 continue
@@ -453,6 +475,8 @@ class StatementFinder:
         opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
         if not opens_quote and not any(t.pos_ in ("VERB", "AUX") for t in rest):
             return []  # "Spurs v United: Premier League - live!" says nothing
+        if not opens_quote and (_LIVE.search(match.group(2)) or rest[0].lower_ == "to"):
+            return []  # "... - live!" is a live page; "Government: to review subsidies" a plan
         speaker = Speaker(
             name,
             actor.id if actor else None,
