@@ -659,6 +659,43 @@ def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, mess
             {US: True},
         ),
         ("Hubs ready to go 'the moment a ceasefire is signed' in Ukraine", {}),
+        # stopping is not doing; what may happen is not a stance
+        ("The US has stopped backing the Paris guarantees for Ukraine.", {US: False}),
+        (
+            "Some analysts say Washington may walk away from the guarantees for Ukraine.",
+            {},
+        ),
+        # a clause whose mark says it is so keeps its own mood
+        (
+            "Now that the ceasefire between Russia and Ukraine is in force, France will plan "
+            "its deployment.",
+            {CEASEFIRE: True},
+        ),
+        (
+            "Moscow turned down a proposal for a ceasefire with Ukraine on Tuesday.",
+            {CEASEFIRE: False},
+        ),
+        # coordinated "no ..." phrases all say none
+        (
+            "There is no ceasefire with Russia, no ratification of the guarantees and not a "
+            "single French soldier in Ukraine, Podolyak said.",
+            {CEASEFIRE: False, RATIFIED: False, TROOPS: False},
+        ),
+        # "be" with what they are is no place
+        ("A French officer said French soldiers in Ukraine were not peacekeepers.", {}),
+        ("A base near Rivne now houses some 1,100 French troops.", {TROOPS: True}),
+        # the act as a noun, undone by its verb
+        (
+            "Ratification of Italy's security commitments to Ukraine was blocked on Wednesday.",
+            {RATIFIED: False},
+        ),
+        ("Ratification of the Ukraine guarantees is far from complete.", {}),
+        # two body sentences disagreeing on an act: the later one is the news
+        (
+            "An official said on Monday that the first French hub had opened in Rivne. The "
+            "ministry later corrected the statement, saying no hub had been set up in Ukraine.",
+            {FR_HUBS: False, UK_HUBS: False},
+        ),
     ],
 )
 def test_conditions_aims_places_and_phrases_of_time(

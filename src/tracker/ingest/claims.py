@@ -90,7 +90,7 @@ TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "fortnight", "de
 # state that goes on is said to be: "US support for the guarantees was as firm as ever".
 HOLDING = frozenset(
     {
-        "remain", "continue", "stay", "hold", "stand", "persist", "endure",
+        "remain", "continue", "stay", "hold", "stand", "persist", "endure", "lock",
         "firm", "solid", "intact", "unchanged", "unwavering", "steadfast", "ironclad",
         "undiminished", "unshaken", "unconditional",
     }
@@ -394,6 +394,10 @@ class ClaimFinder:
             if c.dep_ in ("nsubj", "attr")
         ):
             return None  # "there was no comment on the arrival of troops" is about a comment
+        if bare_be and any(
+            c.dep_ == "attr" and not rule.objects.find(clauses.phrase(c)) for c in token.children
+        ):
+            return None  # "the French soldiers in Ukraine were not peacekeepers" says what they are
         clause, timed = _outside_time(token, clauses.argument_text(token))
         if rule.objects.find(timed) and not rule.objects.find(clause):
             return None  # "construction has not begun, two weeks after the ceasefire"
@@ -407,12 +411,17 @@ class ClaimFinder:
             if not ((_stands_for_object(token) or nominal) and rule.objects.find(title)):
                 return None
             clause = f"{clause} {' '.join(rule.objects.find(title))}"
-        if base is None and not any(
-            rule.objects.find(clauses.phrase(c))
-            for c in token.children
-            if c.dep_ in ("nsubj", "nsubjpass", "dobj")
-        ):
-            return None  # the hub itself must be visited, not "troops at their base"
+        if base is None:
+            things = [
+                clauses.phrase(c)
+                for c in token.children
+                if c.dep_ in ("nsubj", "nsubjpass", "dobj") and rule.objects.find(clauses.phrase(c))
+            ]
+            if not things:
+                return None  # the hub itself must be visited, not "troops at their base"
+            named = [t.requires for t in rule.facts if t.requires]
+            if named and not any(n.find(thing) for n in named for thing in things):
+                return None  # "a base near Rivne houses French troops": whose base, unsaid
         if rule.participants:
             taking_part = _taking_part(token, rule, clause)
             if not all(
@@ -532,10 +541,13 @@ class ClaimFinder:
             return None
         if rule.agent_side is not None and self._owners_side(token) != rule.agent_side:
             return None  # "Washington's reversal", "the US withdrawal": whose act it is
-        if not any(
+        definite = any(
             (c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in token.children
+        )  # "the opening of ...", "Britain's ratification of ..."
+        if not definite and not any(
+            c.dep_ == "prep" and c.lower_ == "of" and c.i > token.i for c in token.children
         ):
-            return None  # "the opening of ...", "Britain's ratification of ..."
+            return None
         if any(
             c.lemma_.lower() in self.config.planning or c.lower_ in self.config.planning
             for c in token.children
@@ -548,11 +560,14 @@ class ClaimFinder:
         verb = token.head
         while verb.dep_ in ("pobj", "prep", "dobj", "nsubj", "nsubjpass") and verb.head.i != verb.i:
             verb = verb.head
-        if verb.pos_ in ("VERB", "AUX") and (
-            any(_action_at(verb, a) for a in rule.negative_actions)
-            or clauses.modality(verb, sent, self.config) != "actual"
-        ):
-            return None  # "the opening was delayed", "will attend the opening"
+        if verb.pos_ in ("VERB", "AUX") and clauses.modality(verb, sent, self.config) != "actual":
+            return None  # "will attend the opening"
+        if verb.pos_ in ("VERB", "AUX") and any(_action_at(verb, a) for a in rule.negative_actions):
+            if token.dep_ not in ("nsubj", "nsubjpass") or clauses.is_negated(verb, self.config):
+                return None  # "attended the opening before it was postponed"
+            value = not value  # "Ratification of Italy's commitments was blocked"
+        elif not definite:
+            return None  # "ratification of the commitments is far from complete" says nothing
         if not all(group.find(own) or group.find(sent.text) for group in rule.participants):
             return None
         if not self._where(rule, token, sent.text, title):
@@ -772,22 +787,28 @@ class ClaimFinder:
             for c in token.subtree
         ):
             return None  # "no ceasefire", "not a single hub"
-        head = token.head
+        # "no ceasefire, no ratification and not a single French soldier": the first of
+        # the coordinated phrases says where they all stand
+        anchor = token
+        while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
+            anchor = anchor.head
+        token_dep = anchor.dep_
+        head = anchor.head
         # "Not a single French soldier in Ukraine, Paris says", however the parser hangs it
         said = head.lemma_.lower() in self.config.reporting_verbs and (
-            token.dep_ in ("ccomp", "dobj", "npadvmod")
+            token_dep in ("ccomp", "dobj", "npadvmod")
             or (
-                token.dep_ == "nsubj"
+                token_dep == "nsubj"
                 and any(c.dep_ == "nsubj" and c.i > token.i for c in head.children)
             )
         )
         # "With no ceasefire in sight, ..."
-        absolute = token.dep_ == "pobj" and head.lower_ == "with"
+        absolute = token_dep == "pobj" and head.lower_ == "with"
         if not (
-            token.dep_ == "ROOT"
+            token_dep == "ROOT"
             or said
             or absolute
-            or (head.lemma_ == "be" and token.dep_ in ("attr", "nsubj"))
+            or (head.lemma_ == "be" and token_dep in ("attr", "nsubj"))
         ):
             return None
         if not all(group.find(sent.text) for group in rule.participants):
@@ -796,7 +817,7 @@ class ClaimFinder:
             return None
         modality = (
             "actual"
-            if token.dep_ == "ROOT" or said or absolute
+            if token_dep == "ROOT" or said or absolute
             else clauses.modality(head, sent, self.config)
         )
         return Claim(

@@ -313,6 +313,8 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         words = _aux_words(token)
         if any(w in config.future_aux for w in words):
             return "future"
+        if any(w in config.possible_aux for w in words):
+            return "possible"  # "may walk away": what might be
         if any(w in config.modal_aux for w in words):
             return "modal"
         if (
@@ -360,10 +362,22 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
                 token = token.head
                 continue
             if token.dep_ == "advcl":
+                if _factive(token, config):
+                    break  # "Now that the ceasefire is in force, France will ...": it is
                 token = token.head
                 continue
         break
     return "actual"
+
+
+def _factive(verb: Any, config: ExtractionConfig) -> bool:
+    """A clause whose mark says it is so: "because", "although", "now that"."""
+    marks = [c for c in verb.children if c.dep_ == "mark"]
+    if any(m.lower_ in config.factive_marks for m in marks):
+        return True
+    return any(m.lower_ == "that" for m in marks) and any(
+        c.lower_ == "now" and c.i < verb.i for c in verb.subtree
+    )
 
 
 def _after_time_noun(verb: Any, config: ExtractionConfig) -> bool:

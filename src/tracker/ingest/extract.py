@@ -144,15 +144,25 @@ class _Verdict:
 
         A day-dated sentence beats one dated by publication, and a body sentence the
         headline. Then, for the same value, the earliest day (it held from then); for
-        opposite values, the latest (it is the news).
+        opposite values, the latest (it is the news), and on the same day the later
+        sentence ("The ministry later corrected the statement ...").
         """
         mine = (self.precision == "day", not self.headline)
         theirs = (other.precision == "day", not other.headline)
+        if (
+            self.rule.kind == "event"
+            and self.value != other.value
+            and not self.headline
+            and not other.headline
+        ):
+            # two body sentences that disagree on an act: the later news, "later corrected";
+            # a statement dated to its day still beats an undated "has not commented"
+            return (self.moment, self.index) > (other.moment, other.index)
         if mine != theirs:
             return mine > theirs
         if self.value == other.value:
             return self.moment < other.moment
-        return self.moment > other.moment
+        return (self.moment, self.index) > (other.moment, other.index)
 
 
 @dataclass(frozen=True, slots=True)

@@ -329,7 +329,7 @@ class FactReader:
             if token.head.i == token.i or token.dep_ not in ("conj", "xcomp", "ccomp", "advcl"):
                 break
             token = token.head
-        if modality in ("future", "modal", "conditional"):
+        if modality in ("future", "modal", "possible", "conditional"):
             for child in verb.children:
                 if (
                     child.dep_ == "prep"
@@ -362,7 +362,7 @@ class FactReader:
             modality = "conditional"
         elif mood.modality == "future":
             modality = "future"
-        elif mood.modality == "modal":
+        elif mood.modality in ("modal", "possible"):
             modality = "possible"
         elif mood.modality == "planned":
             modality = "planned"

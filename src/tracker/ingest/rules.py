@@ -20,7 +20,16 @@ from tracker.errors import ConfigError
 
 EXTRACTION_FILE = "extraction.toml"
 ACTORS_FILE = "actors.toml"
-MODALITIES = ("actual", "future", "modal", "planned", "conditional", "question", "nominal")
+MODALITIES = (
+    "actual",
+    "future",
+    "modal",
+    "possible",
+    "planned",
+    "conditional",
+    "question",
+    "nominal",
+)
 KINDS = ("statement", "event")
 
 
@@ -166,6 +175,8 @@ class ExtractionConfig:
     temporal_nouns: frozenset[str]
     inverting_aux: frozenset[str]
     implicative: frozenset[str]
+    possible_aux: frozenset[str]
+    factive_marks: frozenset[str]
     deny_verbs: frozenset[str]
     dismiss_verbs: frozenset[str]
     report_nouns: frozenset[str]
@@ -434,6 +445,8 @@ def load_extraction_config(
         temporal_nouns=mood.lemmas("temporal_nouns"),
         inverting_aux=mood.lemmas("inverting_aux"),
         implicative=mood.lemmas("implicative"),
+        possible_aux=mood.lemmas("possible"),
+        factive_marks=mood.lemmas("factive"),
         deny_verbs=mood.lemmas("deny"),
         dismiss_verbs=mood.lemmas("dismiss"),
         report_nouns=mood.lemmas("report_nouns"),
