@@ -310,3 +310,36 @@ def test_a_headline_label_with_a_verb_after_it_still_speaks(extractor: RuleExtra
     assert said(extractor, "More follows.", "Peskov: Paris plan is a dead end") == [
         ("Peskov", "russia")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a capital the verb is said in gives an unnamed ministry its side
+        (
+            "In Moscow, the foreign ministry said the Paris guarantees were a step to war.",
+            [("foreign ministry", "russia")],
+        ),
+        # a noun's participle is what the noun is, not what was said
+        ("The force proposed by Emmanuel Macron was discussed in Kyiv.", []),
+        # a reporting verb read under a misparsed clause: the speaker is the one above
+        (
+            "Vladimir Putin made his first remarks on the guarantees agreed in Paris, telling "
+            "his Security Council that Western troops would never be accepted.",
+            [("Vladimir Putin", "russia")],
+        ),
+    ],
+)
+def test_speakers_from_places_and_misparsed_clauses(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected
+
+
+def test_a_documents_finding_of_silence_is_silence(extractor: RuleExtractor) -> None:
+    """What a review found is evidence of the silence, not the review's own words."""
+    text = (
+        "Russia's foreign ministry has issued no statement on the multinational force since "
+        "the Paris summit, a review of its website by AFP found."
+    )
+    assert answers(extractor, text) == [False]

@@ -11,7 +11,7 @@ or an unlisted speaker with a side) is ``voices``' job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tracker.ingest import clauses
@@ -94,6 +94,11 @@ def _content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) 
                 if t.i not in cut
             ]
             return "".join(words).strip(" ,")
+    if verb.dep_ in ("parataxis", "ccomp", "advcl") and any(
+        c.dep_ == "dobj" and c.i > verb.i for c in verb.children
+    ):
+        # "the ministry has issued no statement on the force, a review found": its object
+        return str(doc[verb.i + 1 : verb.right_edge.i + 1].text).strip(" ,.")
     if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
         # "Plan is a dead end, Kremlin says": the rest of the sentence is what was said
         own = {t.i for t in verb.subtree}
@@ -129,6 +134,8 @@ class StatementFinder:
                 continue
             if token.dep_ in ("pcomp", "pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
                 continue  # "after weeks of tweeting": a verb used as a noun reports nothing
+            if token.dep_ == "acl" and token.tag_ == "VBN":
+                continue  # "the force proposed by Macron": what a noun is, not what was said
             if lemma in self.config.light_verbs and not any(
                 c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self.config.light_objects
                 for c in token.children
@@ -148,6 +155,8 @@ class StatementFinder:
             speaker = self.voices.resolve(subject, previous)
             if speaker is None:
                 continue
+            if speaker.side is None:
+                speaker = replace(speaker, side=self._side_of_place(token))
             mood = clauses.mood(token, sent, self.config)
             negated = (
                 mood.negated
@@ -159,7 +168,11 @@ class StatementFinder:
             if lemma in self.config.clause_verbs and not self._reports_clause(token, subject):
                 continue  # "the study shows that ..." reports; "the map shows roads" does not
             outer = self._inside_report(token)
-            if outer is not None and getattr(clauses.subject_of(outer), "i", -1) != subject.i:
+            if (
+                outer is not None
+                and getattr(clauses.subject_of(outer), "i", -1) != subject.i
+                and not self._documented(outer)
+            ):
                 # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
                 # the outer speaker's words, not a statement of Moscow's
                 continue
@@ -193,6 +206,21 @@ class StatementFinder:
             )
         return found
 
+    def _side_of_place(self, verb: Any) -> str | None:
+        """ "In Moscow, the foreign ministry said ...": a capital the verb is said in."""
+        return next(
+            (
+                side
+                for p in verb.children
+                if p.dep_ == "prep" and p.lower_ == "in" and p.i < verb.i
+                for o in p.children
+                if o.dep_ == "pobj" and o.pos_ == "PROPN"
+                for side in [self.voices.side_in(o.text)]
+                if side
+            ),
+            None,
+        )
+
     def _speaking_subject(self, verb: Any) -> Any | None:
         """Who speaks: the verb's subject; for "..., saying/telling/calling ..." the subject
         of the reporting verb it trails, however the parser attached it."""
@@ -209,7 +237,20 @@ class StatementFinder:
                     if found is not None:
                         return found
             if carrier is not None and clauses.subject_of(carrier) is not None:
-                return clauses.subject_of(carrier)
+                subject = clauses.subject_of(carrier)
+                if self.voices.resolve(subject, None) is None:
+                    # "Putin made his first remarks on the guarantees agreed in Paris,
+                    # telling ...", misparsed with "remarks" as the subject of "agreed":
+                    # the first verb above whose subject is someone
+                    token = carrier
+                    for _ in range(6):
+                        if token.head.i == token.i:
+                            break
+                        token = token.head
+                        above = clauses.subject_of(token)
+                        if above is not None and self.voices.resolve(above, None) is not None:
+                            return above
+                return subject
         return clauses.subject_of(verb)
 
     def _keeps_silent(self, verb: Any) -> bool:
@@ -252,6 +293,12 @@ class StatementFinder:
             c.dep_ == "ccomp" and any(g.dep_ in clauses.SUBJECT_DEPS for g in c.children)
             for c in verb.children
         )
+
+    def _documented(self, verb: Any) -> bool:
+        """ "a review of its website by AFP found ...": a document's findings are evidence
+        of what was said, not a speaker's words."""
+        subject = clauses.subject_of(verb)
+        return subject is not None and subject.lemma_.lower() in self.config.documents
 
     def _inside_report(self, verb: Any) -> Any | None:
         """The reporting verb whose reported clause holds ``verb``, if any."""
