@@ -690,6 +690,13 @@ def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, mess
             {RATIFIED: False},
         ),
         ("Ratification of the Ukraine guarantees is far from complete.", {}),
+        # the context a rule needs may be anywhere in the document
+        (
+            "Fighting went on in Ukraine on Monday. Envoys met in Geneva for a third day. "
+            "The talks ended on Thursday without a ceasefire.",
+            {CEASEFIRE: False},
+        ),
+        ("The talks in Geneva ended on Thursday without a ceasefire.", {}),
         # two body sentences disagreeing on an act: the later one is the news
         (
             "An official said on Monday that the first French hub had opened in Rivne. The "

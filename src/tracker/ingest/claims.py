@@ -299,16 +299,22 @@ class ClaimFinder:
         self.config = config
 
     def find(
-        self, sent: Any, rule: QuestionRule, title: str, previous: Speaker | None
+        self,
+        sent: Any,
+        rule: QuestionRule,
+        title: str,
+        previous: Speaker | None,
+        document: str = "",
     ) -> list[Claim]:
         """Claims of ``rule`` in ``sent``; ``title`` holds the headline and the sentences
-        around this one, where the context a rule needs may be."""
+        around this one, where the thing a rule is about may be named; ``document`` the
+        whole text, where its context may be ("Ukraine" said once, in the lede)."""
         sentence = sent.text
         if not rule.objects.find(title):
             return []  # nothing the rule is about, here or around (``title`` holds this one)
         if rule.excludes and rule.excludes.find(sentence):
             return []
-        if not all(_holds(group, sentence, title) for group in rule.context):
+        if not all(_holds(group, sentence, title, document) for group in rule.context):
             return []
         found: list[tuple[Any, Claim]] = []
         for token in sent:

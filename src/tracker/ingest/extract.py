@@ -320,6 +320,7 @@ class RuleExtractor:
         cast = Cast(self.voices, self.config.person_roles)
         for index, (sent, _headline) in enumerate(sentences):
             cast.add(sent, index)
+        whole = " ".join([title] + [s.text for s, _ in sentences])
         kept = 0
         reader = FactReader(self.voices, self.config) if facts is not None else None
         opened: dict[str, FactAsserted] = {}
@@ -354,7 +355,7 @@ class RuleExtractor:
                         )
             for rule in self.config.rules:
                 for found in self._rule_verdicts(
-                    rule, sent, said, around, previous, document, index, headline
+                    rule, sent, said, around, previous, document, index, headline, whole
                 ):
                     held = verdicts.get(found.key)
                     if held is None or found.beats(held):
@@ -408,6 +409,7 @@ class RuleExtractor:
         document: DocumentIngested,
         index: int,
         headline: bool,
+        whole: str = "",
     ) -> list[_Verdict]:
         sentence = " ".join(sent.text.split())
         found: list[tuple[bool, str, str, str | None, tuple[str, ...], str, str]] = []
@@ -421,7 +423,7 @@ class RuleExtractor:
                         (value, item.tense, item.modality, item.quote, keys, how, item.when_text)
                     )
         else:
-            claims = self.claims.find(sent, rule, title, previous)
+            claims = self.claims.find(sent, rule, title, previous, whole)
             if headline and not any(
                 c.modality in (rule.true_when if c.value else rule.false_when) for c in claims
             ):
