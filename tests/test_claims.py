@@ -697,6 +697,23 @@ def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, mess
             {CEASEFIRE: False},
         ),
         ("The talks in Geneva ended on Thursday without a ceasefire.", {}),
+        # a side refusing a ceasefire answers; one that may not does not
+        (
+            "Putin said Russia would not agree to a ceasefire while Ukraine is rearming.",
+            {CEASEFIRE: False},
+        ),
+        ("Russia may not agree to a ceasefire with Ukraine this year, analysts say.", {}),
+        # an absolute "with" asserts; a passive gerund names
+        (
+            "With the ceasefire holding in Ukraine, Zelenskyy said 19 members had ratified "
+            "the guarantees.",
+            {CEASEFIRE: True, RATIFIED: True},
+        ),
+        (
+            "French troops would be in Ukraine within 30 days of a ceasefire being signed "
+            "with Russia.",
+            {},
+        ),
         # two body sentences disagreeing on an act: the later one is the news
         (
             "An official said on Monday that the first French hub had opened in Rivne. The "

@@ -272,13 +272,20 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
             owner = owner.head
         if owner.lemma_.lower() in config.credit_verbs:
             return "actual"
-    # "the importance of the countries ratifying": a gerund names the act, asserts nothing
+    # "the importance of the countries ratifying": a gerund names the act, asserts nothing;
+    # "With the ceasefire holding, ...": with its own subject after "with", it does
+    absolute = verb.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in verb.children)
     if (
         verb.tag_ == "VBG"
         and verb.dep_ in ("pcomp", "pobj", "amod", "compound", "acl", "nsubj")
         and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        and not absolute
     ):
         return "nominal"
+    if verb.dep_ in ("acl", "pcomp", "pobj") and any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ == "being" for c in verb.children
+    ):
+        return "nominal"  # "within 30 days of a ceasefire being signed"
     if (
         verb.dep_ == "ROOT"
         and verb.tag_ == "VB"
