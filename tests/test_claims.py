@@ -714,6 +714,13 @@ def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, mess
             "with Russia.",
             {},
         ),
+        # "every member has ratified" says what happened; "any member that ratifies" not
+        (
+            "Every member of the coalition has now formally ratified its security commitments "
+            "to Ukraine, the ministry said.",
+            {RATIFIED: True},
+        ),
+        ("America stands with its allies on the security guarantees for Ukraine.", {US: True}),
         # two body sentences disagreeing on an act: the later one is the news
         (
             "An official said on Monday that the first French hub had opened in Rivne. The "

@@ -135,7 +135,7 @@ def _places(verb: Any) -> list[str]:
 
 
 # Verbs that only say where something is: "French troops are in Odesa", "remain there".
-PRESENCE = frozenset({"be", "remain", "stay", "have", "keep", "serve", "operate"})
+PRESENCE = frozenset({"be", "remain", "stay", "have", "keep", "serve", "operate", "spend"})
 
 
 def _placed(verb: Any, rule: QuestionRule) -> bool:
@@ -801,12 +801,9 @@ class ClaimFinder:
         token_dep = anchor.dep_
         head = anchor.head
         # "Not a single French soldier in Ukraine, Paris says", however the parser hangs it
+        # ("no French soldier ..., the institute said": "no X" is never who speaks)
         said = head.lemma_.lower() in self.config.reporting_verbs and (
-            token_dep in ("ccomp", "dobj", "npadvmod")
-            or (
-                token_dep == "nsubj"
-                and any(c.dep_ == "nsubj" and c.i > token.i for c in head.children)
-            )
+            token_dep in ("ccomp", "dobj", "npadvmod", "nsubj")
         )
         # "With no ceasefire in sight, ..."
         absolute = token_dep == "pobj" and head.lower_ == "with"

@@ -301,10 +301,13 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
     ):
         return "conditional"  # "any soldier who set foot in Ukraine": whoever might
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    done = verb.tag_ in ("VBD", "VBN") and bool({"has", "have", "had"} & set(_aux_words(verb)))
     if subject is not None and any(
-        c.dep_ == "det" and c.lower_ in generic for c in subject.children
+        c.dep_ == "det" and (c.lower_ == "any" or (c.lower_ in generic and not done))
+        for c in subject.children
     ):
-        return "conditional"  # "any US involvement ... would be a mistake"
+        return "conditional"  # "any US involvement ... would be a mistake"; not "every
+        # member has now ratified", which says what happened
     token = verb
     for _ in range(6):
         marks = {c.lower_ for c in token.children if c.dep_ == "mark"}

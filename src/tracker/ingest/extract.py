@@ -156,7 +156,10 @@ class _Verdict:
             and not other.headline
         ):
             # two body sentences that disagree on an act: the later news, "later corrected";
-            # a statement dated to its day still beats an undated "has not commented"
+            # a statement dated to its day still beats an undated "has not commented"; in
+            # one sentence ("had been delayed, but on Thursday MPs approved"), the dated one
+            if self.index == other.index and mine != theirs:
+                return mine > theirs
             return (self.moment, self.index) > (other.moment, other.index)
         if mine != theirs:
             return mine > theirs
