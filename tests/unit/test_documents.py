@@ -12,6 +12,7 @@ from tracker.domain.documents import bounded, content_hash, current_document, pl
 from tracker.domain.events import DocumentIngested, DocumentRevised, decode
 from tracker.domain.feeds import entry_identity, normalise_link
 from tracker.domain.log import NewEvent, RecordedEvent
+from tracker.domain.story import fold
 
 PUBLISHED = datetime(2026, 1, 6, 12, tzinfo=UTC)
 FIRST = DocumentIngested(
@@ -146,3 +147,15 @@ def test_a_fingerprint_ignores_spacing_but_not_field_boundaries() -> None:
     assert content_hash("a  b", "c") == content_hash(" a b ", "c")
     assert content_hash("ab", "c") != content_hash("a", "bc")
     assert content_hash(None, "c") == content_hash("", "c")
+
+
+def test_the_fold_applies_a_revision_as_the_stream_does() -> None:
+    first, _ = plan_document(FIRST, [])
+    assert first is not None
+    moved = replace(edited("Allies met", "Leaders met again."), url="https://news.example/b")
+    event, _ = plan_document(moved, recorded([first]))
+    assert event is not None
+    history = recorded([first, event])
+    folded = fold(history).documents[FIRST.doc_id]
+    assert folded == current_document(history)
+    assert (folded.title, folded.url) == ("Allies met", "https://news.example/b")
