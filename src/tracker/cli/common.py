@@ -117,20 +117,17 @@ known_at_option = click.option(
 
 def when(option: str, value: str | None, now: datetime) -> datetime | None:
     """An option's date or datetime, None when not given; unreadable is a usage error."""
-    if value is None:
-        return None
-    try:
-        return parse_when(value, now=now, option=option)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    return None if value is None else _read(parse_when, option, value, now)
 
 
 def bound(option: str, value: str | None, now: datetime) -> datetime | int | None:
     """An option's log position or recorded time, None when not given."""
-    if value is None:
-        return None
+    return None if value is None else _read(parse_bound, option, value, now)
+
+
+def _read(parse: Callable[..., T], option: str, value: str, now: datetime) -> T:
     try:
-        return parse_bound(value, now=now, option=option)
+        return parse(value, now=now, option=option)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
