@@ -11,29 +11,19 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
 import sqlalchemy as sa
-from feedserver import FeedServer
-from hostileserver import HostileServer
-from pg_cluster import Cluster
+from support.feedserver import FeedServer
+from support.hostileserver import HostileServer
+from support.pg_cluster import Cluster
+from support.trackers import make_tracker, migrated
 
 from tracker.app import Tracker
-from tracker.bootstrap import bootstrap
-from tracker.config import load_settings, load_story, shipped_config_dir
-from tracker.domain.documents import content_hash
-from tracker.domain.events import DocumentIngested
+from tracker.config import load_story, shipped_config_dir
 from tracker.ingest.extract import RuleExtractor, load_extraction_config
-from tracker.store.engine import make_engine
-from tracker.store.migrations import upgrade
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.is_dir():
-    SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -41,20 +31,6 @@ def extractor() -> RuleExtractor:
     """The shipped rules over the real spaCy model (loaded once per process)."""
     directory = shipped_config_dir()
     return RuleExtractor(load_story(directory), load_extraction_config(directory))
-
-
-def article(text: str, title: str, published: datetime, **fields: Any) -> DocumentIngested:
-    """A document as extraction sees it, with an identity of its own."""
-    return DocumentIngested(
-        doc_id="d",
-        identity=f"test:{title}:{text}",
-        source=fields.pop("source", "file"),
-        title=title,
-        content=text,
-        content_hash=content_hash(title, text),
-        published_at=published,
-        **fields,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +43,7 @@ def server() -> Iterator[FeedServer]:
 
 @pytest.fixture(scope="session")
 def hostile() -> Iterator[HostileServer]:
-    """The feed server's routes plus servers that attack (tests/hostileserver.py)."""
+    """The feed server's routes plus servers that attack (tests/support/hostileserver.py)."""
     running = HostileServer().start()
     yield running
     running.stop()
@@ -118,57 +94,9 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(name))
 
 
-def migrated(url: str) -> str:
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
-    return url
-
-
 @pytest.fixture
 def migrated_url(db_url: str) -> str:
     return migrated(db_url)
-
-
-def documents_and_streams(url: str) -> tuple[int, int]:
-    """DocumentIngested events in the log, and the streams they are in: equal when no
-    entry was stored twice."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            ingested, streams = conn.execute(
-                sa.text(
-                    "SELECT count(*), count(DISTINCT stream) FROM events "
-                    "WHERE type = 'DocumentIngested'"
-                )
-            ).one()
-    finally:
-        engine.dispose()
-    return int(ingested), int(streams)
-
-
-def make_tracker(
-    url: str,
-    *,
-    fetch: dict[str, object] | None = None,
-    service: dict[str, object] | None = None,
-    config_dir: Path | None = None,
-    articles: dict[str, object] | None = None,
-    **kwargs: object,
-) -> Tracker:
-    settings = load_settings(
-        config_dir=config_dir or shipped_config_dir(),
-        environ={},
-        overrides={
-            "database": {"url": url},
-            "fetch": fetch or {},
-            "service": service or {},
-            "articles": articles or {},
-        },
-    )
-    return bootstrap(settings=settings, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import article
+from support.trackers import article
 
 from tracker.config import load_story, shipped_config_dir
 from tracker.domain.events import DocumentIngested

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_cli_basics import run
+from support.cli import run
 
 
 @pytest.fixture(scope="module")

@@ -11,17 +11,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from conftest import make_tracker
-from test_cli_basics import run
-from test_story import Clock
+from support.cli import run
+from support.db import count
+from support.story import Clock
+from support.trackers import make_tracker
 
 from tracker import app
 from tracker.app import Tracker
 from tracker.app.corrections import parse_key, parse_valid_from, parse_value
 from tracker.domain.events import FactAsserted, FactRetracted, from_data, new_event
 from tracker.errors import InputError, NotFoundError
-from tracker.store.engine import make_engine
 
 KEY = "russia-ukraine/signed/ceasefire"
 QUESTION = "ceasefire-signed"
@@ -42,17 +41,7 @@ def seeded(migrated_url: str, clock: Clock) -> Iterator[Tracker]:
 
 
 def corrections_in_log(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(
-                conn.execute(
-                    sa.text("SELECT count(*) FROM events WHERE stream = :s"),
-                    {"s": app.CORRECTIONS},
-                ).scalar_one()
-            )
-    finally:
-        engine.dispose()
+    return count(url, "SELECT count(*) FROM events WHERE stream = :s", s=app.CORRECTIONS)
 
 
 def answer(tracker: Tracker, known_at: datetime | None = None) -> bool | None:

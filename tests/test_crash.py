@@ -13,10 +13,12 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import documents_and_streams, make_tracker
-from feedserver import FeedServer, rss
-from test_service import start_service, wait_for
-from test_story import _dump
+from support.db import count, documents_and_streams
+from support.feedserver import FeedServer, growing_feed
+from support.service import start_service
+from support.story import dump
+from support.trackers import make_tracker
+from support.waiting import wait_for
 
 from tracker import app
 from tracker.store.engine import make_engine
@@ -25,29 +27,6 @@ from tracker.store.schema import feeds
 KILLS = int(os.environ.get("TRACKER_CRASH_KILLS", "50"))
 SLOW = ["news-guardian-uk-2018-01-31.rss", "news-cbs-world-2026-02-17.xml"]
 EXPECTED_SLOW = 55 + 30
-
-
-def growing_feed(cycle: int) -> bytes:
-    """More entries each cycle, and entry 0 revised every fifth cycle."""
-    items = [
-        {
-            "guid": f"g{i}",
-            "title": f"Story {i}",
-            "link": f"http://news.invalid/{i}",
-            "description": f"Body of story {i}.",
-        }
-        for i in range(10 + 2 * cycle)
-    ]
-    items[0]["title"] = f"Story 0, revision {cycle // 5}"
-    return rss(items)
-
-
-def scalar(engine: sa.Engine, query: str) -> int:
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(sa.text(query)).scalar() or 0)
-    except sa.exc.SQLAlchemyError:
-        return -1
 
 
 def test_killing_the_service_anywhere_loses_and_duplicates_nothing(
@@ -77,9 +56,9 @@ def test_killing_the_service_anywhere_loses_and_duplicates_nothing(
     try:
         wait_for(
             lambda: (
-                scalar(engine, "SELECT count(*) FROM documents") == expected
-                and scalar(engine, "SELECT min(position) FROM projection_checkpoints")
-                == scalar(engine, "SELECT max(position) FROM events")
+                count(engine, "SELECT count(*) FROM documents") == expected
+                and count(engine, "SELECT min(position) FROM projection_checkpoints")
+                == count(engine, "SELECT max(position) FROM events")
             ),
             seconds=180,
         )
@@ -106,8 +85,8 @@ def test_killing_the_service_anywhere_loses_and_duplicates_nothing(
 
     tracker = make_tracker(migrated_url)
     try:
-        live = _dump(tracker)
+        live = dump(tracker)
         app.rebuild(tracker)
-        assert _dump(tracker) == live, "projections differ from a fresh rebuild"
+        assert dump(tracker) == live, "projections differ from a fresh rebuild"
     finally:
         tracker.close()

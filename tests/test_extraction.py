@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import article, make_tracker
-from feedserver import FeedServer, rss
-from test_cli_basics import run
+from support.cli import run
+from support.feedserver import FeedServer, rss
+from support.trackers import article, make_tracker
 
 from tracker import app
 from tracker.app import Tracker

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_tracker
-from feedserver import PAGES, FeedServer, rss
+from support.feedserver import PAGES, FeedServer, rss
+from support.trackers import make_tracker
 
 from tracker import app
 from tracker.app import Tracker
@@ -138,7 +138,7 @@ def test_a_full_text_feed_stores_and_reads_each_articles_main_text(
 def test_without_the_option_only_the_feeds_summary_is_stored(
     sqlite_url: str, server: FeedServer
 ) -> None:
-    from test_cli_basics import run
+    from support.cli import run
 
     server.mutable["plain"] = summaries_feed(server, {"Plain": "/pages/kremlin-silent.html"})
     env = {"TRACKER_FETCH_ALLOW_PRIVATE_NETWORKS": "1"}

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_tracker
-from hostile_run import measured
-from hostileserver import HostileServer
-from test_service import count, start_service, wait_for
+from support.db import count
+from support.hostile_run import measured
+from support.hostileserver import HostileServer
+from support.service import start_service
+from support.trackers import make_tracker
+from support.waiting import wait_for
 
 from tracker import app
 from tracker.app import Tracker

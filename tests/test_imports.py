@@ -11,6 +11,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "tracker"
 LAYERS = [
     "errors",
     "domain",
+    "config",
     "store|ingest|notify",
     "projections",
     "app",

@@ -15,20 +15,20 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
-from alertpeers import Receiver
-from conftest import documents_and_streams, make_tracker, migrated
-from feedserver import FeedServer, rss
-from test_alerts import ENV as ALERT_ENV
-from test_alerts import MOSCOW_KEY, config
-from test_cli_basics import run
-from test_crash import growing_feed
-from test_story import _dump, assert_event, fact
+from support.alertpeers import Receiver
+from support.alerts import ENV as ALERT_ENV
+from support.alerts import config
+from support.cli import run
+from support.db import count, documents_and_streams
+from support.feedserver import FeedServer, growing_feed, rss
+from support.story import MOSCOW_KEY, assert_event, dump, fact
+from support.trackers import make_tracker, migrated
+from support.waiting import wait_for
 
 from tracker import app
 from tracker.store.engine import make_engine
@@ -80,27 +80,9 @@ def stop_all(processes: list[subprocess.Popen[str]]) -> list[int | None]:
     return codes
 
 
-def wait_until(check: Callable[[], bool], seconds: float, every: float = 0.2) -> float:
-    """Seconds until ``check`` held; AssertionError past ``seconds``."""
-    began = time.monotonic()
-    while time.monotonic() - began < seconds:
-        if check():
-            return time.monotonic() - began
-        time.sleep(every)
-    raise AssertionError(f"not reached in {seconds} s")
-
-
 def all_up(engine: sa.Engine) -> None:
     """Wait for every process to be up (a SIGTERM during start-up ends one unhandled)."""
-    wait_until(lambda: len(presence(engine).alive) == PROCESSES, 30)
-
-
-def scalar(engine: sa.Engine, query: str) -> int:
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(sa.text(query)).scalar() or 0)
-    except sa.exc.SQLAlchemyError:
-        return -1
+    wait_for(lambda: len(presence(engine).alive) == PROCESSES, 30)
 
 
 def leader_pid(engine: sa.Engine) -> int | None:
@@ -122,7 +104,7 @@ def the_leader(engine: sa.Engine, processes: list[subprocess.Popen[str]]) -> sub
         found[:] = [p for p in processes if p.pid == pid]
         return bool(found)
 
-    wait_until(leads, 30)
+    wait_for(leads, 30)
     return found[0]
 
 
@@ -190,7 +172,7 @@ def shared_work(
     processes = [start(url, log) for _ in range(PROCESSES)]
     killed_leaders = 0
     try:
-        wait_until(lambda: leader_pid(engine) is not None, 30)
+        wait_for(lambda: leader_pid(engine) is not None, 30)
         for cycle in range(1, kills + 1):
             time.sleep(rng.uniform(2.0, 4.0))
             all_up(engine)  # each kill lands on a process at work, not one starting up
@@ -205,11 +187,11 @@ def shared_work(
                 server.mutable[f"grow-{n}"] = growing_feed(cycle)
             processes[processes.index(victim)] = start(url, log)
         expected = plain * 5 + slow * 8 + growing * (10 + 2 * kills)
-        settled = wait_until(
+        settled = wait_for(
             lambda: (
-                scalar(engine, "SELECT count(*) FROM documents") == expected
-                and scalar(engine, "SELECT min(position) FROM projection_checkpoints")
-                == scalar(engine, "SELECT max(position) FROM events")
+                count(engine, "SELECT count(*) FROM documents") == expected
+                and count(engine, "SELECT min(position) FROM projection_checkpoints")
+                == count(engine, "SELECT max(position) FROM events")
             ),
             settle_seconds,
             every=0.5,
@@ -273,9 +255,9 @@ def app_status(url: str) -> dict[str, Any]:
 def rebuild_matches(url: str) -> bool:
     tracker = make_tracker(url)
     try:
-        live = _dump(tracker)
+        live = dump(tracker)
         app.rebuild(tracker)
-        return _dump(tracker) == live
+        return dump(tracker) == live
     finally:
         tracker.close()
 
@@ -304,16 +286,16 @@ def test_a_killed_leader_is_replaced_within_seconds(postgres_url: str, tmp_path:
     with (tmp_path / "services.log").open("w") as log:
         processes = [start(url, log) for _ in range(PROCESSES)]
         try:
-            wait_until(lambda: leader_pid(engine) is not None, 30)
+            wait_for(lambda: leader_pid(engine) is not None, 30)
             for _ in range(3):
                 # Every process is up and holds its run's lock before the leader dies.
-                wait_until(lambda: len(presence(engine).alive) == PROCESSES, 30)
+                wait_for(lambda: len(presence(engine).alive) == PROCESSES, 30)
                 victim = the_leader(engine, processes)
                 old = victim.pid
                 victim.send_signal(signal.SIGKILL)
                 victim.wait(timeout=30)
                 took.append(
-                    wait_until(lambda o=old: leader_pid(engine) not in (None, o), 30, every=0.05)
+                    wait_for(lambda o=old: leader_pid(engine) not in (None, o), 30, every=0.05)
                 )
                 status = app_status(url)
                 assert status["leader"]["pid"] == leader_pid(engine)
@@ -349,14 +331,14 @@ def test_a_leader_killed_while_sending_alerts_loses_none(postgres_url: str, tmp_
             try:
                 for _ in range(3):
                     before = len(receiver.received)
-                    wait_until(lambda b=before: len(receiver.received) > b, 60, every=0.05)
+                    wait_for(lambda b=before: len(receiver.received) > b, 60, every=0.05)
                     # A request the last leader had in flight may be what arrived.
                     victim = the_leader(engine, processes)
                     victim.send_signal(signal.SIGKILL)
                     victim.wait(timeout=30)
                     kills += 1
                     processes[processes.index(victim)] = start(url, log, env)
-                wait_until(
+                wait_for(
                     lambda: (
                         len({r.headers["x-tracker-alert-id"] + r.path for r in receiver.received})
                         == expected
@@ -387,7 +369,7 @@ def test_a_second_service_on_sqlite_is_refused_naming_postgresql(
     with (tmp_path / "service.log").open("w") as log:
         first = start(url, log)
         try:
-            wait_until(lambda: app_status(url)["state"] == "running", 30)
+            wait_for(lambda: app_status(url)["state"] == "running", 30)
             second = run("--db", url, "run", env=ENV)
         finally:
             codes = stop_all([first])

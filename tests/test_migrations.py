@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
-from conftest import make_tracker
+from support.trackers import make_tracker
 
 from tracker import app
 from tracker.ingest.curated import load_curated

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import article
+from support.trackers import article
 
 from tracker.domain.events import FactAsserted
 from tracker.ingest.extract import RuleExtractor

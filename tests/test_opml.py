@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_tracker, migrated
-from test_cli_basics import run
+from support.cli import run
+from support.trackers import make_tracker, migrated
 
 from tracker import app
 from tracker.app import Tracker

@@ -10,8 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from hostileserver import HostileServer
-from test_cli_basics import run
+from support.cli import run
+from support.hostileserver import HostileServer
 
 from tracker.ingest.fetch import check_feed_url, is_public_address
 from tracker.store.engine import make_engine
@@ -259,7 +259,7 @@ EDGE_DATES = ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00")
 def test_a_date_with_no_utc_instant_is_refused_by_every_command_that_reads_one(
     tmp_path: Path,
 ) -> None:
-    from test_hostile_input import invoke
+    from support.cli import invoke
 
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     assert invoke(["--db", url, "seed"])[0] == 0
@@ -288,7 +288,7 @@ def test_a_date_with_no_utc_instant_is_refused_by_every_command_that_reads_one(
 
 
 def test_a_huge_bad_value_is_echoed_back_cut_short(tmp_path: Path) -> None:
-    from test_hostile_input import invoke
+    from support.cli import invoke
 
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     assert invoke(["--db", url, "seed"])[0] == 0
@@ -329,7 +329,7 @@ def test_an_error_keeps_its_words_and_cuts_only_what_was_echoed() -> None:
     "name", ["a\x1b[2Jb", "tab\there", "zero\u200bwidth", " padded", "nbsp\u00a0", "\u00ad"]
 )
 def test_a_feed_name_that_cannot_be_typed_back_is_refused(tmp_path: Path, name: str) -> None:
-    from test_hostile_input import invoke
+    from support.cli import invoke
 
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     code, err = invoke(["--db", url, "feeds", "add", "http://example.com/f", "--name", name])
@@ -349,7 +349,7 @@ def test_a_feed_name_that_cannot_be_typed_back_is_refused(tmp_path: Path, name: 
 def test_two_feeds_of_feeds_toml_with_one_name_are_refused_naming_the_file(
     tmp_path: Path,
 ) -> None:
-    from test_hostile_input import invoke
+    from support.cli import invoke
 
     (tmp_path / "feeds.toml").write_text(
         '[[feeds]]\nurl = "https://a.example/f"\nname = "x"\n'
@@ -362,7 +362,7 @@ def test_two_feeds_of_feeds_toml_with_one_name_are_refused_naming_the_file(
 
 
 def test_a_replay_bound_is_a_position_of_ascii_digits_or_a_time(tmp_path: Path) -> None:
-    from test_hostile_input import invoke
+    from support.cli import invoke
 
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     assert invoke(["--db", url, "seed"])[0] == 0
@@ -381,7 +381,7 @@ def test_a_replay_bound_is_a_position_of_ascii_digits_or_a_time(tmp_path: Path) 
 def test_an_empty_db_or_config_is_refused_not_taken_for_the_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str
 ) -> None:
-    from test_hostile_input import invoke
+    from support.cli import invoke
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the default would go
     monkeypatch.chdir(tmp_path)

@@ -10,14 +10,14 @@ import textwrap
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import documents_and_streams, make_tracker
-from feedserver import FeedServer
-from test_cli_basics import run
-from test_story import _dump
+from support.cli import run
+from support.db import documents_and_streams, one_row
+from support.feedserver import FeedServer
+from support.story import dump
+from support.trackers import make_tracker
 
 from tracker import app
 from tracker.errors import StorageError
@@ -26,15 +26,6 @@ from tracker.store.engine import make_engine
 from tracker.store.migrations import schema_status, upgrade
 
 T0 = datetime(2026, 1, 6, 12, tzinfo=UTC)
-
-
-def one_row(url: str, sql: str) -> sa.Row[Any]:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(sql)).one()
-    finally:
-        engine.dispose()
 
 
 def test_a_database_from_the_first_revision_upgrades_with_every_event_readable(
@@ -101,9 +92,9 @@ def test_a_database_from_the_first_revision_upgrades_with_every_event_readable(
         assert read[1].data["valid_from"] == "2026-01-06T00:00:00+00:00"
         app.seed(tracker)
         assert app.ask(tracker, "moscow-commented", at=T0)["answer"] is False
-        incremental = _dump(tracker)
+        incremental = dump(tracker)
         app.rebuild(tracker)
-        assert _dump(tracker) == incremental
+        assert dump(tracker) == incremental
     finally:
         tracker.close()
 
@@ -131,9 +122,9 @@ def test_the_timeline_reshape_resets_the_facts_projection_so_it_rebuilds(db_url:
         app.seed(tracker)
         keys = {fact["key"] for fact in app.state(tracker)["facts"]}
         assert "stale/key" not in keys and "moscow/commented-on/paris-meeting" in keys
-        incremental = _dump(tracker)
+        incremental = dump(tracker)
         app.rebuild(tracker)
-        assert _dump(tracker) == incremental
+        assert dump(tracker) == incremental
     finally:
         tracker.close()
 
@@ -307,7 +298,8 @@ def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
     import time
 
     import psycopg
-    from test_service import start_service, wait_for
+    from support.service import start_service
+    from support.waiting import wait_for
 
     upgrade(make_engine(postgres_url))
     tracker = make_tracker(postgres_url)
@@ -379,7 +371,7 @@ class _RacingExtractor:
 def test_a_poll_that_loses_a_race_plans_again_and_stores_once(
     migrated_url: str, server: FeedServer
 ) -> None:
-    from feedserver import rss
+    from support.feedserver import rss
 
     item = {"guid": "x", "title": "First title", "link": "http://news.invalid/x"}
     server.mutable["race"] = rss([item])
@@ -415,7 +407,7 @@ def test_a_poll_that_loses_a_race_plans_again_and_stores_once(
 def test_a_document_another_process_stored_first_is_not_counted_as_new(
     migrated_url: str, server: FeedServer
 ) -> None:
-    from feedserver import rss
+    from support.feedserver import rss
 
     server.mutable["race"] = rss([{"guid": "y", "title": "Same", "link": "http://n.invalid/y"}])
     racing = make_tracker(

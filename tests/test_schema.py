@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from conftest import make_tracker
+from support.trackers import make_tracker
 
+from tracker.domain.log import NewEvent, event_id_for
 from tracker.errors import SchemaError
 from tracker.store.engine import make_engine
 from tracker.store.migrations import alembic_config, schema_status, write_transaction
@@ -24,7 +27,10 @@ def test_migrations_agree_with_the_models(migrated_url: str) -> None:
 def test_a_fresh_embedded_database_is_migrated_on_first_use(sqlite_url: str) -> None:
     tracker = make_tracker(sqlite_url)
     assert schema_status(tracker.engine).up_to_date
-    tracker.log.append("doc:a", [])
+    event = NewEvent(event_id_for("a"), "Noted", {"n": 1}, datetime(2026, 1, 6, tzinfo=UTC))
+    tracker.log.append("doc:a", [event])
+    [stored] = tracker.log.read_stream("doc:a")
+    assert (stored.event_id, stored.version, stored.data) == (event.event_id, 1, {"n": 1})
     tracker.close()
 
 

@@ -4,63 +4,14 @@ clean stop, survives SIGKILL."""
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable
-from typing import IO
 
-import sqlalchemy as sa
-from feedserver import FeedServer
-from test_cli_basics import run
-
-from tracker.store.schema import events
-
-ENV = {
-    "TRACKER_FETCH_ALLOW_PRIVATE_NETWORKS": "1",
-    "TRACKER_SERVICE_CATCH_UP_SECONDS": "1",
-    "TRACKER_SERVICE_RECONCILE_SECONDS": "1",
-    "TRACKER_SERVICE_JITTER_SECONDS": "0",
-    # A feed claimed by a killed service is free again 15 s later, not 90 s.
-    "TRACKER_FETCH_TOTAL_TIMEOUT": "10",
-    "TRACKER_SERVICE_LEASE_MARGIN_SECONDS": "5",
-}
-
-
-def start_service(
-    url: str, log: IO[str] | None = None, env: dict[str, str] | None = None
-) -> subprocess.Popen[str]:
-    """Start `tracker run`; its log goes to ``log`` (a file: a pipe nobody reads fills up)."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "tracker", "--db", url, "run"],
-        env={**base, **ENV, **(env or {})},
-        stdout=subprocess.DEVNULL if log else subprocess.PIPE,
-        stderr=log or subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for(check: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting")
-
-
-def count(url: str, query: str) -> int:
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(sa.text(query)).scalar() or 0)
-    except sa.exc.OperationalError:
-        return 0
-    finally:
-        engine.dispose()
+from support.cli import run
+from support.db import count
+from support.feedserver import FeedServer
+from support.service import ENV, start_service
+from support.waiting import wait_for
 
 
 def test_the_service_polls_shares_or_refuses_a_second_copy_and_stops_on_sigterm(
@@ -132,4 +83,10 @@ def test_a_service_killed_mid_poll_loses_and_duplicates_nothing(
     stored = count(migrated_url, "SELECT count(*) FROM events WHERE type = 'DocumentIngested'")
     streams = count(migrated_url, "SELECT count(DISTINCT stream) FROM events")
     assert stored == streams == 55
-    assert events.name == "events"
+    # No half-written document: every stream's versions run 1..n without a gap.
+    broken = count(
+        migrated_url,
+        "SELECT count(*) FROM (SELECT stream FROM events GROUP BY stream "
+        "HAVING count(*) <> max(version)) AS broken",
+    )
+    assert broken == 0

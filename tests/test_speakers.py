@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import article
+from support.trackers import article
 
 from tracker.domain.events import DocumentIngested
 from tracker.ingest.extract import RuleExtractor

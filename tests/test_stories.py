@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, rss
-from test_cli_basics import run
+from support.cli import run
+from support.feedserver import FeedServer, rss
 
 from tracker.errors import ConfigError
 

@@ -10,40 +10,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_tracker, migrated
+from support.story import MOSCOW_KEY, Clock, assert_event, dump, fact
+from support.trackers import make_tracker, migrated
 
 from tracker import app
 from tracker.app import Tracker
 from tracker.domain.events import (
-    Evidence,
-    FactAsserted,
     FactRetracted,
-    Producer,
     new_event,
 )
 from tracker.domain.log import NewEvent, event_id_for
 from tracker.domain.story import fold
 from tracker.ingest.curated import load_curated
-from tracker.projections.runner import ProjectionFailed, table_rows
+from tracker.projections.runner import ProjectionFailed
 from tracker.projections.views import END_OF_TIME
 
 D5 = datetime(2026, 1, 5, 23, 59, 59, 999999, tzinfo=UTC)
 D6 = datetime(2026, 1, 6, 23, 59, 59, 999999, tzinfo=UTC)
-MOSCOW_KEY = "moscow/commented-on/paris-meeting"
-
-
-class Clock:
-    """A transaction-time clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture
@@ -56,27 +39,6 @@ def story(migrated_url: str, clock: Clock) -> Iterator[Tracker]:
     built = make_tracker(migrated_url, clock=clock)
     yield built
     built.close()
-
-
-def fact(key: str, value: object, valid_from: datetime, doc: str = "test-doc") -> FactAsserted:
-    subject, predicate, *rest = key.split("/")
-    return FactAsserted(
-        key=key,
-        subject=subject,
-        predicate=predicate,
-        object=rest[0] if rest else None,
-        value=value,  # type: ignore[arg-type]
-        valid_from=valid_from,
-        valid_precision="day",
-        evidence=Evidence(document=doc, quote=f"quote for {key}"),
-        producer=Producer(kind="rule", rule="test"),
-    )
-
-
-def assert_event(tracker: Tracker, item: FactAsserted, tag: str) -> NewEvent:
-    event = new_event(item, "test", tag, item.key, occurred_at=item.valid_from)
-    tracker.log.append(f"doc:test-{tag}", [event])
-    return event
 
 
 # -- the curated article -------------------------------------------------------------
@@ -197,18 +159,6 @@ def test_a_retraction_removes_an_assertion_from_when_it_was_recorded(
 # -- projections --------------------------------------------------------------------------
 
 
-def _dump(tracker: Tracker) -> dict[str, list[dict[str, object]]]:
-    with tracker.engine.connect() as conn:
-        return {
-            table.name: [
-                {k: v for k, v in row.items() if k != "updated_at"}
-                for row in table_rows(conn, table)
-            ]
-            for projection in tracker.runner.projections
-            for table in projection.tables
-        }
-
-
 def test_rebuild_gives_the_same_state_as_incremental_updates(story: Tracker, clock: Clock) -> None:
     app.seed(story)
     rng = random.Random(7)
@@ -223,10 +173,10 @@ def test_rebuild_gives_the_same_state_as_incremental_updates(story: Tracker, clo
         if i % 10 == 0:
             story.runner.catch_up()  # incremental, in uneven steps
     story.runner.catch_up()
-    incremental = _dump(story)
+    incremental = dump(story)
     assert incremental["fact_timeline"] and incremental["answers"]
     app.rebuild(story)
-    assert _dump(story) == incremental
+    assert dump(story) == incremental
 
 
 def test_a_rebuild_on_postgres_leaves_the_timeline_vacuumed_and_analysed(

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_cli_basics import run
-from webserve import get, get_json, serving
+from support.cli import run
+from support.webserve import get, get_json, serving
 
 STORY = "paris-summit-2026"
 KNOWN = "2099-01-01"

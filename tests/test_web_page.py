@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from feedserver import FeedServer, rss
-from test_cli_basics import run
-from webserve import get_json, serving, wait_for
+from support.cli import run
+from support.feedserver import FeedServer, rss
+from support.waiting import wait_for
+from support.webserve import get_json, serving
 
 from tracker.web.pages import web_link
 

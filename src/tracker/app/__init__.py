@@ -5,40 +5,35 @@ documents); the CLI prints them as text or as JSON.
 """
 
 from tracker.app.alerts import deliver_alerts, list_alerts, send_test_alert
+from tracker.app.article_files import ingest_file
 from tracker.app.base import HEARTBEAT_SECONDS, Clock, Tracker
 from tracker.app.corrections import CORRECTIONS, assert_fact, editor_login, retract
-from tracker.app.feeds import (
-    add_feed,
+from tracker.app.database import (
+    catch_up,
     database_shown,
-    feed_view,
-    incoming_document,
-    ingest_file,
-    list_feeds,
-    poll,
-    poll_feed,
-    remove_feed,
-    store_fetched,
-    sync_config_feeds,
+    database_status,
+    projection_status,
+    rebuild,
+    upgrade_database,
 )
+from tracker.app.entries import incoming_document
+from tracker.app.feeds import add_feed, feed_view, list_feeds, remove_feed, sync_config_feeds
 from tracker.app.opml import export_opml, import_opml, save_export
+from tracker.app.polling import poll, poll_feed, store_fetched
+from tracker.app.questions import NewQuestion, add_question
+from tracker.app.replay import replay
 from tracker.app.service import service_status
-from tracker.app.stories import NewQuestion, add_question, add_story
+from tracker.app.stories import add_story
 from tracker.app.story import (
     answer_view,
     ask,
-    catch_up,
-    database_status,
     event_view,
     events,
     fact_view,
     history,
-    projection_status,
-    rebuild,
-    replay,
     seed,
     state,
     statements,
-    upgrade_database,
 )
 from tracker.app.timeline import stories, story_of, story_view
 

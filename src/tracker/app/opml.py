@@ -8,8 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tracker.app.article_files import read_input
 from tracker.app.base import Tracker
-from tracker.app.feeds import default_feed_name, feed_url_problem, read_input, sync_config_feeds
+from tracker.app.feeds import default_feed_name, feed_url_problem, sync_config_feeds
 from tracker.domain.documents import bounded
 from tracker.domain.feeds import clean_tags, parse_every
 from tracker.errors import InputError

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from tracker.app.base import HEARTBEAT_SECONDS, Tracker
-from tracker.app.feeds import database_shown
+from tracker.app.database import database_shown
 from tracker.store.locks import ServiceLock, presence
 
 # A process whose heartbeat is older than this many intervals is not answering.
@@ -29,66 +29,17 @@ def service_status(tracker: Tracker) -> dict[str, Any]:
     latest = store.latest_run()
     runs = store.unstopped_runs()
     claims = store.claims_by_run(now)
-    if tracker.engine.dialect.name == "postgresql":
-        seen = presence(tracker.engine)
-        alive, leader = set(seen.alive), seen.leader
-    else:
-        # One service per SQLite file: only the newest run can be the lock's holder.
-        newest = max((r["id"] for r in runs), default=None)
-        held = newest is not None and ServiceLock(tracker.engine).is_held()
-        alive, leader = ({newest}, newest) if held and newest is not None else (set(), None)
-    processes = []
-    for run in runs:
-        silent = (now - run["heartbeat_at"]).total_seconds() > SILENT_AFTER
-        processes.append(
-            {
-                "run": run["id"],
-                "host": run["host"],
-                "pid": run["pid"],
-                "since": run["started_at"].isoformat(),
-                "heartbeat_at": run["heartbeat_at"].isoformat(),
-                "state": "dead"
-                if run["id"] not in alive
-                else "not responding"
-                if silent
-                else "running",
-                "leader": run["id"] == leader,
-                "leader_since": _iso(run["leader_since"]) if run["id"] == leader else None,
-                "feeds_claimed": claims.get(run["id"], 0),
-            }
-        )
-    states = {p["state"] for p in processes}
-    if latest is None:
-        state = "never run"
-    elif "running" in states:
-        state = "running"
-    elif "not responding" in states:
-        state = "not responding: running but no heartbeat (hung?)"
-    elif latest["stopped_at"] is None:
-        state = "not responding: the last service died without stopping (killed?)"
-    else:
-        state = "stopped"
-    polls = [
-        {
-            "feed": p["name"],
-            "outcome": p["outcome"],
-            "status": p["http_status"],
-            "started_at": p["started_at"].isoformat(),
-            "new": p["new_documents"],
-            "revised": p["revised_documents"],
-            "error": p["error"],
-        }
-        for p in store.recent_polls(10)
-    ]
+    alive, leader = _alive_and_leader(tracker, runs)
+    processes = [_process(run, now, alive, leader, claims) for run in runs]
     leading = next((p for p in processes if p["leader"]), None)
     view: dict[str, Any] = {
         "database": database_shown(tracker),
-        "state": state,
+        "state": _state(latest, processes),
         "leader": None
         if leading is None
         else {k: leading[k] for k in ("run", "host", "pid", "leader_since")},
         "processes": processes,
-        "recent_polls": polls,
+        "recent_polls": [_poll(p) for p in store.recent_polls(10)],
     }
     if latest is not None:
         # The newest run, as before many processes: what one service's status showed.
@@ -101,3 +52,61 @@ def service_status(tracker: Tracker) -> dict[str, Any]:
             stop_reason=latest["stop_reason"],
         )
     return view
+
+
+def _alive_and_leader(tracker: Tracker, runs: list[dict[str, Any]]) -> tuple[set[int], int | None]:
+    """The runs whose process lives, and the one that leads."""
+    if tracker.engine.dialect.name == "postgresql":
+        seen = presence(tracker.engine)
+        return set(seen.alive), seen.leader
+    # One service per SQLite file: only the newest run can be the lock's holder.
+    newest = max((r["id"] for r in runs), default=None)
+    held = newest is not None and ServiceLock(tracker.engine).is_held()
+    return ({newest}, newest) if held and newest is not None else (set(), None)
+
+
+def _process(
+    run: dict[str, Any],
+    now: datetime,
+    alive: set[int],
+    leader: int | None,
+    claims: dict[int, int],
+) -> dict[str, Any]:
+    silent = (now - run["heartbeat_at"]).total_seconds() > SILENT_AFTER
+    return {
+        "run": run["id"],
+        "host": run["host"],
+        "pid": run["pid"],
+        "since": run["started_at"].isoformat(),
+        "heartbeat_at": run["heartbeat_at"].isoformat(),
+        "state": "dead" if run["id"] not in alive else "not responding" if silent else "running",
+        "leader": run["id"] == leader,
+        "leader_since": _iso(run["leader_since"]) if run["id"] == leader else None,
+        "feeds_claimed": claims.get(run["id"], 0),
+    }
+
+
+def _state(latest: dict[str, Any] | None, processes: list[dict[str, Any]]) -> str:
+    """The service as a whole, in a few words."""
+    states = {p["state"] for p in processes}
+    if latest is None:
+        return "never run"
+    if "running" in states:
+        return "running"
+    if "not responding" in states:
+        return "not responding: running but no heartbeat (hung?)"
+    if latest["stopped_at"] is None:
+        return "not responding: the last service died without stopping (killed?)"
+    return "stopped"
+
+
+def _poll(p: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "feed": p["name"],
+        "outcome": p["outcome"],
+        "status": p["http_status"],
+        "started_at": p["started_at"].isoformat(),
+        "new": p["new_documents"],
+        "revised": p["revised_documents"],
+        "error": p["error"],
+    }

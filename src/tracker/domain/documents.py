@@ -82,12 +82,18 @@ def current_document(history: Sequence[RecordedEvent]) -> DocumentIngested | Non
         if isinstance(story_event, DocumentIngested):
             current = story_event
         elif isinstance(story_event, DocumentRevised) and current is not None:
-            current = replace(
-                current,
-                content_hash=story_event.content_hash,
-                **{k: v for k, v in story_event.changes.items() if k in REVISABLE},
-            )
+            current = revised(current, story_event)
     return current
+
+
+def revised(document: DocumentIngested, revision: DocumentRevised) -> DocumentIngested:
+    """``document`` with ``revision`` applied: its new fingerprint and every revisable field
+    the revision changed. The one place a revision is applied, for the stream and the fold."""
+    return replace(
+        document,
+        content_hash=revision.content_hash,
+        **{k: v for k, v in revision.changes.items() if k in REVISABLE},
+    )
 
 
 def plan_document(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from tracker.domain.documents import revised
 from tracker.domain.events import (
     DocumentIngested,
     DocumentRevised,
@@ -193,14 +194,9 @@ def evolve(state: StoryState, event: RecordedEvent) -> StoryState:
         old = state.documents.get(story_event.doc_id)
         if old is None:
             return moved
-        revised = replace(
-            old,
-            content_hash=story_event.content_hash,
-            **{
-                k: v for k, v in story_event.changes.items() if k in {"title", "content", "summary"}
-            },
+        return replace(
+            moved, documents={**state.documents, story_event.doc_id: revised(old, story_event)}
         )
-        return replace(moved, documents={**state.documents, story_event.doc_id: revised})
     if isinstance(story_event, FactAsserted):
         history = state.assertions.get(story_event.key, ())
         added = (*history, assertion_of(event, story_event))

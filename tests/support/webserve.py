@@ -8,7 +8,6 @@ import select
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -61,12 +60,3 @@ def get_json(url: str) -> Any:
 
 def _lower(items: Any) -> dict[str, str]:
     return {k.lower(): v for k, v in items}
-
-
-def wait_for(check: Any, seconds: float = 60, every: float = 0.2) -> None:
-    """Poll ``check`` until true, a bounded number of times."""
-    for _ in range(int(seconds / every)):
-        if check():
-            return
-        time.sleep(every)
-    raise AssertionError("timed out waiting")

@@ -11,7 +11,7 @@ import zlib
 from functools import cache
 from http.server import BaseHTTPRequestHandler
 
-from feedserver import FeedServer, rss
+from support.feedserver import FeedServer, rss
 
 ENDLESS_SECONDS = 60.0
 
