@@ -64,7 +64,6 @@ _OFFSETS = {"yesterday": -1, "last night": -1, "tomorrow": 1}
 class Resolved:
     moment: datetime
     precision: str  # day | publication
-    source: str  # what in the text gave it
 
 
 def _day(value: date) -> datetime:
@@ -96,7 +95,7 @@ def resolve_when(
     if match := _ISO.search(text):
         try:
             found = date(int(match["y"]), int(match["m"]), int(match["d"]))
-            return Resolved(_day(found), "day", match.group(0))
+            return Resolved(_day(found), "day")
         except ValueError:
             pass
     for pattern in (_MONTH_DAY, _DAY_MONTH):
@@ -104,7 +103,7 @@ def resolve_when(
             month = MONTHS[match["month"].lower()]
             found_day = _with_year(month, int(match["day"]), match["year"], day0)
             if found_day is not None:
-                return Resolved(_day(found_day), "day", match.group(0))
+                return Resolved(_day(found_day), "day")
     lowered = text.lower()
     for phrase in sorted(holidays or {}, key=len, reverse=True):
         if re.search(r"\b" + re.escape(phrase) + r"\b", lowered):
@@ -117,10 +116,10 @@ def resolve_when(
                 )
             except ValueError:
                 continue
-            return Resolved(_day(found), "day", phrase)
+            return Resolved(_day(found), "day")
     if match := _RELATIVE.search(text):
         word = match.group(1).lower()
-        return Resolved(_day(day0 + timedelta(days=_OFFSETS.get(word, 0))), "day", word)
+        return Resolved(_day(day0 + timedelta(days=_OFFSETS.get(word, 0))), "day")
     if match := _WEEKDAY.search(text):
         weekday = WEEKDAYS[match["wd"].lower()]
         if tense == "future":
@@ -128,5 +127,5 @@ def resolve_when(
             found = day0 + timedelta(days=delta)
         else:
             found = day0 - timedelta(days=(day0.weekday() - weekday) % 7)
-        return Resolved(_day(found), "day", match.group(0))
-    return Resolved(published.astimezone(UTC), "publication", "")
+        return Resolved(_day(found), "day")
+    return Resolved(published.astimezone(UTC), "publication")

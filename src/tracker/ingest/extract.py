@@ -381,7 +381,7 @@ class RuleExtractor:
         source: dict[str, Any],
     ) -> FactAsserted:
         if found.modality == "implied":
-            when = Resolved(document.published_at, "publication", "")
+            when = Resolved(document.published_at, "publication")
         else:
             when = self._when(found.when_text, sentence, document, found.tense)
         return FactAsserted(

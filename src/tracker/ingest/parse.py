@@ -41,11 +41,8 @@ class FeedEntry:
 
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
-    title: str
-    link: str | None
     entries: tuple[FeedEntry, ...]
     warning: str | None  # a bozo feed that still yielded entries
-    encoding: str | None
 
 
 class _Text(HTMLParser):
@@ -156,20 +153,13 @@ def parse_feed(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
         version = result.get("version")
         if not version:
             raise FeedParseError("not a feed: no RSS, Atom or RDF document found")
-    feed = result.get("feed", {})
     warnings_ = [_describe(problem)] if problem is not None else []
     if dropped:
         warnings_.append(
             f"dropped {len(dropped)} entry link(s) that are not http(s): "
             + ", ".join(sorted(set(dropped)))
         )
-    return ParsedFeed(
-        title=plain_text(html_to_text(str(feed.get("title", "")))),
-        link=_web_link(feed.get("link"), []),
-        entries=tuple(entries),
-        warning="; ".join(warnings_) or None,
-        encoding=result.get("encoding"),
-    )
+    return ParsedFeed(entries=tuple(entries), warning="; ".join(warnings_) or None)
 
 
 def _web_link(raw: object, dropped: list[str]) -> str | None:
