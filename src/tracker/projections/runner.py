@@ -124,15 +124,14 @@ class ProjectionRunner:
         the failing one stops exactly before its event.
         """
         done: dict[str, int] = {}
+        first = page[0].position
         try:
             with _gc_paused(), write_transaction(self.log.engine) as conn:
                 for projection in active:
                     self._lock(conn, projection.name)
-                    done[projection.name] = self._apply_in(
-                        conn,
-                        projection,
-                        [e for e in page if e.position > positions[projection.name]],
-                    )
+                    reached = positions[projection.name]
+                    todo = page if reached < first else [e for e in page if e.position > reached]
+                    done[projection.name] = self._apply_in(conn, projection, todo)
         except (SQLAlchemyError, StorageError, self._driver.errors) as exc:
             raise StorageError(f"projections: {first_line(exc)}") from None
         except Exception:
@@ -182,7 +181,10 @@ class ProjectionRunner:
                 projection_checkpoints.c.name == projection.name
             )
         ).scalar()
-        todo = [e for e in events if e.position > (current or 0)]
+        current = current or 0
+        todo = (
+            events if current < events[0].position else [e for e in events if e.position > current]
+        )
         if not todo:
             return 0
         projection.apply(conn, todo)
