@@ -17,21 +17,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from tracker.domain.log import RecordedEvent
-from tracker.domain.story import Assertion, Question, answer
+from tracker.domain.story import Answer, Question, decide
 from tracker.notify.config import AlertChannel
 from tracker.projections.views import (
     END_OF_TIME,
-    TIMELINE_FIELDS,
-    TIMELINE_FROM,
     TimelineReader,
     evidence_of,
+    held_at,
 )
 from tracker.store.driver import Driver
 from tracker.store.schema import alerts
@@ -67,6 +65,11 @@ class AlertsProjection:
             for story_id, title, questions in stories
             for question in questions
         )
+        # Which of them each fact key moves: most events move none, and are passed over.
+        self._by_key: dict[str, list[int]] = {}
+        for n, (_, _, question) in enumerate(self._questions):
+            for key in dict.fromkeys(question.facts):
+                self._by_key.setdefault(key, []).append(n)
         self._channels = tuple(channels)
         self._reader = reader
         self._clock = clock
@@ -80,10 +83,15 @@ class AlertsProjection:
                 return
             if self._checkpoint(cursor, "facts") < changes[-1].position:
                 raise FactsBehind("the facts projection is behind; alerts wait for it")
+            # A question's answer after one of its events is its answer before the next.
+            last: dict[int, Answer] = {}
             for event in changes:
-                for story_id, title, question in self._questions:
-                    if event.data.get("key") in question.facts:
-                        self._one(cursor, event, (story_id, title), question, since)
+                for n in self._by_key.get(event.data.get("key", ""), ()):
+                    story_id, title, question = self._questions[n]
+                    before = last.get(n)
+                    if before is None:
+                        before = self._answer(cursor, question, event.position - 1)
+                    last[n] = self._one(cursor, event, (story_id, title), question, since, before)
 
     def _checkpoint(self, cursor: Any, name: str) -> int:
         cursor.execute(
@@ -121,14 +129,14 @@ class AlertsProjection:
         story: tuple[str, str],
         question: Question,
         since: dict[str, int],
-    ) -> None:
+        before: Answer,
+    ) -> Answer:
+        """The answer after the event; an alert when it differs from ``before``."""
         d = self._d
         story_id, story_title = story
-        rows = self._rows(cursor, question.facts, event.position)
-        before = self._answer(question, rows, event.position - 1)
-        after = self._answer(question, rows, event.position)
+        after = self._answer(cursor, question, event.position)
         if before.value is after.value:
-            return
+            return after
         identity = alert_id(question.id, event.position)
         payload = {
             "type": "answer-changed",
@@ -173,24 +181,13 @@ class AlertsProjection:
                         d.time(event.recorded_at),
                     ),
                 )
+        return after
 
-    def _rows(
-        self, cursor: Any, keys: Sequence[str], upto: int
-    ) -> list[tuple[Assertion, int | None]]:
-        d = self._d
-        cursor.execute(
-            f"SELECT {TIMELINE_FIELDS}, t.retracted_position FROM {TIMELINE_FROM} "
-            f"WHERE t.key IN ({d.marks(len(keys))}) AND t.position <= {d.mark} "
-            "ORDER BY t.position",
-            (*keys, upto),
-        )
-        return [(self._reader.assertion(row[:-1]), row[-1]) for row in cursor.fetchall()]
-
-    @staticmethod
-    def _answer(question: Question, rows: list[tuple[Assertion, int | None]], upto: int) -> Any:
-        """The answer as the log stood at position ``upto``, at the latest valid time."""
-        by_key: dict[str, list[Assertion]] = {key: [] for key in question.facts}
-        for assertion, retracted in rows:
-            if assertion.position <= upto and (retracted is None or retracted > upto):
-                by_key[assertion.key].append(replace(assertion, retracted_at=None))
-        return answer(question, by_key, END_OF_TIME, END_OF_TIME)
+    def _answer(self, cursor: Any, question: Question, upto: int) -> Answer:
+        """The answer as the log stood at position ``upto``, at the latest valid time:
+        a few index seeks per key, not a fold of the keys' histories."""
+        held = [
+            held_at(cursor, self._reader, key, END_OF_TIME, END_OF_TIME, upto=upto)
+            for key in question.facts
+        ]
+        return decide(question, [h for h in held if h is not None])

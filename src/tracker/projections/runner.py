@@ -87,6 +87,13 @@ class ProjectionRunner:
                 page = self.log.read_after(start, limit=self._page_size)
             if not page:
                 break
+            together = self._commit_page(active, page, positions)
+            if together is not None:
+                for name, done in together.items():
+                    applied[name] += done
+                    positions[name] = page[-1].position
+                start = page[-1].position
+                continue
             for projection in list(active):
                 todo = [e for e in page if e.position > positions[projection.name]]
                 if not todo:
@@ -102,6 +109,34 @@ class ProjectionRunner:
         if failures:
             raise ProjectionFailed("; ".join(failures))
         return applied
+
+    def _commit_page(
+        self,
+        active: Sequence[Projection],
+        page: Sequence[RecordedEvent],
+        positions: dict[str, int],
+    ) -> dict[str, int] | None:
+        """Every projection's share of a page in one transaction: one commit (one fsync)
+        per page instead of one per projection. Each checkpoint still moves with its rows.
+
+        None, with nothing written, when a projection fails on an event of the page: the
+        caller then applies the page projection by projection, so the others go on and
+        the failing one stops exactly before its event.
+        """
+        done: dict[str, int] = {}
+        first = page[0].position
+        try:
+            with _gc_paused(), write_transaction(self.log.engine) as conn:
+                for projection in active:
+                    self._lock(conn, projection.name)
+                    reached = positions[projection.name]
+                    todo = page if reached < first else [e for e in page if e.position > reached]
+                    done[projection.name] = self._apply_in(conn, projection, todo)
+        except (SQLAlchemyError, StorageError, self._driver.errors) as exc:
+            raise StorageError(f"projections: {first_line(exc)}") from None
+        except Exception:
+            return None
+        return done
 
     def _apply(
         self, projection: Projection, events: Sequence[RecordedEvent]
@@ -133,17 +168,28 @@ class ProjectionRunner:
         """Apply what is still past the checkpoint; another process may have got there first."""
         with write_transaction(self.log.engine) as conn:
             self._lock(conn, projection.name)
-            current = conn.execute(
-                sa.select(projection_checkpoints.c.position).where(
-                    projection_checkpoints.c.name == projection.name
-                )
-            ).scalar()
-            todo = [e for e in events if e.position > (current or 0)]
-            if not todo:
-                return 0
-            projection.apply(conn, todo)
-            self._set_checkpoint(conn, projection.name, todo[-1].position, None)
-            return len(todo)
+            return self._apply_in(conn, projection, events)
+
+    def _apply_in(
+        self, conn: Connection, projection: Projection, events: Sequence[RecordedEvent]
+    ) -> int:
+        """Inside the caller's transaction, holding the projection's lock."""
+        if not events:
+            return 0
+        current = conn.execute(
+            sa.select(projection_checkpoints.c.position).where(
+                projection_checkpoints.c.name == projection.name
+            )
+        ).scalar()
+        current = current or 0
+        todo = (
+            events if current < events[0].position else [e for e in events if e.position > current]
+        )
+        if not todo:
+            return 0
+        projection.apply(conn, todo)
+        self._set_checkpoint(conn, projection.name, todo[-1].position, None)
+        return len(todo)
 
     def _lock(self, conn: Connection, name: str) -> None:
         """One writer per projection at a time (SQLite's write lock already is one)."""

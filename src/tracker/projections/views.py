@@ -67,19 +67,35 @@ class TimelineReader:
 
 
 def held_at(
-    cursor: Any, reader: TimelineReader, key: str, at: datetime, known_at: datetime
+    cursor: Any,
+    reader: TimelineReader,
+    key: str,
+    at: datetime,
+    known_at: datetime,
+    *,
+    upto: int | None = None,
 ) -> tuple[Assertion, datetime] | None:
     """The key's holding assertion at ``at`` as known at ``known_at``, and since when its
     value has held (the fold's ``holds_since``): the first visible moment after the last
     one whose assertion says something else. A few index seeks, however long the key's
-    history."""
+    history.
+
+    With ``upto``, what is visible is the log as it stood at that position instead of
+    at a moment (``known_at`` is then unused): the alerts' before and after."""
     d = reader.driver
     m = d.mark
-    visible = (key, d.time(at), d.time(known_at), d.time(known_at))
-    seek = (
-        f"s.key = {m} AND s.valid_from <= {m} AND s.recorded_at <= {m} "
-        f"AND (s.retracted_at IS NULL OR s.retracted_at > {m})"
-    )
+    if upto is None:
+        visible: tuple[Any, ...] = (key, d.time(at), d.time(known_at), d.time(known_at))
+        seek = (
+            f"s.key = {m} AND s.valid_from <= {m} AND s.recorded_at <= {m} "
+            f"AND (s.retracted_at IS NULL OR s.retracted_at > {m})"
+        )
+    else:
+        visible = (key, d.time(at), upto, upto)
+        seek = (
+            f"s.key = {m} AND s.valid_from <= {m} AND s.position <= {m} "
+            f"AND (s.retracted_position IS NULL OR s.retracted_position > {m})"
+        )
     cursor.execute(
         f"{TIMELINE_SELECT} WHERE t.position = (SELECT s.position FROM fact_timeline s "
         f"WHERE {seek} ORDER BY s.valid_from DESC, s.position DESC LIMIT 1)",
@@ -153,6 +169,12 @@ class FactsProjection:
             ["key", "assertion_id", "value", "valid_from", "position"],
             ["key"],
             json_columns=["value"],
+        )
+        self._advance_sql = (
+            f"{self._upsert_current} WHERE current_facts.position IS NULL "
+            "OR excluded.valid_from > current_facts.valid_from "
+            "OR (excluded.valid_from = current_facts.valid_from "
+            "AND excluded.position > current_facts.position)"
         )
         self._upsert_answer = d.upsert(
             "answers",
@@ -235,29 +257,16 @@ class FactsProjection:
         if not best:
             return
         d = self._driver
-        existing: dict[str, tuple[datetime | None, int | None]] = {}
-        keys = list(best)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            cursor.execute(
-                f"SELECT key, valid_from, position FROM current_facts WHERE key IN "
-                f"({d.marks(len(chunk))})",
-                tuple(chunk),
-            )
-            existing.update((k, (d.read_time(v), p)) for k, v, p in cursor.fetchall())
-        updates = []
-        for key, (valid_from, position, stored_id, value) in best.items():
-            old_valid, old_position = existing.get(key, (None, None))
-            if (
-                old_valid is None
-                or old_position is None
-                or (valid_from, position) > (old_valid, old_position)
-            ):
-                updates.append(
-                    (key, id_text(stored_id), d.json(value), d.time(valid_from), position)
-                )
-        if updates:
-            cursor.executemany(self._upsert_current, updates)
+        # The database keeps the later of the stored winner and this page's, in the
+        # upsert itself: no read of the page's keys first. Stored times compare as stored
+        # (fixed-width UTC text on SQLite), a row with no assertion loses to any.
+        cursor.executemany(
+            self._advance_sql,
+            [
+                (key, id_text(stored_id), d.json(value), d.time(valid_from), position)
+                for key, (valid_from, position, stored_id, value) in best.items()
+            ],
+        )
 
     def _recompute_current(self, cursor: Any, key: str) -> None:
         d = self._driver
