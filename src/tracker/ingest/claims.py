@@ -545,7 +545,7 @@ class ClaimFinder:
             value = False  # "the US withdrawal of support for the guarantees"
         else:
             return None
-        if rule.agent_side is not None and self._owners_side(token) != rule.agent_side:
+        if rule.agent_side is not None and self._first_owner_side(token) != rule.agent_side:
             return None  # "Washington's reversal", "the US withdrawal": whose act it is
         definite = any(
             (c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in token.children
@@ -684,7 +684,7 @@ class ClaimFinder:
             if o.dep_ in ("poss", "compound", "amod", "nmod")
         ]
 
-    def _owners_side(self, noun: Any) -> str | None:
+    def _first_owner_side(self, noun: Any) -> str | None:
         return next((side for side in self._owner_sides(noun) if side), None)
 
     def _owner_side(self, noun: Any) -> str | None:

@@ -208,18 +208,15 @@ class StatementFinder:
 
     def _side_of_place(self, verb: Any) -> str | None:
         """ "In Moscow, the foreign ministry said ...": a capital the verb is said in."""
-        return next(
-            (
-                side
-                for p in verb.children
-                if p.dep_ == "prep" and p.lower_ == "in" and p.i < verb.i
-                for o in p.children
-                if o.dep_ == "pobj" and o.pos_ == "PROPN"
-                for side in [self.voices.side_in(o.text)]
-                if side
-            ),
-            None,
-        )
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ != "in" or prep.i > verb.i:
+                continue
+            for place in prep.children:
+                if place.dep_ == "pobj" and place.pos_ == "PROPN":
+                    side = self.voices.side_in(place.text)
+                    if side:
+                        return side
+        return None
 
     def _speaking_subject(self, verb: Any) -> Any | None:
         """Who speaks: the verb's subject; for "..., saying/telling/calling ..." the subject
