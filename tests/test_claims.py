@@ -154,6 +154,12 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
             {},
         ),
         ("Zelensky urged the countries to ratify the guarantees for Ukraine.", {}),
+        (
+            "Britain drew a sharp rebuke from Moscow on Monday after opening a military hub "
+            "in Ukraine.",
+            {UK_HUBS: True},
+        ),
+        ("Britain will be rebuked after opening a military hub in Ukraine.", {}),
     ],
     ids=[
         "hub-opened",
@@ -164,6 +170,8 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
         "not-a-single",
         "gerund",
         "urged",
+        "after-opening-as-its-verb",
+        "after-opening-in-a-future",
     ],
 )
 def test_hubs_and_ratification_follow_the_same_reading(

@@ -137,6 +137,41 @@ def test_speakers_are_found_without_a_whitelist(
             "",
             [("Tomas Lind", "other")],
         ),
+        (
+            "Daniel Okoth, a former vice-president, says he was the victim of an attack\n"
+            "A senior opposition leader in Kenya has said gunmen tried to kill him at his home "
+            "on Wednesday.",
+            "Opposition figure alleges grenade attack on home",
+            [("Daniel Okoth", None)] * 3,
+        ),
+        (
+            "Greta Holm named as a witness in court papers\nAn Oslo gun dealer named in court "
+            "papers as a witness said he had met the gunman once.",
+            "",
+            [("Greta Holm", None)],
+        ),
+        (
+            "Lars Kemp lost his job after the station's management team told him he was no "
+            "longer welcome. He later sued the station, claiming he had been wrongly dismissed.",
+            "",
+            [("station's management team", None), ("Lars Kemp", None)],
+        ),
+        (
+            "Tomas Lind has turned to television after revealing he is writing a series. The "
+            "minister resigned after weeks of tweeting. She left before saying goodbye.",
+            "",
+            [("Tomas Lind", None)],
+        ),
+        (
+            "Tomas Lind has turned to television.\nThe Swede confirmed he is writing a series.",
+            "Director Tomas Lind to make a TV series",
+            [("Tomas Lind", "other")],
+        ),
+        (
+            "",
+            "In wake of the hacking row, Trump calls for partnering with Russia on world problems",
+            [("Trump", "united-states")],
+        ),
     ],
     ids=[
         "role-after-name",
@@ -153,6 +188,12 @@ def test_speakers_are_found_without_a_whitelist(
         "quote-headline-possessive",
         "claiming-after-any-verb",
         "role-with-a-relative-clause",
+        "a-lead-introduces-the-headlines-person",
+        "an-indefinite-lead-is-the-standfirsts-subject",
+        "he-after-a-team-is-the-person-before",
+        "after-revealing-a-clause",
+        "a-nationality-is-the-person",
+        "headline-verb-parsed-as-a-noun",
     ],
 )
 def test_a_speaker_is_the_person_the_document_names(

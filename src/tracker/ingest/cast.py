@@ -7,10 +7,15 @@ Volodin made the remark". ``Cast`` collects the document's named persons with th
 words around them and turns such a speaker into the person:
 
 - a surname (or "Mr Lavrov") becomes the fuller name the document gives it;
-- a singular, definite role ("the Russian foreign minister", a headline's bare "envoy") becomes
-  the person the document gives that role, else the person named just before it, else the
-  one named just after; never a person of another side, never for "a spokesman" or
-  "officials", who are someone else.
+- a singular, definite role ("the Russian foreign minister", a headline's bare "envoy", "the
+  Austrian") becomes the person the document gives that role, else the person named just
+  before it, else the one named just after; never a person of another side, never for "a
+  spokesman" or "officials", who are someone else;
+- a lead's indefinite description ("A senior opposition leader in Kenya has said ...",
+  "An Arizona man named in court documents said ...") becomes the one person the headline
+  and standfirst make their subject: news introduces its subject so;
+- "he" or "she" after a speaker that is no person (a team, a ministry) is the person last
+  named as a subject, not that speaker.
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ from tracker.ingest.voices import Speaker, Voices
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "any", "several"})
 _TITLES = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame"})
 _REACH = 2  # sentences before or after a role's mention where its person may be named
+_LEAD = 3  # a description in the first sentences may introduce the headline's person
+# Roles that stand for someone other than the person a story is about: "a spokesman said".
+_ANONYMOUS = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "official", "aide", "source", "diplomat"}
+)
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "ROOT"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,7 @@ class _Person:
     at: int  # character offset in the document's text pieces, for order within a sentence
     roles: frozenset[str]
     side: str | None
+    subject: bool  # the subject of its clause ("Douglas Haig named as ..."), not an object
 
 
 class Cast:
@@ -54,7 +66,11 @@ class Cast:
             roles = self._roles_of(ent)
             actor = self.voices.actor_named(name)
             side = (actor.group if actor else None) or self._side_near(ent)
-            self.people.append(_Person(name, index, ent.start_char, roles, side))
+            root = ent.root
+            if root.dep_ == "appos":
+                root = root.head  # "The envoy, Steve Witkoff, spoke": the envoy is the subject
+            subject = root.dep_ in _SUBJECTS
+            self.people.append(_Person(name, index, ent.start_char, roles, side, subject))
 
     def _roles_of(self, ent: Any) -> frozenset[str]:
         root = ent.root
@@ -77,7 +93,11 @@ class Cast:
 
     def resolve(self, speaker: Speaker, phrase: Any, index: int) -> Speaker:
         """The person an unlisted speaker's phrase stands for, or the speaker unchanged."""
-        if speaker.actor is not None or phrase is None or not len(phrase):
+        if phrase is None or not len(phrase):
+            return speaker
+        if len(phrase) == 1 and phrase[0].lower_ in ("he", "she"):
+            return self._pronoun(speaker, index, phrase.start_char)
+        if speaker.actor is not None:
             return speaker
         fuller = self._fuller(speaker.name)
         if fuller is not None:
@@ -93,17 +113,51 @@ class Cast:
         }
         if any(t.ent_type_ == "PERSON" for t in phrase if t.i not in aside):
             return speaker
+        role = head.lemma_.lower()
         if (
-            head.lemma_.lower() not in self.roles
+            (role not in self.roles and head.ent_type_ != "NORP")
             or head.tag_ in ("NNS", "NNPS")
-            or any(t.lower_ in _INDEFINITE for t in phrase if t.i < head.i)
             or any(t.pos_ == "PRON" for t in phrase if t.i not in aside)
         ):
             return speaker
-        person = self._for_role(head.lemma_.lower(), speaker.side, index, phrase.start_char)
+        if any(t.lower_ in _INDEFINITE for t in phrase if t.i < head.i):
+            person = self._introduced(role, speaker.side, index, len(phrase))
+        else:
+            person = self._for_role(role, speaker.side, index, phrase.start_char)
         return self._as(person, speaker.side) if person else speaker
 
+    def _introduced(self, role: str, side: str | None, index: int, words: int) -> _Person | None:
+        """The headline's person a lead's "A senior opposition leader in Kenya" introduces:
+        only a described one (not a bare "a man"), early, and only when one person alone is
+        the subject of what came before."""
+        if role in _ANONYMOUS or index > _LEAD or words < 3:
+            return None
+        names = {
+            p.name: p
+            for p in self.people
+            if p.sentence < index and p.subject and (side is None or p.side in (None, side))
+        }
+        return next(iter(names.values())) if len(names) == 1 else None
+
+    def _pronoun(self, speaker: Speaker, index: int, at: int) -> Speaker:
+        """ "He" after a speaker that is a person is that person; after a team or a ministry,
+        the person last named as a subject before it."""
+        if speaker.actor is not None or any(
+            p.name == speaker.name or p.name.endswith(f" {speaker.name}") for p in self.people
+        ):
+            return speaker
+        before = [
+            p
+            for p in self.people
+            if p.subject
+            and (index - _REACH <= p.sentence < index or (p.sentence == index and p.at < at))
+        ]
+        if not before:
+            return speaker
+        return self._as(max(before, key=lambda p: (p.sentence, p.at)), None)
+
     def _as(self, person: _Person, role_side: str | None) -> Speaker:
+        person = self._fuller(person.name) or person
         actor = self.voices.actor_named(person.name)
         side = (actor.group if actor else None) or role_side or person.side
         return Speaker(person.name, actor.id if actor else None, side)

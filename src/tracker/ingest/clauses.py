@@ -255,6 +255,9 @@ def _aux_words(verb: Any) -> list[str]:
     return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD"]
 
 
+_AS_ITS_VERB = frozenset({"after", "since", "upon", "on", "by", "while", "in"})
+
+
 def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
     """actual | future | modal | planned | conditional | question | nominal."""
     if sentence.text.strip().rstrip("\"'\u201d\u2019 ").endswith("?"):
@@ -272,6 +275,16 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
             owner = owner.head
         if owner.lemma_.lower() in config.credit_verbs:
             return "actual"
+    # "X turned to television after revealing ...": a gerund after a preposition of time
+    # or means, hung on a verb, happened as that verb did
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "pcomp"
+        and verb.head.lower_ in _AS_ITS_VERB
+        and verb.head.head.pos_ in ("VERB", "AUX")
+        and verb.head.head.i != verb.i
+    ):
+        return modality(verb.head.head, sentence, config)
     # "the importance of the countries ratifying": a gerund names the act, asserts nothing;
     # "With the ceasefire holding, ...": with its own subject after "with", it does
     absolute = verb.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in verb.children)

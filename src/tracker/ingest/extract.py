@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -90,6 +91,14 @@ class NoExtraction:
 # A text this short with a colon (a headline, most often) gets its entities whatever its
 # verbs: "Kenya: ..." is a place, "Petrov: ..." a person.
 _SHORT = 40
+_LEAD_PIECES = 3  # the headline and the standfirst lines under it
+
+
+def _names_someone(doc: Any) -> bool:
+    """Whether a parsed text has two proper nouns in a row, as a person's name does."""
+    return any(a.pos_ == b.pos_ == "PROPN" for a, b in itertools.pairwise(doc))
+
+
 _ENDS = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")")
 # Words that point back to what was just said: "called his remarks ...", "the site was ..."
 _ANAPHOR = re.compile(
@@ -219,7 +228,8 @@ class RuleExtractor:
         plans = [reading(d, self.config.max_chars, self.config.piece_chars) for d in documents]
         plans = [pieces if self.readable(pieces) else [] for pieces in plans]
         texts = [piece for pieces in plans for piece in pieces]
-        parsed: Iterator[Any] = iter(self._parse(texts))
+        starts = list(itertools.accumulate((len(pieces) for pieces in plans), initial=0))
+        parsed: Iterator[Any] = iter(self._parse(texts, documents=starts))
         results = []
         for document, pieces in zip(documents, plans, strict=True):
             docs = [next(parsed) for _ in pieces]
@@ -266,11 +276,16 @@ class RuleExtractor:
         """Every fact ``document`` states (``read_story(document).facts``)."""
         return self.read_story(document).facts
 
-    def _parse(self, texts: list[str], *, entities: bool = False) -> list[Any]:
-        """Parse every text; find entities only in those with a verb a rule reads.
+    def _parse(
+        self, texts: list[str], *, entities: bool = False, documents: Sequence[int] = ()
+    ) -> list[Any]:
+        """Parse every text; find entities only in those with a verb a rule reads, and in
+        the lead (headline, standfirst) of a document where someone speaks, when it has a
+        name: "An Arizona man ... said" is the Douglas Haig its standfirst names.
 
         The entity recogniser costs as much as the rest of the pipeline and only
-        matters where someone may be speaking or acting.
+        matters where someone may be speaking or acting. ``documents`` holds the index of
+        each document's first text, then the end.
         """
         nlp, size = self.nlp, self.config.batch_size
         if "ner" not in nlp.pipe_names or entities:
@@ -283,6 +298,16 @@ class RuleExtractor:
             for i, doc in enumerate(docs)
             if (len(doc) <= _SHORT and ":" in doc.text) or not cues.isdisjoint(doc.count_by(lemma))
         ]
+        speaking = set(wanted)
+        for start, end in itertools.pairwise(documents):
+            if speaking.isdisjoint(range(start, end)):
+                continue
+            wanted += [
+                i
+                for i in range(start, min(end, start + _LEAD_PIECES))
+                if i not in speaking and _names_someone(docs[i])
+            ]
+        wanted.sort()
         ner = nlp.get_pipe("ner")
         for i, doc in zip(
             wanted, ner.pipe([docs[i] for i in wanted], batch_size=size), strict=True

@@ -65,6 +65,18 @@ def _urged(verb: Any) -> bool:
     )
 
 
+def _after_saying(verb: Any) -> bool:
+    """ "X has turned to television after revealing he is working on a series": a gerund
+    after a preposition reports when it has a clause of its own; its speaker is the subject
+    of the verb the preposition hangs from."""
+    return (
+        verb.tag_ == "VBG"
+        and verb.head.dep_ == "prep"
+        and verb.head.head.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    )
+
+
 def _span_of(token: Any, sent: Any) -> tuple[int, int]:
     """Where a phrase sits in its sentence, as character offsets."""
     base = sent.start_char
@@ -132,8 +144,10 @@ class StatementFinder:
             lemma = token.lemma_.lower()
             if lemma not in self._verbs or token.pos_ not in ("VERB", "AUX"):
                 continue
-            if token.dep_ in ("pcomp", "pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
+            if token.dep_ in ("pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
                 continue  # "after weeks of tweeting": a verb used as a noun reports nothing
+            if token.dep_ == "pcomp" and not _after_saying(token):
+                continue  # "before saying goodbye" reports no clause
             if token.dep_ == "acl" and token.tag_ == "VBN":
                 continue  # "the force proposed by Macron": what a noun is, not what was said
             if lemma in self.config.light_verbs and not any(
@@ -203,8 +217,39 @@ class StatementFinder:
                 self._headline(sent, previous)
                 or self._quote_headline(sent, previous)
                 or self._trailing_headline(sent, previous)
+                or self._noun_verb_headline(sent, previous)
             )
         return found
+
+    def _noun_verb_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
+        """ "Trump calls for partnering with Russia", parsed with "calls" a noun: a name,
+        then a word that is a reporting verb's third person, then what was said."""
+        for token in sent:
+            if token.pos_ not in ("NOUN", "PROPN") or token.i == sent.start or token.ent_type_:
+                continue  # "Malaria Claims", one name, is no one speaking
+            word = token.lower_
+            verbs = [w for w in (word[:-1], word[:-2]) if w in self.config.reporting_verbs]
+            if not word.endswith("s") or not verbs:
+                continue
+            name = token.doc[token.i - 1]
+            rest = token.doc[token.i + 1 : sent.end]
+            if name.ent_type_ not in ("PERSON", "ORG", "NORP") or len(rest) < 2 or rest[0].is_punct:
+                continue
+            speaker = self.voices.resolve(name, previous)
+            if speaker is None:
+                continue
+            return [
+                Said(
+                    speaker=speaker,
+                    verb=verbs[0],
+                    mode="reported",
+                    content=" ".join(rest.text.split()),
+                    tense="present",
+                    speaker_span=_span_of(name, sent),
+                    modality="question" if rest.text.rstrip().endswith("?") else "actual",
+                )
+            ]
+        return []
 
     def _side_of_place(self, verb: Any) -> str | None:
         """ "In Moscow, the foreign ministry said ...": a capital the verb is said in."""
@@ -221,6 +266,8 @@ class StatementFinder:
     def _speaking_subject(self, verb: Any) -> Any | None:
         """Who speaks: the verb's subject; for "..., saying/telling/calling ..." the subject
         of the reporting verb it trails, however the parser attached it."""
+        if verb.dep_ == "pcomp":
+            return clauses.subject_of(verb.head.head)  # "X turned to TV after revealing ..."
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj"):
             token, carrier = verb, None
             for _ in range(6):

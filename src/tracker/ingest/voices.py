@@ -97,7 +97,11 @@ class Voices:
         ]
         if named:
             return Speaker(_ARTICLE.sub("", core), named[0].id, named[0].group)
-        is_voice = subject.lemma_.lower() in self.config.voices or head in self.config.voices
+        lemma = subject.lemma_.lower()
+        is_voice = lemma in self.config.voices or head in self.config.voices
+        # a person by role speaks ("Kenyan opposition figure alleges ..."); a plural of one
+        # ("dealers") is no one in particular
+        is_voice = is_voice or (lemma in self.config.person_roles and subject.tag_ == "NN")
         if is_voice:
             # "a Kremlin spokesman", "Zelensky's office": the actor named before the head
             before = subject.doc[subject.left_edge.i : subject.i].text
