@@ -246,6 +246,11 @@ def test_a_speaker_is_the_person_the_document_names(
         ("Will Russia respond to the Paris summit?", []),
         ("Lavrov will comment on the Paris declaration on Monday.", []),
         ("If Moscow responds to the Paris guarantees, Kyiv will answer.", []),
+        (
+            "Russia's foreign ministry expressed concern on Tuesday about the Paris declaration.",
+            [True],
+        ),
+        ("The Russian delegation made a strong start at the Paris chess tournament.", []),
     ],
     ids=[
         "declines",
@@ -264,6 +269,8 @@ def test_a_speaker_is_the_person_the_document_names(
         "question",
         "future",
         "conditional",
+        "a-verb-and-its-object-say-it",
+        "made-a-start-says-nothing",
     ],
 )
 def test_moscow_commented_reads_negation_mood_and_topic_from_the_parse(

@@ -154,6 +154,8 @@ class ExtractionConfig:
     silence_verbs: frozenset[str]
     light_verbs: frozenset[str]
     light_objects: frozenset[str]
+    speech_verbs: frozenset[str]
+    speech_objects: frozenset[str]
     refusal_verbs: frozenset[str]
     voices: frozenset[str]
     person_roles: frozenset[str]
@@ -424,6 +426,8 @@ def load_extraction_config(
         silence_verbs=said.lemmas("silence_verbs"),
         light_verbs=said.lemmas("light_verbs"),
         light_objects=said.lemmas("light_objects"),
+        speech_verbs=said.lemmas("speech_verbs"),
+        speech_objects=said.lemmas("speech_objects"),
         refusal_verbs=said.lemmas("refusal_verbs"),
         voices=said.lemmas("voices"),
         person_roles=said.lemmas("person_roles"),

@@ -77,6 +77,30 @@ def _after_saying(verb: Any) -> bool:
     )
 
 
+_TOPICAL = frozenset({"about", "over", "on", "regarding", "concerning", "at", "to", "for"})
+
+
+def _says_through_object(verb: Any, objects: frozenset[str]) -> bool:
+    """ "raised concerns about the memo", "issued a warning that ...": a verb and its object
+    that say something, with what about; "made the remarks on Tuesday" says nothing."""
+    for obj in verb.children:
+        if obj.dep_ != "dobj" or obj.lemma_.lower() not in objects:
+            continue
+        for part in (*obj.children, *verb.children):
+            if part.dep_ in ("acl", "relcl", "ccomp") and part.i > obj.i:
+                return True
+            if (
+                part.dep_ == "prep"
+                and part.lower_ in _TOPICAL
+                and part.i > verb.i
+                and any(
+                    g.dep_ == "pobj" and g.ent_type_ not in ("DATE", "TIME") for g in part.children
+                )
+            ):
+                return True
+    return False
+
+
 def _span_of(token: Any, sent: Any) -> tuple[int, int]:
     """Where a phrase sits in its sentence, as character offsets."""
     base = sent.start_char
@@ -131,7 +155,7 @@ class StatementFinder:
     def __init__(self, voices: Voices, config: ExtractionConfig) -> None:
         self.voices = voices
         self.config = config
-        self._verbs = config.reporting_verbs | config.silence_verbs
+        self._verbs = config.reporting_verbs | config.silence_verbs | config.speech_verbs
 
     def find(self, sent: Any, previous: Speaker | None, *, headline: bool) -> list[Said]:
         text = sent.text
@@ -150,9 +174,21 @@ class StatementFinder:
                 continue  # "before saying goodbye" reports no clause
             if token.dep_ == "acl" and token.tag_ == "VBN":
                 continue  # "the force proposed by Macron": what a noun is, not what was said
-            if lemma in self.config.light_verbs and not any(
-                c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self.config.light_objects
-                for c in token.children
+            uttered = lemma in self.config.speech_verbs and _says_through_object(
+                token, self.config.speech_objects
+            )
+            if (
+                lemma in self.config.light_verbs
+                and not uttered
+                and not any(
+                    c.dep_ in ("dobj", "nsubjpass")
+                    and c.lemma_.lower() in self.config.light_objects
+                    for c in token.children
+                )
+            ):
+                continue
+            if lemma not in self.config.reporting_verbs | self.config.silence_verbs and not (
+                uttered
             ):
                 continue
             if any(a <= token.idx - base < b for a, b in quoted):
@@ -177,7 +213,8 @@ class StatementFinder:
                 or bool(self.config.silence_phrases.find(text))
                 or self._says_no_comment(token)
             )
-            if lemma not in self.config.reporting_verbs and not negated:
+            speaks = lemma in self.config.reporting_verbs or uttered
+            if not speaks and not negated:
                 continue  # "comment", "respond" report speech only when denied it
             if lemma in self.config.clause_verbs and not self._reports_clause(token, subject):
                 continue  # "the study shows that ..." reports; "the map shows roads" does not
@@ -202,7 +239,7 @@ class StatementFinder:
                     quote=quote,
                     tense=clauses.tense(token, self.config),
                     negated=negated,
-                    spoken=lemma in self.config.reporting_verbs and not mood.negated,
+                    spoken=speaks and not mood.negated,
                     modality=mood.modality,
                     habitual=clauses.habitual(token, self.config),
                     when_text=clauses.clause_text(token),
