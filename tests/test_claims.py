@@ -160,6 +160,12 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
             {UK_HUBS: True},
         ),
         ("Britain will be rebuked after opening a military hub in Ukraine.", {}),
+        ("MPs called for Britain to start building military hubs in Ukraine.", {}),
+        (
+            "The shelling of Kharkiv went on until Russia agreed to a ceasefire with Ukraine "
+            "on Friday.",
+            {CEASEFIRE: True},
+        ),
     ],
     ids=[
         "hub-opened",
@@ -172,6 +178,8 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
         "urged",
         "after-opening-as-its-verb",
         "after-opening-in-a-future",
+        "called-for-them-to-start",
+        "went-on-until-it-happened",
     ],
 )
 def test_hubs_and_ratification_follow_the_same_reading(
@@ -752,3 +760,14 @@ def test_a_headlines_not_belongs_to_its_verb(extractor: RuleExtractor) -> None:
         "Rubio: US will not back Ukraine guarantees",
     )
     assert found == {US: False}
+
+
+def test_what_waits_on_until_has_not_happened(extractor: RuleExtractor) -> None:
+    text = (
+        "Prime Minister Keir Starmer told MPs at Prime Minister's Questions on Wednesday that "
+        "the military hubs Britain had promised to build in Ukraine with France did not yet "
+        'exist, and would not until Russia agreed to stop fighting. "We are ready. The plans '
+        'are ready. What is missing is a ceasefire," he said.'
+    )
+    title = "Starmer: hubs will come, but not before a ceasefire"
+    assert facts(extractor, text, title) == {UK_HUBS: False, FR_HUBS: False}

@@ -326,9 +326,17 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
         marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
         if marks & config.conditional_marks:
             return "conditional"
+        if "for" in marks and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+            return "planned"  # "calls for Britain to start building hubs": what is wanted
         past = token.tag_ == "VBD" or {"had", "was", "were", "did"} & set(_aux_words(token))
         if marks & config.temporal_marks and not past:
             return "conditional"  # "once it is signed" may never come; "after it was" did
+        if marks & {"until", "till"} and (
+            _unrealised(token, config) or _unrealised(token.head, config)
+        ):
+            # "would not exist until Russia agreed to stop": not yet (the parser may hang
+            # the "would not" of the ellipsis on the "until" clause itself)
+            return "conditional"
         if _after_time_noun(token, config) and not past:
             return "conditional"  # "could do so the moment a ceasefire is signed"
         if _inverted(token, config):
@@ -391,6 +399,11 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
                 continue
         break
     return "actual"
+
+
+def _unrealised(verb: Any, config: ExtractionConfig) -> bool:
+    """Whether a verb is a future or a modal: what waits on an "until" clause has not come."""
+    return bool(set(_aux_words(verb)) & (config.future_aux | config.modal_aux))
 
 
 def _factive(verb: Any, config: ExtractionConfig) -> bool:
