@@ -162,6 +162,12 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
         ("Britain will be rebuked after opening a military hub in Ukraine.", {}),
         ("MPs called for Britain to start building military hubs in Ukraine.", {}),
         (
+            "Latvia's parliament on Tuesday ratified the country's security commitment to "
+            "Ukraine.",
+            {RATIFIED: True},
+        ),
+        ("The Finnish parliament voted down the Ukraine security pledge.", {RATIFIED: False}),
+        (
             "The shelling of Kharkiv went on until Russia agreed to a ceasefire with Ukraine "
             "on Friday.",
             {CEASEFIRE: True},
@@ -179,6 +185,8 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
         "after-opening-as-its-verb",
         "after-opening-in-a-future",
         "called-for-them-to-start",
+        "one-countrys-commitment",
+        "a-pledge-voted-down",
         "went-on-until-it-happened",
     ],
 )
