@@ -99,8 +99,25 @@ def test_a_ceasefire_answers_only_when_it_happened_or_is_said_not_to_have(
         ),
         ("France backed the security guarantees for Ukraine.", {}),
         ("The United States could back the guarantees for Ukraine if Europe pays.", {}),
+        (
+            "The United States has repeated its support for the guarantees for Ukraine.",
+            {US: True},
+        ),
+        (
+            "The United States is no longer part of the security guarantees for Ukraine.",
+            {US: False},
+        ),
     ],
-    ids=["backed", "stood-behind", "no-longer", "withdrew", "another-backer", "conditional"],
+    ids=[
+        "backed",
+        "stood-behind",
+        "no-longer",
+        "withdrew",
+        "another-backer",
+        "conditional",
+        "repeated-its-support",
+        "no-longer-part-of",
+    ],
 )
 def test_us_backing_follows_what_washington_does_and_undoes(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
@@ -162,8 +179,7 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
         ("Britain will be rebuked after opening a military hub in Ukraine.", {}),
         ("MPs called for Britain to start building military hubs in Ukraine.", {}),
         (
-            "Latvia's parliament on Tuesday ratified the country's security commitment to "
-            "Ukraine.",
+            "Latvia's parliament on Tuesday ratified the country's security commitment to Ukraine.",
             {RATIFIED: True},
         ),
         ("The Finnish parliament voted down the Ukraine security pledge.", {RATIFIED: False}),
