@@ -795,3 +795,12 @@ def test_what_waits_on_until_has_not_happened(extractor: RuleExtractor) -> None:
     )
     title = "Starmer: hubs will come, but not before a ceasefire"
     assert facts(extractor, text, title) == {UK_HUBS: False, FR_HUBS: False}
+
+
+def test_the_storys_own_hubs_are_context_enough_for_its_ceasefire(
+    extractor: RuleExtractor,
+) -> None:
+    text = "Two weeks into the truce, the British and French military hubs have yet to be set up."
+    found = facts(extractor, text, "Truce holds, but military hubs still only on paper")
+    assert found == {CEASEFIRE: True, UK_HUBS: False, FR_HUBS: False}
+    assert facts(extractor, "The truce holds.", "Truce holds") == {}
