@@ -172,6 +172,12 @@ def test_speakers_are_found_without_a_whitelist(
             "In wake of the hacking row, Trump calls for partnering with Russia on world problems",
             [("Trump", "united-states")],
         ),
+        (
+            "More research is urgently needed, say the scientists, but they also caution that "
+            "the bans on net fishing may cause more harm than good.",
+            "",
+            [("scientists", None), ("scientists", None)],
+        ),
     ],
     ids=[
         "role-after-name",
@@ -194,6 +200,7 @@ def test_speakers_are_found_without_a_whitelist(
         "after-revealing-a-clause",
         "a-nationality-is-the-person",
         "headline-verb-parsed-as-a-noun",
+        "they-after-a-speaker-of-the-same-sentence",
     ],
 )
 def test_a_speaker_is_the_person_the_document_names(

@@ -202,7 +202,9 @@ class StatementFinder:
                 continue  # "Botswana: Malaria Claims One": a label before a colon says nothing
             if _urged(token):
                 continue  # "Government Urged to Review Subsidies": the one urged says nothing
-            speaker = self.voices.resolve(subject, previous)
+            # "..., say the scientists, but they also caution that ...": a pronoun after a
+            # speaker of the same sentence is that speaker
+            speaker = self.voices.resolve(subject, found[-1].speaker if found else previous)
             if speaker is None:
                 continue
             if speaker.side is None:
