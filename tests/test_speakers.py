@@ -178,6 +178,12 @@ def test_speakers_are_found_without_a_whitelist(
             "",
             [("scientists", None), ("scientists", None)],
         ),
+        (
+            "Pavel Sorokin published a long article on Telegram accusing Macron of warmongering.",
+            "",
+            [("Pavel Sorokin", None)],
+        ),
+        ("Pavel Sorokin will publish an article accusing Macron of warmongering.", "", []),
     ],
     ids=[
         "role-after-name",
@@ -201,6 +207,8 @@ def test_speakers_are_found_without_a_whitelist(
         "a-nationality-is-the-person",
         "headline-verb-parsed-as-a-noun",
         "they-after-a-speaker-of-the-same-sentence",
+        "a-medium-speaks-for-its-author",
+        "a-medium-yet-to-come-says-nothing",
     ],
 )
 def test_a_speaker_is_the_person_the_document_names(

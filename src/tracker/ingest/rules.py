@@ -156,6 +156,7 @@ class ExtractionConfig:
     light_objects: frozenset[str]
     speech_verbs: frozenset[str]
     speech_objects: frozenset[str]
+    media_nouns: frozenset[str]
     refusal_verbs: frozenset[str]
     voices: frozenset[str]
     person_roles: frozenset[str]
@@ -428,6 +429,7 @@ def load_extraction_config(
         light_objects=said.lemmas("light_objects"),
         speech_verbs=said.lemmas("speech_verbs"),
         speech_objects=said.lemmas("speech_objects"),
+        media_nouns=said.lemmas("media_nouns"),
         refusal_verbs=said.lemmas("refusal_verbs"),
         voices=said.lemmas("voices"),
         person_roles=said.lemmas("person_roles"),

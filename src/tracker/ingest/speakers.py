@@ -209,7 +209,8 @@ class StatementFinder:
                 continue
             if speaker.side is None:
                 speaker = replace(speaker, side=self._side_of_place(token))
-            mood = clauses.mood(token, sent, self.config)
+            made = self._medium_made(token)
+            mood = clauses.mood(made if made is not None else token, sent, self.config)
             negated = (
                 mood.negated
                 or bool(self.config.silence_phrases.find(text))
@@ -307,6 +308,9 @@ class StatementFinder:
         of the reporting verb it trails, however the parser attached it."""
         if verb.dep_ == "pcomp":
             return clauses.subject_of(verb.head.head)  # "X turned to TV after revealing ..."
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":
+            made = self._medium_made(verb)
+            return clauses.subject_of(made) if made is not None else None
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj"):
             token, carrier = verb, None
             for _ in range(6):
@@ -335,6 +339,22 @@ class StatementFinder:
                             return above
                 return subject
         return clauses.subject_of(verb)
+
+    def _medium_made(self, verb: Any) -> Any | None:
+        """ "Lorde has taken out an advert thanking readers for ...": what a medium says its
+        author says; the verb that made the medium, unless it reports already ("issued a
+        statement saying" is one statement)."""
+        medium, made = verb.head, verb.head.head
+        if (
+            verb.dep_ == "acl"
+            and verb.tag_ == "VBG"
+            and medium.lemma_.lower() in self.config.media_nouns
+            and medium.dep_ in ("dobj", "pobj")
+            and made.pos_ in ("VERB", "AUX")
+            and made.lemma_.lower() not in self._verbs
+        ):
+            return made
+        return None
 
     def _keeps_silent(self, verb: Any) -> bool:
         """Whether a silence phrase ("kept its counsel") begins at this verb."""
