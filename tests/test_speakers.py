@@ -184,6 +184,13 @@ def test_speakers_are_found_without_a_whitelist(
             [("Pavel Sorokin", None)],
         ),
         ("Pavel Sorokin will publish an article accusing Macron of warmongering.", "", []),
+        (
+            '"We have not moved an inch," a senior French officer said on Wednesday.',
+            "",
+            [("senior French officer", "france")],
+        ),
+        ("", "Anna Berg: Sweden 'not ready' for the vote", [("Anna Berg", None)]),
+        ("", "Ukraine war: 'heaviest shelling' in months", []),
     ],
     ids=[
         "role-after-name",
@@ -209,6 +216,9 @@ def test_speakers_are_found_without_a_whitelist(
         "they-after-a-speaker-of-the-same-sentence",
         "a-medium-speaks-for-its-author",
         "a-medium-yet-to-come-says-nothing",
+        "an-officer-speaks",
+        "a-headline-label-then-a-quote",
+        "a-section-label-then-a-quote",
     ],
 )
 def test_a_speaker_is_the_person_the_document_names(

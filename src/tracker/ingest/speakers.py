@@ -25,6 +25,10 @@ _HEADLINE = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+(\S.{3,})$")
 # "'There was a trail of blood': Ari Fleischer was nearly caught in the shooting"
 _QUOTE_FIRST = re.compile("^\\s*[\"\u201c'\u2018](.{3,200}?)[\"\u201d'\u2019]\\s*:\\s+(\\S.{3,})$")
 # "Russia, Ukraine conclude ceasefire agreement - Russian delegation"
+# words in quotation marks, single or double, within a headline
+_QUOTED = re.compile(
+    "(?:^|(?<=\\s))['\u2018\"\u201c][^'\u2018\u2019\"\u201c\u201d]{3,120}?['\u2019\"\u201d](?=\\s|$|[,.:;!?])"
+)
 _TRAILING = re.compile("^(.{8,}?)\\s+[-\u2013\u2014]\\s+([^-\u2013\u2014]{2,50})$")
 
 
@@ -623,8 +627,14 @@ class StatementFinder:
             return []  # "Ukraine war: ...", "Kenya: ..." label a topic or a section, not a voice
         rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
         opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
-        if not opens_quote and not any(t.pos_ in ("VERB", "AUX") for t in rest):
-            return []  # "Spurs v United: Premier League - live!" says nothing
+        if (
+            not opens_quote
+            and not any(t.pos_ in ("VERB", "AUX") for t in rest)
+            and not _QUOTED.search(match.group(2))
+        ):
+            # "Spurs v United: Premier League - live!" says nothing; "Whitaker: US 'no
+            # longer part' of guarantees" quotes its speaker
+            return []
         if not opens_quote and (_LIVE.search(match.group(2)) or rest[0].lower_ == "to"):
             return []  # "... - live!" is a live page; "Government: to review subsidies" a plan
         speaker = Speaker(
