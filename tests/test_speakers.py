@@ -191,6 +191,13 @@ def test_speakers_are_found_without_a_whitelist(
         ),
         ("", "Anna Berg: Sweden 'not ready' for the vote", [("Anna Berg", None)]),
         ("", "Ukraine war: 'heaviest shelling' in months", []),
+        (
+            'The United States is "no longer part of" the security guarantees for Ukraine '
+            "agreed in Paris, Matthew Whitaker, the US ambassador to NATO, told reporters in "
+            "Brussels on Thursday.",
+            "",
+            [("Matthew Whitaker", "united-states")],
+        ),
     ],
     ids=[
         "role-after-name",
@@ -219,6 +226,7 @@ def test_speakers_are_found_without_a_whitelist(
         "an-officer-speaks",
         "a-headline-label-then-a-quote",
         "a-section-label-then-a-quote",
+        "name-and-apposition-before-a-conjoined-verb",
     ],
 )
 def test_a_speaker_is_the_person_the_document_names(
@@ -416,3 +424,12 @@ def test_a_documents_finding_of_silence_is_silence(extractor: RuleExtractor) -> 
         "the Paris summit, a review of its website by AFP found."
     )
     assert answers(extractor, text) == [False]
+
+
+def test_what_is_said_around_a_parenthetical_verb_keeps_its_spaces(
+    extractor: RuleExtractor,
+) -> None:
+    text = "Matthew Whitaker warned allies. Europe, he said, would have to provide the backstop."
+    events = extractor.extract(doc(text))
+    contents = [e.data["content"] for e in events if e.type == "StatementReported"]
+    assert contents[-1] == "Europe would have to provide the backstop"

@@ -105,10 +105,40 @@ def _says_through_object(verb: Any, objects: frozenset[str]) -> bool:
     return False
 
 
+def _named_just_before(verb: Any) -> Any | None:
+    """ "X is no longer part of the guarantees, Matthew Whitaker, the US ambassador, told
+    reporters", parsed with "told" a conjunct of "is": a reporting verb without a subject
+    of its own, right after a named person and their apposition, is that person's."""
+    if verb.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    token = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
+    if token is None or token.text != ",":
+        return None
+    for back in range(verb.i - 2, max(verb.sent.start, verb.i - 16) - 1, -1):
+        candidate = verb.doc[back]
+        if candidate.ent_type_ != "PERSON" or candidate.pos_ != "PROPN":
+            continue
+        between = verb.doc[candidate.i + 1 : verb.i]
+        inside = {t.i for t in candidate.subtree}
+        return candidate if all(t.i in inside or t.is_punct for t in between) else None
+    return None
+
+
 def _span_of(token: Any, sent: Any) -> tuple[int, int]:
     """Where a phrase sits in its sentence, as character offsets."""
     base = sent.start_char
     return token.left_edge.idx - base, token.right_edge.idx - base + len(token.right_edge)
+
+
+def _joined(tokens: list[Any]) -> str:
+    """Tokens as text, a space where a cut left two words touching: "Europe, he said,
+    would" is "Europe would", not "Europewould"."""
+    out: list[str] = []
+    for before, token in zip([None, *tokens], tokens, strict=False):
+        if before is not None and token.i != before.i + 1 and not before.whitespace_:
+            out.append(" ")
+        out.append(token.text_with_ws)
+    return "".join(out)
 
 
 def _content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) -> str:
@@ -142,8 +172,7 @@ def _content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) 
     if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
         # "Plan is a dead end, Kremlin says": the rest of the sentence is what was said
         own = {t.i for t in verb.subtree}
-        words = [t.text_with_ws for t in sent if t.i not in own]
-        return "".join(words).strip(" ,.-—")
+        return _joined([t for t in sent if t.i not in own]).strip(" ,.-—")
     start = verb.i + 1
     if subject is not None and subject.i > verb.i:
         start = subject.right_edge.i + 1
@@ -310,6 +339,9 @@ class StatementFinder:
     def _speaking_subject(self, verb: Any) -> Any | None:
         """Who speaks: the verb's subject; for "..., saying/telling/calling ..." the subject
         of the reporting verb it trails, however the parser attached it."""
+        named = _named_just_before(verb)
+        if named is not None:
+            return named
         if verb.dep_ == "pcomp":
             return clauses.subject_of(verb.head.head)  # "X turned to TV after revealing ..."
         if verb.dep_ == "acl" and verb.tag_ == "VBG":
