@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from tracker.app.base import Tracker
 from tracker.config import FEEDS_FILE, load_feed_declarations
-from tracker.domain.feeds import Feed, clean_tags, feed_host, parse_every
+from tracker.domain.feeds import Feed, FeedOrigin, clean_tags, feed_host, parse_every
 from tracker.errors import ConfigError, InputError
 from tracker.ingest.fetch import check_feed_url, redact_url
 from tracker.store.feeds import NewFeed
@@ -112,7 +112,7 @@ def add_feed(
     *,
     name: str | None = None,
     every: str | None = None,
-    origin: str = "cli",
+    origin: FeedOrigin = "cli",
     tags: tuple[str, ...] = (),
     full_text: bool = False,
 ) -> dict[str, Any]:

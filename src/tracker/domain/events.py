@@ -13,11 +13,19 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from tracker.domain.log import JSON, NewEvent, RecordedEvent, event_id_for
 
 Value = bool | int | float | str | None
+# Where a document's text came from: the seed article, a feed entry, a file or a page
+# given on the command line.
+DocumentSource = Literal["seed", "feed", "file", "url"]
+# Which text a feed entry's document holds: the feed's own or the linked article's.
+TextSource = Literal["feed", "article"]
+# Who made a claim: an editor or the curated seed by hand, or an extraction rule.
+ProducerKind = Literal["curated", "rule"]
+Polarity = Literal["positive", "negative"]
 T = TypeVar("T")
 
 
@@ -39,7 +47,7 @@ class Evidence:
 class Producer:
     """Who made a claim: a person curating by hand, or an extraction rule."""
 
-    kind: str = "curated"  # curated | rule
+    kind: ProducerKind = "curated"
     rule: str | None = None
     config_version: str | None = None
     model: str | None = None
@@ -52,7 +60,7 @@ class DocumentIngested:
 
     doc_id: str
     identity: str
-    source: str  # seed | feed | file
+    source: DocumentSource
     title: str
     content: str
     content_hash: str
@@ -69,7 +77,7 @@ class DocumentIngested:
     # the entry links to ("article", for feeds followed with full text). When an article
     # was asked for, ``article_url`` is the page and ``article_error`` why it was not read
     # (the feed's text kept instead). Older payloads lack them: the feed's text.
-    text_source: str = "feed"  # feed | article
+    text_source: TextSource = "feed"
     article_url: str | None = None
     article_error: str | None = None
 
@@ -100,7 +108,7 @@ class FactAsserted:
     valid_precision: str  # instant | day | publication
     evidence: Evidence
     producer: Producer
-    polarity: str = "positive"  # positive | negative
+    polarity: Polarity = "positive"
     modality: str = (
         "asserted"  # asserted | conditional | reported | alleged | implied | unspecified
     )
