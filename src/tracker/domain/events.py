@@ -26,6 +26,11 @@ TextSource = Literal["feed", "article"]
 # Who made a claim: an editor or the curated seed by hand, or an extraction rule.
 ProducerKind = Literal["curated", "rule"]
 Polarity = Literal["positive", "negative"]
+# How exactly a document's publication time is known: to the instant, to the day, or only
+# as when the tracker first saw it.
+PublishedPrecision = Literal["instant", "day", "first-seen"]
+# How exactly a claim's valid time is known; "publication" stands in for an unstated date.
+ValidPrecision = Literal["instant", "day", "publication"]
 T = TypeVar("T")
 
 
@@ -65,7 +70,7 @@ class DocumentIngested:
     content: str
     content_hash: str
     published_at: datetime
-    published_precision: str = "instant"  # instant | day | first-seen
+    published_precision: PublishedPrecision = "instant"
     url: str | None = None
     feed: str | None = None
     summary: str | None = None
@@ -105,7 +110,7 @@ class FactAsserted:
     object: str | None
     value: Value
     valid_from: datetime
-    valid_precision: str  # instant | day | publication
+    valid_precision: ValidPrecision
     evidence: Evidence
     producer: Producer
     polarity: Polarity = "positive"
