@@ -4,10 +4,12 @@ clean stop, survives SIGKILL."""
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import time
 from pathlib import Path
 
+import pytest
 from support.cli import run
 from support.db import count
 from support.feedserver import FeedServer
@@ -15,6 +17,7 @@ from support.service import ENV, start_service
 from support.trackers import make_tracker
 from support.waiting import wait_for
 
+from tracker import app
 from tracker.service import TICK_JOB, Service
 
 
@@ -134,3 +137,33 @@ def test_the_service_runs_one_job_whose_tick_polls_what_is_due_then_catches_up(
         tracker.close()
     stopped = json.loads(run("--db", migrated_url, "status", "--json").stdout)
     assert stopped["state"] == "stopped" and stopped["processes"] == []
+
+
+def test_a_refused_feeds_toml_fails_its_step_alone_and_the_tick_still_polls(
+    migrated_url: str, server: FeedServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "feeds.toml").write_text('[[feeds]]\nurl = "http://bad host/feed"\n')
+    tracker = make_tracker(
+        migrated_url,
+        fetch={"allow_private_networks": True, "total_timeout": 10.0},
+        service={"jitter_seconds": 0},
+        config_dir=tmp_path,
+    )
+    app.add_feed(tracker, server.url("/feeds/news-cbs-world-2026-02-17.xml"), name="cbs")
+    service = Service(tracker, workers=2)
+    try:
+        service.begin()
+
+        def projected() -> bool:
+            service.tick()
+            return count(migrated_url, "SELECT count(*) FROM documents") == 30
+
+        with caplog.at_level(logging.ERROR, logger="tracker"):
+            wait_for(projected, 120)
+    finally:
+        service.stopping.set()
+        service.end()
+        tracker.close()
+    failed = [getattr(r, "fields", {}) for r in caplog.records if r.getMessage() == "job-failed"]
+    assert [f["job"] for f in failed] == ["reconcile"]
+    assert "feeds.toml: feeds[0].url" in failed[0]["error"]
