@@ -4,14 +4,21 @@ clean stop, survives SIGKILL."""
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import time
+from pathlib import Path
 
+import pytest
 from support.cli import run
 from support.db import count
 from support.feedserver import FeedServer
 from support.service import ENV, start_service
+from support.trackers import make_tracker
 from support.waiting import wait_for
+
+from tracker import app
+from tracker.service import TICK_JOB, Service
 
 
 def test_the_service_polls_shares_or_refuses_a_second_copy_and_stops_on_sigterm(
@@ -90,3 +97,73 @@ def test_a_service_killed_mid_poll_loses_and_duplicates_nothing(
         "HAVING count(*) <> max(version)) AS broken",
     )
     assert broken == 0
+
+
+def test_the_service_runs_one_job_whose_tick_polls_what_is_due_then_catches_up(
+    migrated_url: str, server: FeedServer, tmp_path: Path
+) -> None:
+    # In-process, ticked by hand: the tick alone adds the feed feeds.toml declares,
+    # polls it and brings the views up to date; nothing else is scheduled.
+    feed = server.url("/feeds/news-cbs-world-2026-02-17.xml")
+    (tmp_path / "feeds.toml").write_text(f'[[feeds]]\nname = "cbs"\nurl = "{feed}"\n')
+    tracker = make_tracker(
+        migrated_url,
+        fetch={"allow_private_networks": True, "total_timeout": 10.0},
+        service={"jitter_seconds": 0},
+        config_dir=tmp_path,
+    )
+    service = Service(tracker, workers=2)
+    try:
+        service.begin()
+        assert [job.id for job in service.scheduler.get_jobs()] == [TICK_JOB]
+        service.tick()
+        assert [f.name for f in tracker.feeds.all()] == ["cbs"]
+
+        def projected() -> bool:
+            service.tick()
+            return count(migrated_url, "SELECT count(*) FROM documents") == 30
+
+        wait_for(projected, 120)
+        assert service.leading
+        assert [job.id for job in service.scheduler.get_jobs()] == [TICK_JOB]
+        assert count(migrated_url, "SELECT count(*) FROM feeds WHERE claimed_by IS NOT NULL") == 0
+        checkpoints, head = tracker.runner.checkpoints(), tracker.log.last_position()
+        assert {name: position for name, (position, _) in checkpoints.items()} == dict.fromkeys(
+            checkpoints, head
+        )
+    finally:
+        service.stopping.set()
+        service.end()
+        tracker.close()
+    stopped = json.loads(run("--db", migrated_url, "status", "--json").stdout)
+    assert stopped["state"] == "stopped" and stopped["processes"] == []
+
+
+def test_a_refused_feeds_toml_fails_its_step_alone_and_the_tick_still_polls(
+    migrated_url: str, server: FeedServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "feeds.toml").write_text('[[feeds]]\nurl = "http://bad host/feed"\n')
+    tracker = make_tracker(
+        migrated_url,
+        fetch={"allow_private_networks": True, "total_timeout": 10.0},
+        service={"jitter_seconds": 0},
+        config_dir=tmp_path,
+    )
+    app.add_feed(tracker, server.url("/feeds/news-cbs-world-2026-02-17.xml"), name="cbs")
+    service = Service(tracker, workers=2)
+    try:
+        service.begin()
+
+        def projected() -> bool:
+            service.tick()
+            return count(migrated_url, "SELECT count(*) FROM documents") == 30
+
+        with caplog.at_level(logging.ERROR, logger="tracker"):
+            wait_for(projected, 120)
+    finally:
+        service.stopping.set()
+        service.end()
+        tracker.close()
+    failed = [getattr(r, "fields", {}) for r in caplog.records if r.getMessage() == "job-failed"]
+    assert [f["job"] for f in failed] == ["reconcile"]
+    assert "feeds.toml: feeds[0].url" in failed[0]["error"]

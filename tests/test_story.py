@@ -22,7 +22,7 @@ from tracker.domain.events import (
 from tracker.domain.log import NewEvent, event_id_for
 from tracker.domain.story import fold
 from tracker.ingest.curated import load_curated
-from tracker.projections.runner import ProjectionFailed
+from tracker.projections.runner import ProjectionFailed, RebuildsInBulk
 from tracker.projections.views import END_OF_TIME
 
 D5 = datetime(2026, 1, 5, 23, 59, 59, 999999, tzinfo=UTC)
@@ -200,6 +200,13 @@ def test_a_rebuild_on_postgres_leaves_the_timeline_vacuumed_and_analysed(
         assert done == {"fact_timeline": True, "current_facts": True, "answers": True}
     finally:
         tracker.close()
+
+
+def test_the_facts_projection_says_by_its_type_that_it_rebuilds_in_bulk(story: Tracker) -> None:
+    # The runner asks the protocol, not the method's name: a renamed method would
+    # quietly turn every rebuild of a million-event timeline into an event-by-event one.
+    bulk = [p.name for p in story.runner.projections if isinstance(p, RebuildsInBulk)]
+    assert bulk == ["facts"]
 
 
 def test_a_rebuild_keeps_valid_times_written_with_an_offset_comparable(

@@ -1,16 +1,21 @@
 """`tracker run`: polls feeds on schedule and keeps projections and alerts current.
 
-The schedule's truth is the database: each feed's next due time and its claim. One
-APScheduler tick job claims the feeds that are due (bounded per host across every
-process) and hands them to a pool of workers; each poll stores its documents and releases
-its feed, with the next due time, in one transaction. A restart resumes where the last
-run stopped.
+The schedule's truth is the database: each feed's next due time and its claim. The
+service runs one APScheduler job, the tick. Each tick, in this order: it checks the
+leader's lock (PostgreSQL), writes the heartbeat when one is due, releases what failed
+polls left claimed and renews long polls' claims, and, when leading, reconciles the feeds
+table with feeds.toml at its interval; then it claims the feeds that are due (bounded per
+host across every process) and hands them to a pool of workers; then, when leading, it
+hands projection catch-up and alert delivery to the leader's own worker. Each poll stores
+its documents and releases its feed, with the next due time, in one transaction. A
+restart resumes where the last run stopped.
 
 On PostgreSQL any number of these processes share the feeds: claims are taken with
 ``FOR UPDATE SKIP LOCKED`` and last for a lease, so a process killed mid-poll leaves its
-feeds to the others when the lease runs out. Projection catch-up and alert delivery run
-only in the process holding the leader's advisory lock; when it dies another takes the
-lock within seconds. On SQLite one service runs per database (a lock file).
+feeds to the others when the lease runs out. Catch-up, alert delivery and the feeds.toml
+reconciliation run only in the process holding the leader's advisory lock; when it dies
+another takes the lock within seconds. On SQLite one service runs per database (a lock
+file) and it leads.
 
 SIGTERM and SIGINT stop it cleanly: running polls finish (each within its fetch
 timeouts) and no half-written document is left, since a poll commits in one transaction.
@@ -25,10 +30,10 @@ import random
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor as Pool
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import FrameType
-from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
@@ -44,10 +49,11 @@ from tracker.store.locks import Seat, ServiceLock, presence
 
 log = logging.getLogger("tracker")
 STOP_GRACE_SECONDS = 5
-# How often due feeds are claimed (a finished poll also claims at once, when there is room).
+# How often the tick runs: the longest a due feed waits for a free worker's claim, and
+# the longest a dead leader goes unreplaced (followers try the lock each tick).
 TICK_SECONDS = 1
-# How often a follower tries the leader's lock: the longest a dead leader goes unreplaced.
-LEAD_SECONDS = 1
+# The one job the scheduler runs.
+TICK_JOB = "tick"
 # A run dead this long without a word is recorded as stopped by the leader.
 SETTLE_DEAD_SECONDS = 3600
 
@@ -70,13 +76,15 @@ class Service:
         self.tracker = tracker
         self.workers = workers or tracker.settings.service.workers
         self.scheduler = BlockingScheduler(
-            # Control jobs only: polls run on the pool below, so a slow feed never holds the
-            # heartbeat, the leader's lock, catch-up or alerts.
-            executors={"default": ThreadPoolExecutor(6)},
+            # The tick only: polls and the leader's work run on the pools below, so neither
+            # a slow feed nor a long catch-up holds the heartbeat, the lock or the claims.
+            executors={"default": ThreadPoolExecutor(1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone="UTC",
         )
         self.pool = Pool(self.workers, thread_name_prefix="poll")
+        # Catch-up then alerts, one run at a time, handed over by the tick.
+        self.leader_pool = Pool(1, thread_name_prefix="leader")
         self.postgres = tracker.engine.dialect.name == "postgresql"
         self.run_id: int | None = None
         self.seat: Seat | None = None
@@ -89,6 +97,10 @@ class Service:
         self._claimed: set[int] = set()  # feeds this run holds, queued or polling
         self._polling: set[int] = set()  # of those, the ones whose poll has started
         self._strays: set[int] = set()  # polls that ended without releasing their feed
+        self._stored = threading.Event()  # a poll of this run stored documents
+        self._leader_queued = False
+        # When each periodic step of the tick is next due (set by begin()).
+        self._next: dict[str, datetime] = {}
 
     @property
     def lease(self) -> timedelta:
@@ -114,6 +126,21 @@ class Service:
             os._exit(0)
 
     def _serve(self) -> None:
+        self.begin()
+        previous = {
+            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            self.scheduler.start()
+            # Every fetch ends by its deadline; a few seconds more let its poll commit.
+            self._wait_until_idle(self.tracker.settings.fetch.total_timeout + STOP_GRACE_SECONDS)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.end()
+
+    def begin(self) -> None:
+        """Record the run, take the lead on SQLite, and schedule the tick (not started)."""
         tracker = self.tracker
         store = tracker.feeds
         now = tracker.clock()
@@ -126,40 +153,29 @@ class Service:
             store.settle_dead_runs({r["id"] for r in store.unstopped_runs()} - {run_id})
             self.leading = True
             store.set_leader(run_id, now)
+        self._next = {
+            "heartbeat": now + timedelta(seconds=HEARTBEAT_SECONDS),
+            "reconcile": now,
+            "catch-up": now,
+            "alerts": now,
+        }
         log.info(
             "service-start",
             extra={"fields": {"pid": os.getpid(), "run": run_id, "workers": self.workers}},
         )
-        settings = tracker.settings.service
-        jobs: list[tuple[Any, str, float]] = [
-            (self.tick, "tick", TICK_SECONDS),
-            (self.reconcile, "reconcile", settings.reconcile_seconds),
-            (self.catch_up, "catch-up", settings.catch_up_seconds),
-            (self.heartbeat, "heartbeat", HEARTBEAT_SECONDS),
-        ]
-        if self.seat is not None:
-            jobs.insert(0, (self.lead, "lead", LEAD_SECONDS))
-        if tracker.alert_channels:
-            jobs.append((self.deliver_alerts, "alerts", settings.alerts_seconds))
-        for action, job_id, seconds in jobs:
-            first = {} if job_id == "heartbeat" else {"next_run_time": now}
-            self.scheduler.add_job(action, IntervalTrigger(seconds=seconds), id=job_id, **first)
-        previous = {
-            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
-        }
-        try:
-            self.scheduler.start()
-            # Every fetch ends by its deadline; a few seconds more let its poll commit.
-            self._wait_until_idle(tracker.settings.fetch.total_timeout + STOP_GRACE_SECONDS)
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self._let_go()
-            log.info(
-                "service-stop",
-                extra={"fields": {"reason": self.stop_reason, "busy": self._busy}},
-            )
+        self.scheduler.add_job(
+            self.tick, IntervalTrigger(seconds=TICK_SECONDS), id=TICK_JOB, next_run_time=now
+        )
+
+    def end(self) -> None:
+        """Drop the pools' queued work, release what is not being polled, record the stop."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.leader_pool.shutdown(wait=False, cancel_futures=True)
+        self._let_go()
+        log.info(
+            "service-stop",
+            extra={"fields": {"reason": self.stop_reason, "busy": self._busy}},
+        )
 
     def _let_go(self) -> None:
         """Release the feeds claimed but not being polled, record the stop, leave the lead."""
@@ -181,21 +197,43 @@ class Service:
         self.stop_reason = f"signal {signal.Signals(signum).name}"
         self.stopping.set()
         self.tracker.stopping.set()  # polls reading articles stop asking for more
-        # Nothing new starts. Not wait=True: a running poll that reschedules its job needs
-        # the scheduler's locks, which a waiting shutdown holds. Polls are awaited in _serve().
+        # Nothing new starts. Not wait=True: the tick may be waiting on a lock a running
+        # poll holds. Polls and the leader's work are awaited in _serve().
         self.scheduler.shutdown(wait=False)
 
     def _wait_until_idle(self, seconds: float) -> None:
         with self._idle:
             self._idle.wait_for(lambda: self._busy == 0, timeout=seconds)
 
-    # -- the jobs -------------------------------------------------------------------------
+    # -- the tick -------------------------------------------------------------------------
 
-    def lead(self) -> None:
-        """Take the leader's lock when it is free; notice when this process lost it."""
-        self._guarded("lead", self._lead)
+    def tick(self) -> None:
+        """One turn of the service: lead, beat, tidy claims, reconcile, claim, catch up.
+
+        Each step is guarded on its own, so a failing one (feeds.toml refused, the
+        database away for a moment) never keeps the others from running.
+        """
+        if self.seat is not None:
+            self._guarded("lead", self._lead)
+        if self._due("heartbeat", HEARTBEAT_SECONDS):
+            self._guarded("heartbeat", self._heartbeat)
+        self._guarded("claims", self._tidy_claims)
+        if self.leading and self._due("reconcile", self.tracker.settings.service.reconcile_seconds):
+            self._guarded("reconcile", self._reconcile)
+        self._guarded("claim", self._claim)
+        if self.leading:
+            self._hand_to_leader()
+
+    def _due(self, step: str, every: float) -> bool:
+        """Whether ``step`` is due now; if so it is next due ``every`` seconds on."""
+        now = self.tracker.clock()
+        if now < self._next[step]:
+            return False
+        self._next[step] = now + timedelta(seconds=every)
+        return True
 
     def _lead(self) -> None:
+        """Take the leader's lock when it is free; notice when this process lost it."""
         assert self.seat is not None and self.run_id is not None
         leading = self.seat.check()
         if leading == self.leading:
@@ -206,49 +244,15 @@ class Service:
         self.tracker.feeds.set_leader(self.run_id, now if leading else None)
         if leading:
             # Whatever the last leader left undone starts now, not at the next interval.
-            for job_id in ("reconcile", "catch-up", "alerts"):
-                if not self.stopping.is_set() and self.scheduler.get_job(job_id) is not None:
-                    self.scheduler.modify_job(job_id, next_run_time=now)
+            for step in ("reconcile", "catch-up", "alerts"):
+                self._next[step] = now
 
-    def heartbeat(self) -> None:
+    def _heartbeat(self) -> None:
         assert self.run_id is not None
-        run_id = self.run_id
-        self._guarded(
-            "heartbeat", lambda: self.tracker.feeds.heartbeat(run_id, self.tracker.clock())
-        )
+        self.tracker.feeds.heartbeat(self.run_id, self.tracker.clock())
 
-    def catch_up(self) -> None:
-        if self.leading:
-            self._guarded("catch-up", self.tracker.runner.catch_up)
-
-    def deliver_alerts(self) -> None:
-        """Send what the alerts outbox holds (the leader's catch-up fills it)."""
-        if self.leading:
-            self._guarded("alerts", lambda: app.deliver_alerts(self.tracker))
-
-    def reconcile(self) -> None:
-        """Add and drop the feeds config/feeds.toml declares; settle long-dead runs."""
-        if self.leading:
-            self._guarded("reconcile", self._reconcile)
-
-    def _reconcile(self) -> None:
-        tracker = self.tracker
-        app.sync_config_feeds(tracker)
-        if self.postgres:
-            alive = presence(tracker.engine).alive
-            limit = tracker.clock() - timedelta(seconds=SETTLE_DEAD_SECONDS)
-            dead = {
-                r["id"]
-                for r in tracker.feeds.unstopped_runs()
-                if r["id"] not in alive and r["heartbeat_at"] < limit
-            }
-            tracker.feeds.settle_dead_runs(dead)
-
-    def tick(self) -> None:
-        """Release what failed polls left claimed, renew long polls' claims, claim more."""
-        self._guarded("tick", self._tick)
-
-    def _tick(self) -> None:
+    def _tidy_claims(self) -> None:
+        """Release what failed polls left claimed; renew the claims of long polls."""
         assert self.run_id is not None
         store, now = self.tracker.feeds, self.tracker.clock()
         with self._claiming:
@@ -264,7 +268,20 @@ class Service:
                 # A claim is renewed when half its lease is gone: only polls that run long.
                 lease = self.lease
                 store.renew_claims(self.run_id, before=now + lease / 2, until=now + lease)
-        self._claim()
+
+    def _reconcile(self) -> None:
+        """Add and drop the feeds config/feeds.toml declares; settle long-dead runs."""
+        tracker = self.tracker
+        app.sync_config_feeds(tracker)
+        if self.postgres:
+            alive = presence(tracker.engine).alive
+            limit = tracker.clock() - timedelta(seconds=SETTLE_DEAD_SECONDS)
+            dead = {
+                r["id"]
+                for r in tracker.feeds.unstopped_runs()
+                if r["id"] not in alive and r["heartbeat_at"] < limit
+            }
+            tracker.feeds.settle_dead_runs(dead)
 
     def _claim(self) -> None:
         """Claim as many due feeds as there are free workers and hand them to the pool."""
@@ -291,6 +308,38 @@ class Service:
         finally:
             self._claiming.release()
 
+    # -- the leader's work, on its own worker ---------------------------------------------
+
+    def _hand_to_leader(self) -> None:
+        """Queue catch-up and alerts on the leader's worker, unless a turn is queued."""
+        with self._idle:
+            if self._leader_queued or self.stopping.is_set():
+                return
+            self._leader_queued = True
+        self.leader_pool.submit(self._leader_turn)
+
+    def _leader_turn(self) -> None:
+        try:
+            settings = self.tracker.settings.service
+            # This run's polls stored documents: their views are wanted now. Others'
+            # (other processes on PostgreSQL) are caught up at the interval.
+            fresh = self._stored.is_set()
+            if self.leading and (self._due("catch-up", settings.catch_up_seconds) or fresh):
+                self._stored.clear()
+                self._guarded("catch-up", self.tracker.runner.catch_up)
+            if (
+                self.leading
+                and self.tracker.alert_channels
+                and self._due("alerts", settings.alerts_seconds)
+            ):
+                # What the catch-up just put in the outbox goes out in the same turn.
+                self._guarded("alerts", lambda: app.deliver_alerts(self.tracker))
+        finally:
+            with self._idle:
+                self._leader_queued = False
+
+    # -- a poll, on the pool --------------------------------------------------------------
+
     def poll(self, feed: Feed) -> None:
         """Poll one claimed feed; its poll's transaction releases it with its next due time."""
         tracker = self.tracker
@@ -303,8 +352,10 @@ class Service:
             jitter = random.uniform(0, tracker.settings.service.jitter_seconds)
             result = app.poll_feed(tracker, feed, claim=self.run_id, jitter=jitter)
             released = True
-            if (result["new"] or result["revised"]) and self.leading:
-                tracker.runner.catch_up()
+            if result["new"] or result["revised"]:
+                self._stored.set()
+                if self.leading:
+                    self._hand_to_leader()
 
         try:
             self._guarded(f"poll feed {feed.name}", once)
@@ -321,9 +372,9 @@ class Service:
         if free >= max(1, self.workers // 2):
             self._guarded("claim", self._claim)
 
-    def _guarded(self, what: str, action: Any) -> None:
+    def _guarded(self, what: str, action: Callable[[], object]) -> None:
         # Expected failures (database trouble, a stopped projection) are logged; the
-        # service keeps running and the next run tries again. Bugs are raised.
+        # service keeps running and the next tick tries again. Bugs are raised.
         if self.stopping.is_set():
             return
         with self._idle:
@@ -333,11 +384,11 @@ class Service:
         except TrackerError as exc:
             log.error("job-failed", extra={"fields": {"job": what, "error": str(exc)}})
         except (JobLookupError, SchedulerNotRunningError, RuntimeError):
-            # The scheduler or the pool shut down under a job that was about to use it.
+            # The scheduler or a pool shut down under a step that was about to use it.
             if not self.stopping.is_set():
                 raise
         except Exception as exc:
-            # A bug, but one job's: logged as one line with its cause; the next run retries.
+            # A bug, but one step's: logged as one line with its cause; the next tick retries.
             log.error(
                 "job-failed",
                 extra={"fields": {"job": what, "error": f"{type(exc).__name__}: {exc}"[:1000]}},

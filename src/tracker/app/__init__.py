@@ -15,6 +15,7 @@ from tracker.app.database import (
     projection_status,
     rebuild,
     upgrade_database,
+    views_behind,
 )
 from tracker.app.entries import incoming_document
 from tracker.app.feeds import add_feed, feed_view, list_feeds, remove_feed, sync_config_feeds
@@ -84,4 +85,5 @@ __all__ = [
     "story_view",
     "sync_config_feeds",
     "upgrade_database",
+    "views_behind",
 ]

@@ -94,7 +94,6 @@ def _channel_view(channel: AlertChannel, state: dict[str, Any]) -> dict[str, Any
 
 def list_alerts(tracker: Tracker, *, limit: int = 20) -> dict[str, Any]:
     """Each channel with its deliveries' state, and the latest alerts with theirs."""
-    tracker.runner.catch_up()
     states = tracker.alerts.channel_states()
     channels = {c.name: c for c in tracker.alert_channels}
     recent = []

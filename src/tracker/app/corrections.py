@@ -27,6 +27,7 @@ from tracker.domain.events import (
     FactAsserted,
     FactRetracted,
     Producer,
+    ValidPrecision,
     Value,
     decode,
     new_event,
@@ -89,13 +90,14 @@ def parse_value(text: str) -> Value:
     return _line("VALUE", raw, 500)
 
 
-def parse_valid_from(text: str, *, now: datetime) -> tuple[datetime, str]:
+def parse_valid_from(text: str, *, now: datetime) -> tuple[datetime, ValidPrecision]:
     """When the fact became true, and how precisely that is known.
 
     A date alone is the start of that day, UTC (known to the day), as the curated facts
     are; a correction cannot hold from the future.
     """
     raw = text.strip()
+    precision: ValidPrecision
     if _DATE.fullmatch(raw):
         try:
             moment, precision = datetime.combine(date.fromisoformat(raw), time(0), UTC), "day"

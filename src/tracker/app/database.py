@@ -31,6 +31,17 @@ def catch_up(tracker: Tracker) -> dict[str, int]:
     return tracker.runner.catch_up()
 
 
+def views_behind(tracker: Tracker) -> int:
+    """How many events of the log the slowest projection has yet to apply (0: current).
+
+    Reads answer from the projections as they stand; every write catches them up before
+    it returns, so this is more than 0 only when one did not get to (it was killed), when
+    another service process polled and the leader has not caught up yet, or when a
+    projection stopped on an event.
+    """
+    return max((s.behind for s in tracker.runner.status()), default=0)
+
+
 def rebuild(tracker: Tracker, names: list[str] | None = None) -> dict[str, int]:
     """Drop projections and replay the whole log into them.
 

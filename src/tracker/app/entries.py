@@ -6,7 +6,7 @@ from datetime import datetime
 
 from tracker.app.articles import ArticleText
 from tracker.domain.documents import bounded, content_hash, document_id
-from tracker.domain.events import DocumentIngested
+from tracker.domain.events import DocumentIngested, TextSource
 from tracker.domain.feeds import Feed, entry_identity, normalise_link
 from tracker.ingest.parse import FeedEntry
 
@@ -76,7 +76,7 @@ def incoming_document(
     # the entry unchanged without reading its article again. Tracking parameters are not
     # content: the same article under a new utm_ is unchanged.
     fingerprint = content_hash(title, summary, content, normalise_link(entry.link or ""))
-    text_source = "feed"
+    text_source: TextSource = "feed"
     if article is not None and article.text is not None:
         title, summary, content, cut = bounded_document(
             entry.title, entry.summary, article.text, limit

@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.app.article_files import read_input
 from tracker.app.base import Tracker
-from tracker.app.feeds import default_feed_name, feed_url_problem, sync_config_feeds
+from tracker.app.feeds import declared_feeds, default_feed_name, feed_url_problem
 from tracker.domain.documents import bounded
 from tracker.domain.feeds import clean_tags, parse_every
 from tracker.errors import InputError
@@ -108,10 +108,9 @@ def export_opml(tracker: Tracker) -> bytes:
     URLs are written as `feeds list` shows them: a password a feed was once added with
     is never written out.
     """
-    sync_config_feeds(tracker)
     feeds = [
         ExportedFeed(f.name, redact_url(f.url), f.tags, f.every_seconds, f.full_text)
-        for f in tracker.feeds.all()
+        for f in declared_feeds(tracker)
     ]
     return write_opml("tracker feeds", feeds, created=tracker.clock())
 

@@ -19,6 +19,7 @@ from tracker.domain.documents import (
 from tracker.domain.events import DocumentIngested
 from tracker.domain.feeds import (
     Feed,
+    FetchKind,
     PollOutcome,
     Schedule,
     next_schedule,
@@ -83,7 +84,7 @@ def _one_line(exc: BaseException) -> str:
 class _Parsed:
     """What a fetch said once its body is parsed: the outcome and the feed's entries."""
 
-    kind: str  # ok | not_modified | gone | error
+    kind: FetchKind
     error: str | None
     entries: tuple[FeedEntry, ...] = ()
     warning: str | None = None

@@ -38,7 +38,6 @@ def replay(
     valid), as known after each event.
     """
     within = pick(tracker, story)
-    tracker.runner.catch_up()
     part = scope(tracker, within)
     questions = within.questions
     state_now = StoryState()

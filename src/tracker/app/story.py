@@ -92,7 +92,6 @@ def ask(
 ) -> dict[str, Any]:
     """One question's answer at a valid time, as the tracker knew it at a transaction time."""
     question = _question(tracker, question_id, story)
-    tracker.runner.catch_up()
     at, known_at = _times(tracker, at, known_at)
     return answer_view(tracker.queries.answer(question, at, known_at), at, known_at)
 
@@ -106,7 +105,6 @@ def state(
 ) -> dict[str, Any]:
     """Every question's answer and every fact holding at ``at``, as known at ``known_at``."""
     within = pick(tracker, story)
-    tracker.runner.catch_up()
     part = scope(tracker, within)
     at, known_at = _times(tracker, at, known_at)
     return {
@@ -139,7 +137,6 @@ def history(
     A fact key is the world's, whichever story asks; a question is the story's.
     """
     within = pick(tracker, story)
-    tracker.runner.catch_up()
     question = within.question(key_or_question)
     if question is None and not tracker.queries.is_known_key(key_or_question):
         raise NotFoundError(
@@ -266,7 +263,6 @@ def statements(
     placed on it. ``at`` keeps those said by then, ``known_at`` those recorded by then.
     """
     within = pick(tracker, story)
-    tracker.runner.catch_up()
     part = scope(tracker, within)
     speakers: list[str] | None = None
     side: str | None = None

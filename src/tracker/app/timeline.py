@@ -27,7 +27,6 @@ def stories(
     tracker: Tracker, *, at: datetime | None = None, known_at: datetime | None = None
 ) -> list[dict[str, Any]]:
     """The stories this tracker follows, each with its questions and their answers."""
-    tracker.runner.catch_up()
     now = tracker.clock()
     at, known_at = at or now, known_at or now
     holding = {s.id for s in held(tracker)}
@@ -70,7 +69,6 @@ def story_view(
     Feeds are shown as they are now: their health is kept for the present only.
     """
     story = story_of(tracker, story_id)
-    tracker.runner.catch_up()
     now = tracker.clock()
     at, known_at = at or now, known_at or now
     queries = tracker.queries
@@ -103,7 +101,7 @@ def story_view(
         "timeline": items,
         "facts_shown": len(facts),
         "facts_total": total,
-        "feeds": list_feeds(tracker, sync=False),
+        "feeds": list_feeds(tracker, declared=False),
     }
 
 

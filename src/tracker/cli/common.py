@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from tracker import app
 from tracker.app import Tracker
 from tracker.bootstrap import bootstrap
 from tracker.domain.when import parse_bound, parse_when
@@ -32,6 +33,16 @@ READ_COMMANDS = {
     ("feeds", "export"),
     ("db", "status"),
     ("serve",),
+    ("alerts", "list"),
+}
+# Reads answered from the projections: when these are behind the log, a note says so.
+VIEW_READS = {
+    ("stories",),
+    ("stories", "list"),
+    ("ask",),
+    ("state",),
+    ("history",),
+    ("statements",),
     ("alerts", "list"),
 }
 
@@ -65,7 +76,15 @@ class Context:
         """Run one use case on a tracker built for this command, close it, print the result."""
         with self.tracker(check_schema=check_schema) as tracker:
             result = use_case(tracker)
+            behind = app.views_behind(tracker) if _command_path() in VIEW_READS else 0
         emit(result, as_json, render)
+        if behind:
+            # Reads never write: views a write left behind are shown as they are, and said.
+            click.echo(
+                f"note: the views are {behind} event{'s'[: behind != 1]} behind the log; "
+                "`tracker catch-up` (or a running service) brings them up to date",
+                err=True,
+            )
         return result
 
 

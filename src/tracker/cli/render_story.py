@@ -33,6 +33,10 @@ def rebuilt(counts: dict[str, int]) -> str:
     return "rebuilt: " + ", ".join(f"{k} ({v} events)" for k, v in counts.items())
 
 
+def caught_up(counts: dict[str, int]) -> str:
+    return "caught up: " + ", ".join(f"{k} ({v} events)" for k, v in counts.items())
+
+
 def stories(rows: list[dict[str, Any]]) -> str:
     lines = []
     for story in rows:

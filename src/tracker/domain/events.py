@@ -13,11 +13,24 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from tracker.domain.log import JSON, NewEvent, RecordedEvent, event_id_for
 
 Value = bool | int | float | str | None
+# Where a document's text came from: the seed article, a feed entry, a file or a page
+# given on the command line.
+DocumentSource = Literal["seed", "feed", "file", "url"]
+# Which text a feed entry's document holds: the feed's own or the linked article's.
+TextSource = Literal["feed", "article"]
+# Who made a claim: an editor or the curated seed by hand, or an extraction rule.
+ProducerKind = Literal["curated", "rule"]
+Polarity = Literal["positive", "negative"]
+# How exactly a document's publication time is known: to the instant, to the day, or only
+# as when the tracker first saw it.
+PublishedPrecision = Literal["instant", "day", "first-seen"]
+# How exactly a claim's valid time is known; "publication" stands in for an unstated date.
+ValidPrecision = Literal["instant", "day", "publication"]
 T = TypeVar("T")
 
 
@@ -39,7 +52,7 @@ class Evidence:
 class Producer:
     """Who made a claim: a person curating by hand, or an extraction rule."""
 
-    kind: str = "curated"  # curated | rule
+    kind: ProducerKind = "curated"
     rule: str | None = None
     config_version: str | None = None
     model: str | None = None
@@ -52,12 +65,12 @@ class DocumentIngested:
 
     doc_id: str
     identity: str
-    source: str  # seed | feed | file
+    source: DocumentSource
     title: str
     content: str
     content_hash: str
     published_at: datetime
-    published_precision: str = "instant"  # instant | day | first-seen
+    published_precision: PublishedPrecision = "instant"
     url: str | None = None
     feed: str | None = None
     summary: str | None = None
@@ -69,7 +82,7 @@ class DocumentIngested:
     # the entry links to ("article", for feeds followed with full text). When an article
     # was asked for, ``article_url`` is the page and ``article_error`` why it was not read
     # (the feed's text kept instead). Older payloads lack them: the feed's text.
-    text_source: str = "feed"  # feed | article
+    text_source: TextSource = "feed"
     article_url: str | None = None
     article_error: str | None = None
 
@@ -97,10 +110,10 @@ class FactAsserted:
     object: str | None
     value: Value
     valid_from: datetime
-    valid_precision: str  # instant | day | publication
+    valid_precision: ValidPrecision
     evidence: Evidence
     producer: Producer
-    polarity: str = "positive"  # positive | negative
+    polarity: Polarity = "positive"
     modality: str = (
         "asserted"  # asserted | conditional | reported | alleged | implied | unspecified
     )

@@ -9,6 +9,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track the reader, not name the article.
@@ -73,11 +74,17 @@ def parse_every(text: str) -> int:
 MAX_EVERY_SECONDS = 31 * 86400
 
 
+# What one fetch of a feed came to; a poll record keeps it.
+FetchKind = Literal["ok", "not_modified", "gone", "error"]
+# Where a followed feed came from: `feeds add`, config/feeds.toml, or an OPML import.
+FeedOrigin = Literal["cli", "config", "opml"]
+
+
 @dataclass(frozen=True, slots=True)
 class PollOutcome:
     """What one fetch said, as the schedule needs it."""
 
-    kind: str  # ok | not_modified | gone | error
+    kind: FetchKind
     retry_after: float | None = None
     max_age: float | None = None
 
@@ -122,7 +129,7 @@ class Feed:
     url: str
     added_url: str
     every_seconds: int
-    origin: str
+    origin: FeedOrigin
     active: bool
     etag: str | None
     last_modified: str | None

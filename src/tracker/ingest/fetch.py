@@ -34,6 +34,7 @@ import httpcore
 import httpx
 
 from tracker.config import FetchSettings
+from tracker.domain.feeds import FetchKind
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -45,7 +46,7 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 @dataclass(frozen=True)
 class FetchResult:
-    kind: str  # ok | not_modified | gone | error
+    kind: FetchKind
     status: int | None = None
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)

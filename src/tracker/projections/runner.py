@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -23,13 +23,11 @@ from tracker.domain.log import RecordedEvent
 from tracker.errors import StorageError, TrackerError
 from tracker.store.driver import Driver, first_line
 from tracker.store.engine import write_transaction
+from tracker.store.locks import PROJECTION_LOCK_SPACE
 from tracker.store.log import EventLog
 from tracker.store.schema import projection_checkpoints
 
 _log = logging.getLogger(__name__)
-
-# Advisory lock space for projection writers (the key is the projection name's CRC).
-PROJECTION_LOCK_SPACE = 734_610
 
 
 class ProjectionFailed(TrackerError):
@@ -42,6 +40,15 @@ class Projection(Protocol):
 
     def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         """Write the rows these events imply, inside the caller's transaction."""
+
+
+@runtime_checkable
+class RebuildsInBulk(Protocol):
+    """A projection that can also rebuild set-wise, in SQL over the whole log."""
+
+    def rebuild_bulk(self, conn: Connection, upto: int) -> bool:
+        """Write the rows of every event up to ``upto`` in the caller's transaction;
+        False when it declines (the runner then replays event by event)."""
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,7 @@ class ProjectionRunner:
     def rebuild(self, names: Sequence[str] | None = None) -> dict[str, int]:
         """Drop the named projections' rows (all when None) and replay the whole log.
 
-        A projection that can rebuild set-wise (``rebuild_bulk``) does, in the same
+        A projection that can rebuild set-wise (``RebuildsInBulk``) does, in the same
         transaction as the drop; the others, or one whose set-wise form declines or
         fails, replay event by event, stopping loudly at an event they cannot take.
         """
@@ -229,7 +236,7 @@ class ProjectionRunner:
         upto = self.log.last_position()
         done: dict[str, int] = {}
         for projection in chosen:
-            bulk = getattr(projection, "rebuild_bulk", None)
+            bulk = projection.rebuild_bulk if isinstance(projection, RebuildsInBulk) else None
             try:
                 with write_transaction(self.log.engine) as conn:
                     self._lock(conn, projection.name)

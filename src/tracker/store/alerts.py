@@ -8,10 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.errors import StorageError
-from tracker.store.engine import describe, write_transaction
+from tracker.store.engine import translated, write_transaction
 from tracker.store.schema import alert_channels, alert_deliveries, alerts
 
 
@@ -28,11 +27,8 @@ class AlertStore:
         self.engine = engine
 
     def _read(self, query: Any) -> list[Any]:
-        try:
-            with self.engine.connect() as conn:
-                return list(conn.execute(query))
-        except SQLAlchemyError as exc:
-            raise StorageError(f"cannot read alerts: {describe(exc)}") from None
+        with translated(self.engine, "cannot read alerts"), self.engine.connect() as conn:
+            return list(conn.execute(query))
 
     def due(self, now: datetime, limit: int = 50) -> list[Due]:
         """Pending deliveries whose time has come, oldest change first."""

@@ -189,8 +189,27 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         raise StorageError(f"write failed: {lines[0] if lines else type(exc).__name__}") from None
 
 
-def describe(exc: SQLAlchemyError) -> str:
-    """One line from a driver error, without SQL or parameters."""
+def database_errors(engine: Engine) -> tuple[type[Exception], ...]:
+    """What the database can raise through this engine: SQLAlchemy's errors, and the
+    driver's own (sqlite3, psycopg) from SQL run straight on its cursor."""
+    return (SQLAlchemyError, engine.dialect.loaded_dbapi.Error)
+
+
+@contextmanager
+def translated(engine: Engine, what: str) -> Iterator[None]:
+    """Whatever the database raises in the block leaves as one StorageError saying ``what``."""
+    try:
+        yield
+    except StorageError as exc:
+        if type(exc) is not StorageError:
+            raise  # a conflict or a schema mismatch keeps its kind
+        raise StorageError(f"{what}: {exc}") from None
+    except database_errors(engine) as exc:
+        raise StorageError(f"{what}: {describe(exc)}") from None
+
+
+def describe(exc: BaseException) -> str:
+    """One line from a database or driver error, without SQL or parameters."""
     original = getattr(exc, "orig", None)
     text = str(original if original is not None else exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

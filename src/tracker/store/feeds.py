@@ -10,11 +10,10 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.domain.feeds import Feed, Schedule, feed_host
-from tracker.errors import ClaimLostError, StorageError
-from tracker.store.engine import describe, write_transaction
+from tracker.domain.feeds import Feed, FeedOrigin, FetchKind, Schedule, feed_host
+from tracker.errors import ClaimLostError
+from tracker.store.engine import translated, write_transaction
 from tracker.store.locks import CLAIM_LOCK_KEY
 from tracker.store.schema import URL_LENGTH, feed_polls, feeds, service_runs
 
@@ -31,7 +30,7 @@ class PollRecord:
     feed_id: int
     started_at: datetime
     finished_at: datetime
-    outcome: str
+    outcome: FetchKind
     http_status: int | None
     entries: int
     new_documents: int
@@ -63,12 +62,8 @@ class FeedStore:
 
     @contextmanager
     def _guard(self, what: str) -> Iterator[None]:
-        try:
+        with translated(self.engine, what):
             yield
-        except StorageError as exc:
-            raise StorageError(f"{what}: {exc}") from None
-        except SQLAlchemyError as exc:
-            raise StorageError(f"{what}: {describe(exc)}") from None
 
     def add(
         self,
@@ -76,7 +71,7 @@ class FeedStore:
         name: str,
         url: str,
         every: int,
-        origin: str,
+        origin: FeedOrigin,
         now: datetime,
         tags: tuple[str, ...] = (),
         full_text: bool = False,
@@ -86,7 +81,7 @@ class FeedStore:
         assert feed is not None
         return feed
 
-    def add_many(self, new: list[NewFeed], *, origin: str, now: datetime) -> None:
+    def add_many(self, new: list[NewFeed], *, origin: FeedOrigin, now: datetime) -> None:
         """Add feeds in one transaction: all of them, or none when the database refuses."""
         if not new:
             return

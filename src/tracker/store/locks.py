@@ -1,9 +1,16 @@
-"""Every lock the service takes: a lock file beside SQLite (one service per database), and
-on PostgreSQL the advisory locks many services share it by.
+"""Every lock the tracker takes, and every advisory lock key: a lock file beside SQLite
+(one service per database), and on PostgreSQL the advisory locks writers and services
+share it by.
 
-PostgreSQL keys: the leader's lock (session level, one holder), each run's own lock
-(session level, held while the run's process lives), and the claim lock (transaction
-level: claims are counted per host and taken one claimant at a time).
+PostgreSQL keys, one place for all of them so no two can collide: the append lock
+(transaction level: positions become visible in commit order), the projection writers'
+space (transaction level, one key per projection), the leader's lock (session level, one
+holder), each run's own lock (session level, held while the run's process lives), and
+the claim lock (transaction level: claims are counted per host and taken one claimant at
+a time).
+
+What goes wrong here leaves as StorageError: a lock file that cannot be opened, a
+database that cannot be read.
 """
 
 from __future__ import annotations
@@ -16,14 +23,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.errors import StorageError
-from tracker.store.engine import describe
+from tracker.store.engine import database_errors, translated
 
+# One-key advisory locks. Every appender on a database takes the same one.
+APPEND_LOCK_KEY = 7_346_104_200
 LEADER_LOCK_KEY = 7_346_104_203
 CLAIM_LOCK_KEY = 7_346_104_204
-# Two-key advisory locks (space, run id); projections use space 734_610.
+# Two-key advisory locks: (space, projection name's CRC) and (space, run id).
+PROJECTION_LOCK_SPACE = 734_610
 RUN_LOCK_SPACE = 734_611
 
 _THIS_DATABASE = "(SELECT oid FROM pg_database WHERE datname = current_database())"
@@ -39,12 +48,20 @@ class ServiceLock:
     @contextmanager
     def hold(self) -> Iterator[bool]:
         """Yields whether the lock was taken; held until the block ends (or the process dies)."""
-        with self._path.open("a+") as handle:
+        try:
+            handle = self._path.open("a+")
+        except OSError as exc:
+            raise StorageError(
+                f"{self._path}: cannot open the service lock: {exc.strerror}"
+            ) from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 yield False
                 return
+            except OSError as exc:
+                raise StorageError(f"{self._path}: cannot lock: {exc.strerror}") from None
             try:
                 yield True
             finally:
@@ -90,7 +107,7 @@ class Seat:
                 self._try("SELECT true")
             else:
                 self.leading = self._try("SELECT pg_try_advisory_lock(:k)", k=LEADER_LOCK_KEY)
-        except SQLAlchemyError:
+        except database_errors(self.engine):
             self._drop()
         return self.leading
 
@@ -101,7 +118,7 @@ class Seat:
     def _drop(self) -> None:
         self.leading = False
         if self._conn is not None:
-            with suppress(SQLAlchemyError):
+            with suppress(*database_errors(self.engine)):
                 self._conn.invalidate()
                 self._conn.close()
         self._conn = None
@@ -109,7 +126,7 @@ class Seat:
     def close(self) -> None:
         """Let go of both locks: the session ends."""
         if self._conn is not None:
-            with suppress(SQLAlchemyError):
+            with suppress(*database_errors(self.engine)):
                 self._conn.close()
         self._conn = None
         self.leading = False
@@ -134,10 +151,7 @@ def presence(engine: Engine) -> Presence:
         "FROM pg_locks r WHERE r.locktype = 'advisory' AND r.granted "
         f"AND r.classid = :space AND r.objsubid = 2 AND r.database = {_THIS_DATABASE}"
     )
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(query, {"hi": hi, "lo": lo, "space": RUN_LOCK_SPACE}).all()
-    except SQLAlchemyError as exc:
-        raise StorageError(f"cannot read service locks: {describe(exc)}") from None
+    with translated(engine, "cannot read service locks"), engine.connect() as conn:
+        rows = conn.execute(query, {"hi": hi, "lo": lo, "space": RUN_LOCK_SPACE}).all()
     leader = next((int(run) for run, leads in rows if leads), None)
     return Presence(frozenset(int(run) for run, _ in rows), leader)

@@ -36,10 +36,9 @@ from tracker.domain.log import (
 from tracker.errors import ConcurrencyError, StorageError
 from tracker.store.driver import Driver, first_line
 from tracker.store.engine import describe, dumps
+from tracker.store.locks import APPEND_LOCK_KEY
 from tracker.store.schema import events, utc_text
 
-# One key for every appender on a database; any constant works if all writers agree.
-APPEND_LOCK_KEY = 7_346_104_200
 _ID_CHUNK = 500
 _FIELDS = (
     "position, stream, version, type, schema_version, data, occurred_at, recorded_at, event_id"

@@ -182,7 +182,7 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
     @api.get("/api/feeds", response_class=JSON, summary="`feeds list --json`")
     def feeds(at: At = None, known_at: KnownAt = None) -> JSON:
         _present_only(at, known_at, "feeds and their health")
-        return JSON(app.list_feeds(tracker, sync=False))
+        return JSON(app.list_feeds(tracker, declared=False))
 
     @api.get("/api/status", response_class=JSON, summary="`status --json`")
     def status(at: At = None, known_at: KnownAt = None) -> JSON:
