@@ -39,7 +39,8 @@ from tracker.errors import ConfigError
 from tracker.ingest.cast import Cast
 from tracker.ingest.claims import ClaimFinder
 from tracker.ingest.dates import Resolved, resolve_when
-from tracker.ingest.facts import FactReader, OpenFact
+from tracker.ingest.facts import FactReader
+from tracker.ingest.open_fact import OpenFact
 from tracker.ingest.reading import reading
 from tracker.ingest.rules import (
     EXTRACTION_FILE,
