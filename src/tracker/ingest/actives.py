@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest.claims import PLACE_PREPS
+from tracker.ingest.claim_places import PLACE_PREPS
 from tracker.ingest.gatherings import attendance
 from tracker.ingest.light_verbs import effort, light
 from tracker.ingest.open_fact import OpenFact, fact, modal, predicate, verb_words

@@ -37,7 +37,7 @@ from tracker.domain.events import (
 from tracker.domain.log import NewEvent
 from tracker.errors import ConfigError
 from tracker.ingest.cast import Cast
-from tracker.ingest.claims import ClaimFinder
+from tracker.ingest.claim_finder import ClaimFinder
 from tracker.ingest.dates import Resolved, resolve_when
 from tracker.ingest.facts import FactReader
 from tracker.ingest.open_fact import OpenFact

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.ingest import clauses
-from tracker.ingest.claims import PLACE_PREPS
+from tracker.ingest.claim_places import PLACE_PREPS
 from tracker.ingest.gatherings import delegation
 from tracker.ingest.open_fact import OpenFact, fact, flat, modal, verb_words
 from tracker.ingest.participants import Context, Name, Participants, some
