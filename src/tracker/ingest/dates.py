@@ -129,3 +129,19 @@ def resolve_when(
             found = day0 - timedelta(days=(day0.weekday() - weekday) % 7)
         return Resolved(_day(found), "day")
     return Resolved(published.astimezone(UTC), "publication")
+
+
+def resolve_clause(
+    own: str,
+    sentence: str,
+    *,
+    published: datetime,
+    tense: str,
+    holidays: Mapping[str, str],
+) -> Resolved:
+    """The day the verb's own clause gives ("signed ... on Thursday"), else the sentence's."""
+    for text in (own, sentence) if own else (sentence,):
+        when = resolve_when(text, published=published, tense=tense, holidays=holidays)
+        if when.precision == "day":
+            return when
+    return when

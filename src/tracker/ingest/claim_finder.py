@@ -1,0 +1,217 @@
+"""The claim finder: each rule's claims in a sentence, by the first reading that finds one.
+
+A verb that does a rule's action (``actions``; ``negative_actions`` say it is undone;
+``presupposing`` ones say the thing exists), with the rule's thing in its clause or
+around it, done by the rule's side and participants, in its place; else the act as a
+noun, time counted from it, "without" it or none of it left. A clause of background
+gives way to the clause it hangs on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.ingest import clauses
+from tracker.ingest.absences import Absences
+from tracker.ingest.claim_places import in_place, placed
+from tracker.ingest.claim_sides import agent_side, headline_subject, holder_side, speaker_is
+from tracker.ingest.claim_words import (
+    action_at,
+    holds,
+    outside_time,
+    participant_words,
+    stands_for_object,
+    targets,
+)
+from tracker.ingest.claims import Claim
+from tracker.ingest.headline_claims import Headlines
+from tracker.ingest.noun_claims import NounClaims
+from tracker.ingest.rules import ExtractionConfig, QuestionRule
+from tracker.ingest.voices import Speaker, Voices
+
+
+def _overruled(token: Any, claim: Claim, found: list[tuple[Any, Claim]]) -> bool:
+    """Whether a clause of background is overruled by the clause it hangs on: in "Having
+    withdrawn its support in March, Washington now backs the guarantees again" the
+    sentence says what holds now."""
+    head = token
+    for _ in range(8):
+        if head.dep_ == "advcl" and head.head.i != head.i:
+            main = head.head
+            return any(
+                other.value != claim.value and other.rule is claim.rule and t.i == main.i
+                for t, other in found
+            )
+        if head.head.i == head.i:
+            return False
+        head = head.head
+    return False
+
+
+class ClaimFinder:
+    """Finds the claims of a rule in a sentence: an action, or the act named as a noun,
+    time counted from it, "without" it, or none of it left."""
+
+    def __init__(self, voices: Voices, config: ExtractionConfig) -> None:
+        self.voices = voices
+        self.config = config
+        self.nouns = NounClaims(voices, config)
+        self.absences = Absences(voices, config)
+        self.headlines = Headlines(voices, config)
+
+    def find(
+        self,
+        sent: Any,
+        rule: QuestionRule,
+        title: str,
+        previous: Speaker | None,
+        document: str = "",
+    ) -> list[Claim]:
+        """Claims of ``rule`` in ``sent``; ``title`` holds the headline and the sentences
+        around this one, where the thing a rule is about may be named; ``document`` the
+        whole text, where its context may be ("Ukraine" said once, in the lede)."""
+        sentence = sent.text
+        if not rule.objects.find(title):
+            return []  # nothing the rule is about, here or around (``title`` holds this one)
+        if rule.excludes and rule.excludes.find(sentence):
+            return []
+        if not all(holds(group, sentence, title, document) for group in rule.context):
+            return []
+        found: list[tuple[Any, Claim]] = []
+        for token in sent:
+            claim = self._action(sent, token, rule, title, previous)
+            if claim is None:
+                claim = self.nouns.nominal(sent, token, rule, title)
+            if claim is None:
+                claim = self.nouns.event_noun(sent, token, rule, title)
+            if claim is None:
+                claim = self.nouns.anchored(sent, token, rule, title)
+            if claim is None:
+                claim = self.absences.without(sent, token, rule, title)
+            if claim is None:
+                claim = self.absences.none_left(sent, token, rule, title)
+            if claim is not None:
+                found.append((token, claim))
+        return [claim for token, claim in found if not _overruled(token, claim, found)]
+
+    def in_headline(self, sent: Any, rule: QuestionRule) -> list[Claim]:
+        """A headline's claim read from its words when its parse gave none."""
+        return self.headlines.read(sent, rule)
+
+    def _action(
+        self, sent: Any, token: Any, rule: QuestionRule, title: str, previous: Speaker | None
+    ) -> Claim | None:
+        if token.pos_ not in ("VERB", "AUX") and not (
+            token.dep_ == "ROOT" and token.pos_ == "NOUN" and headline_subject(token) is not None
+        ):
+            return None  # a verb, or a headline's verb read as a noun: "Trump pledges ..."
+        # "exist only on paper" before "exist": the longer, negative reading wins
+        if any(action_at(token, a) for a in rule.negative_actions):
+            base = False
+        elif any(action_at(token, a) for a in rule.actions):
+            base = True
+        elif any(action_at(token, a) for a in rule.presupposing):
+            base = None  # "visited the hub": it exists; "did not visit it" says nothing
+        else:
+            return None
+        if _bare_be(token, rule):
+            return None
+        clause = _clause_about(token, rule, title)
+        if clause is None:
+            return None
+        if base is None and not _thing_itself(token, rule):
+            return None
+        if not self._done_by(token, rule, clause, previous):
+            return None
+        mood = clauses.mood(token, sent, self.config)
+        undone = base is not None and base == (mood.negated or mood.denied)
+        if not in_place(rule, token, sent.text, title, denied=undone):
+            return None
+        if base is None:
+            if mood.negated or mood.denied:
+                return None
+            base = True
+        value = base != (mood.negated or mood.denied)
+        # what someone denied is a claim about what is, whatever the mood of the denial
+        modality = "actual" if mood.denied and mood.modality != "question" else mood.modality
+        return Claim(
+            rule=rule,
+            targets=targets(rule, clause, sent.text),
+            value=value,
+            modality=modality,
+            tense=clauses.tense(token, self.config),
+            how="action",
+            when_text=clauses.clause_text(token),
+        )
+
+    def _done_by(
+        self, token: Any, rule: QuestionRule, clause: str, previous: Speaker | None
+    ) -> bool:
+        """Whether the rule's participants take part, its side acts, and the verb puts the
+        act in a place when the rule wants one."""
+        if rule.participants:
+            taking_part = participant_words(token, rule, clause)
+            if not all(
+                group.find(taking_part) or speaker_is(self.config, group, token, previous)
+                for group in rule.participants
+            ):
+                return False
+        if (
+            rule.agent_side is not None
+            and (agent_side(token, self.voices, previous) or holder_side(self.voices, token, rule))
+            != rule.agent_side
+        ):
+            return False
+        return not (rule.place and not placed(token, rule))
+
+
+def _bare_be(token: Any, rule: QuestionRule) -> bool:
+    """Whether ``token`` is a bare "be" that says nothing of the rule's thing."""
+    # "are far from a ceasefire": a "be" the rule names, either way, is no bare "be"
+    bare_be = token.lemma_ == "be" and not any(
+        action_at(token, a) for a in (*rule.actions, *rule.negative_actions) if a.startswith("be ")
+    )
+    if bare_be and not any(
+        rule.objects.find(" ".join(t.text for t in c.subtree if t.i <= c.i))
+        for c in token.children
+        if c.dep_ in ("nsubj", "attr")
+    ):
+        return True  # "there was no comment on the arrival of troops" is about a comment
+    # "the French soldiers in Ukraine were not peacekeepers" says what they are
+    return bare_be and any(
+        c.dep_ == "attr" and not rule.objects.find(clauses.phrase(c)) for c in token.children
+    )
+
+
+def _clause_about(token: Any, rule: QuestionRule, title: str) -> str | None:
+    """The words of the verb's clause that name the rule's thing (outside its phrases of
+    time), with the thing named around when the clause only points to it; else None."""
+    clause, timed = outside_time(token, clauses.argument_text(token))
+    if rule.objects.find(timed) and not rule.objects.find(clause):
+        return None  # "construction has not begun, two weeks after the ceasefire"
+    if not rule.objects.find(clause):
+        # "No country has yet ratified them", "Nothing has been ratified": the thing is
+        # the one the sentences around name
+        # "the US was withdrawing its backing": the act as a noun, of the thing around
+        nominal = any(
+            c.dep_ == "dobj" and c.lemma_.lower() in rule.nominals for c in token.children
+        )
+        if not ((stands_for_object(token) or nominal) and rule.objects.find(title)):
+            return None
+        clause = f"{clause} {' '.join(rule.objects.find(title))}"
+    return clause
+
+
+def _thing_itself(token: Any, rule: QuestionRule) -> bool:
+    """Whether a presupposing verb acts on the rule's thing itself ("visited the hub"),
+    and on the one its facts name."""
+    things = [
+        clauses.phrase(c)
+        for c in token.children
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and rule.objects.find(clauses.phrase(c))
+    ]
+    if not things:
+        return False  # the hub itself must be visited, not "troops at their base"
+    named = [t.requires for t in rule.facts if t.requires]
+    # "a base near Rivne houses French troops": whose base, unsaid
+    return not (named and not any(n.find(thing) for n in named for thing in things))

@@ -1,0 +1,184 @@
+"""One document read sentence by sentence into its events.
+
+Who said what (``speakers``, named through the document's ``cast``), what each sentence
+answers for each question rule (``verdicts``; per fact key the verdict that beats the
+others), and, for a story's article, every open fact (``facts``). A sentence is read with
+the one before and after it, where what a rule is about may be named, and the whole text,
+where its context may be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from tracker.domain.events import DocumentIngested, FactAsserted
+from tracker.domain.log import NewEvent
+from tracker.ingest.cast import Cast
+from tracker.ingest.claim_finder import ClaimFinder
+from tracker.ingest.dates import resolve_clause
+from tracker.ingest.document_events import (
+    answer,
+    answer_event,
+    open_fact_asserted,
+    statement_event,
+)
+from tracker.ingest.facts import FactReader
+from tracker.ingest.rules import ExtractionConfig, QuestionRule
+from tracker.ingest.speakers import Said, StatementFinder
+from tracker.ingest.verdicts import Verdict, claim_findings, said_findings
+from tracker.ingest.voices import Speaker, Voices
+
+
+class DocumentReading:
+    """The statements, answers and open facts of one document's sentences."""
+
+    def __init__(
+        self,
+        document: DocumentIngested,
+        sentences: list[tuple[Any, bool]],
+        *,
+        config: ExtractionConfig,
+        voices: Voices,
+        statements: StatementFinder,
+        claims: ClaimFinder,
+        model: str,
+        open_facts: bool,
+    ) -> None:
+        self.document = document
+        self.sentences = sentences
+        self.config = config
+        self.statements = statements
+        self.claims = claims
+        self.producer = {"config_version": config.version, "model": model}
+        self.source = {
+            "title": document.title,
+            "url": document.url,
+            "feed": document.feed,
+            "published_at": document.published_at,
+        }
+        self.cast = Cast(voices, config.person_roles)
+        for index, (sent, _headline) in enumerate(sentences):
+            self.cast.add(sent, index)
+        self.whole = " ".join([document.title] + [s.text for s, _ in sentences])
+        self.reader = FactReader(voices, config) if open_facts else None
+        self._events: list[NewEvent] = []
+        self._verdicts: dict[str, Verdict] = {}
+        self._opened: dict[str, FactAsserted] = {}
+        self._previous: Speaker | None = None
+        self._kept = 0
+
+    def read(self) -> list[NewEvent]:
+        """The statements, then each fact key's answer, as events."""
+        for index, (sent, headline) in enumerate(self.sentences):
+            if len(sent) > self.config.max_sentence_tokens:
+                continue
+            self._sentence(index, sent, headline)
+        for verdict in self._verdicts.values():
+            self._events.append(answer_event(self.document, verdict, self.producer, self.source))
+        return self._events
+
+    def facts(self) -> list[FactAsserted]:
+        """Every fact the document states: the answers, then the open facts of other keys."""
+        answered = [
+            answer(self.document, v, self.producer, self.source) for v in self._verdicts.values()
+        ]
+        keys = {f.key for f in answered}
+        return answered + [f for key, f in self._opened.items() if key not in keys]
+
+    def _sentence(self, index: int, sent: Any, headline: bool) -> None:
+        sentence = " ".join(sent.text.split())
+        title = self.document.title
+        around = " ".join(
+            [title] + [s.text for s, _ in self.sentences[max(0, index - 1) : index + 2]]
+        )
+        said = [
+            replace(item, speaker=self.cast.resolve(item.speaker, _phrase(sent, item), index))
+            for item in self.statements.find(sent, self._previous, headline=headline)
+        ]
+        self._statements(said, index, sentence)
+        if said:
+            self._previous = said[-1].speaker
+        if self.reader is not None and headline:
+            self.reader.heading(sent, cast=self.cast, index=index)
+        elif self.reader is not None:
+            self._open_facts(self.reader, sent, index, sentence)
+        for rule in self.config.rules:
+            for found in self._rule_verdicts(rule, sent, said, around, index, headline):
+                held = self._verdicts.get(found.key)
+                if held is None or found.beats(held):
+                    self._verdicts[found.key] = found
+
+    def _statements(self, said: list[Said], index: int, sentence: str) -> None:
+        for item in said:
+            if (item.spoken or not item.negated) and item.modality == "actual":
+                self._kept += 1
+                if self._kept > self.config.max_statements:
+                    break
+                self._events.append(
+                    statement_event(
+                        self.config,
+                        self.document,
+                        item,
+                        index,
+                        sentence,
+                        self.producer,
+                        self.source,
+                    )
+                )
+
+    def _open_facts(self, reader: FactReader, sent: Any, index: int, sentence: str) -> None:
+        opened = self._opened
+        for fact in reader.read(sent, cast=self.cast, index=index, previous=self._previous):
+            if fact.key not in opened and len(opened) < self.config.facts.max_facts:
+                opened[fact.key] = open_fact_asserted(
+                    self.config, self.document, fact, sentence, self.producer, self.source
+                )
+
+    def _rule_verdicts(
+        self,
+        rule: QuestionRule,
+        sent: Any,
+        said: list[Said],
+        title: str,
+        index: int,
+        headline: bool,
+    ) -> list[Verdict]:
+        sentence = " ".join(sent.text.split())
+        if rule.kind == "statement":
+            found = said_findings(rule, said, sent.text, title)
+        else:
+            found = claim_findings(
+                self.claims, rule, sent, title, self._previous, self.whole, headline
+            )
+        verdicts = []
+        for value, tense, _modality, quote, keys, how, own in found:
+            when = resolve_clause(
+                own,
+                sentence,
+                published=self.document.published_at,
+                tense=tense,
+                holidays=self.config.holidays,
+            )
+            for key in keys:
+                verdicts.append(
+                    Verdict(
+                        rule,
+                        key,
+                        value,
+                        when.moment,
+                        when.precision,
+                        headline,
+                        index,
+                        sentence,
+                        quote,
+                        how,
+                    )
+                )
+        return verdicts
+
+
+def _phrase(sent: Any, item: Said) -> Any:
+    """The tokens of the speaker's phrase in ``sent``."""
+    a, b = item.speaker_span
+    return sent.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")

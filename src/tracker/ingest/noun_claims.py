@@ -1,0 +1,149 @@
+"""Claims read from the act named as a noun: "US backing for the guarantees was
+reaffirmed" (a nominal and what the sentence says of it), "the opening of the British
+logistics hub" (a definite event noun: it took place), "two weeks into the ceasefire"
+(time counted from a definite thing: it is there).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.ingest import clauses
+from tracker.ingest.claim_places import in_place
+from tracker.ingest.claim_sides import first_owner_side, owner_sides
+from tracker.ingest.claim_words import TIME_UNITS, action_at, nominal_value, targets
+from tracker.ingest.claims import Claim
+from tracker.ingest.rules import ExtractionConfig, QuestionRule
+from tracker.ingest.voices import Voices
+
+
+class NounClaims:
+    """Claims of a rule whose act a noun names."""
+
+    def __init__(self, voices: Voices, config: ExtractionConfig) -> None:
+        self.voices = voices
+        self.config = config
+
+    def nominal(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
+        """The act as a noun, and what the sentence says of it: "US backing for the
+        guarantees was reaffirmed", "US support, restored in July", "stays frozen"."""
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in rule.nominals:
+            return None
+        own = clauses.phrase(token)
+        if not rule.objects.find(own):
+            return None
+        if rule.agent_side is not None and rule.agent_side not in owner_sides(self.voices, token):
+            return None
+        verbs = [c for c in token.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD")]
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            verbs.append(token.head)
+        for verb in verbs:
+            base = nominal_value(rule, verb)
+            if base is not None:
+                break
+        else:
+            return None
+        if not in_place(rule, verb, sent.text, title):
+            return None
+        mood = clauses.mood(verb, sent, self.config)
+        return Claim(
+            rule=rule,
+            targets=targets(rule, own, sent.text),
+            value=base != (mood.negated or mood.denied),
+            modality="actual" if mood.denied else mood.modality,
+            tense=clauses.tense(verb, self.config),
+            how="nominal",
+            when_text=clauses.clause_text(verb),
+        )
+
+    def event_noun(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
+        """ "the opening of the British logistics hub near Lviv": a definite event noun
+        says the event took place; "the planned opening" or "the opening ... delayed" does not."""
+        if token.pos_ != "NOUN":
+            return None
+        lemma = token.lemma_.lower()
+        if lemma in rule.event_nouns:
+            value = True
+        elif lemma in rule.negative_event_nouns:
+            value = False  # "the US withdrawal of support for the guarantees"
+        else:
+            return None
+        if rule.agent_side is not None and first_owner_side(self.voices, token) != rule.agent_side:
+            return None  # "Washington's reversal", "the US withdrawal": whose act it is
+        definite = any(
+            (c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in token.children
+        )  # "the opening of ...", "Britain's ratification of ..."
+        if not self._taken_place(token, definite):
+            return None
+        own = clauses.phrase(token)
+        if not rule.objects.find(own):
+            return None
+        verb = token.head
+        while verb.dep_ in ("pobj", "prep", "dobj", "nsubj", "nsubjpass") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.pos_ in ("VERB", "AUX") and clauses.modality(verb, sent, self.config) != "actual":
+            return None  # "will attend the opening"
+        if verb.pos_ in ("VERB", "AUX") and any(action_at(verb, a) for a in rule.negative_actions):
+            if token.dep_ not in ("nsubj", "nsubjpass") or clauses.is_negated(verb, self.config):
+                return None  # "attended the opening before it was postponed"
+            value = not value  # "Ratification of Italy's commitments was blocked"
+        elif not definite:
+            return None  # "ratification of the commitments is far from complete" says nothing
+        if not all(group.find(own) or group.find(sent.text) for group in rule.participants):
+            return None
+        if not in_place(rule, token, sent.text, title):
+            return None
+        return Claim(
+            rule=rule,
+            targets=targets(rule, own, sent.text),
+            value=value,
+            modality="actual",
+            tense="past",
+            how="event-noun",
+            when_text=clauses.clause_text(verb) if verb.pos_ in ("VERB", "AUX") else "",
+        )
+
+    def _taken_place(self, token: Any, definite: bool) -> bool:
+        """Whether an event noun names an event, not a plan: "the opening of ...", not "the
+        planned opening", "the expected launch"."""
+        if not definite and not any(
+            c.dep_ == "prep" and c.lower_ == "of" and c.i > token.i for c in token.children
+        ):
+            return False
+        return not any(
+            c.lemma_.lower() in self.config.planning or c.lower_ in self.config.planning
+            for c in token.children
+            if c.dep_ in ("amod", "compound", "nmod")
+        )
+
+    def anchored(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
+        """ "Two weeks into the ceasefire", "a month after the truce", "since the ceasefire":
+        time counted from a definite thing says it is there."""
+        if rule.agent_side is not None or token.pos_ != "NOUN" or token.dep_ != "pobj":
+            return None
+        if not rule.objects.find(token.text) or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in token.children
+        ):
+            return None
+        prep = token.head
+        if prep.lower_ not in ("after", "since", "into"):
+            return None
+        # the count hangs on the preposition ("Two weeks into") or the preposition on it
+        anchors = [prep.head, *(c for c in prep.children if c.dep_ in ("npadvmod", "advmod"))]
+        counted = prep.lower_ == "since" or any(
+            a.lemma_.lower() in TIME_UNITS or a.lower_ in ("later", "on") for a in anchors
+        )
+        if not counted:
+            return None
+        if not all(group.find(sent.text) for group in rule.participants):
+            return None
+        if not in_place(rule, token, sent.text, title):
+            return None
+        return Claim(
+            rule=rule,
+            targets=targets(rule, sent.text, sent.text),
+            value=True,
+            modality="actual",
+            tense="past",
+            how="anchored",
+        )

@@ -1,0 +1,119 @@
+"""The language model: loaded once, run over texts in batches, read back as sentences.
+
+The entity recogniser costs as much as the rest of the pipeline and only matters where
+someone may be speaking or acting, so a batch runs without it and hands it only the
+texts that need it. A headline is one sentence, however it parses.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import itertools
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from tracker.errors import ConfigError
+from tracker.ingest.rules import ExtractionConfig
+
+# A text this short with a colon (a headline, most often) gets its entities whatever its
+# verbs: "Kenya: ..." is a place, "Petrov: ..." a person.
+_SHORT = 40
+_LEAD_PIECES = 3  # the headline and the standfirst lines under it
+_ENDS = (".", "!", "?", '"', "\u201d", "'", "\u2019", ")")
+_MODELS: dict[str, Any] = {}
+_MODEL_LOCK = threading.Lock()
+
+
+def load_model(names: Sequence[str]) -> Any:
+    """The first installed spaCy model of ``names``, loaded once per process."""
+    with _MODEL_LOCK:
+        for name in names:
+            if name in _MODELS:
+                return _MODELS[name]
+            if importlib.util.find_spec(name) is None:
+                continue
+            module = importlib.import_module(name)
+            # Entities find speakers the actor list does not name.
+            _MODELS[name] = module.load()
+            return _MODELS[name]
+    raise ConfigError(f"no spaCy model installed; tried {', '.join(names)}")
+
+
+def readable(pieces: list[str], config: ExtractionConfig) -> bool:
+    """Whether the text is in the model's language, by its share of common words."""
+    words = re.findall(r"[^\W\d_]+", " ".join(pieces)[:5000].casefold())
+    if len(words) < 15 or not config.function_words:
+        return bool(words)  # a headline alone may have no function word at all
+    common = sum(w in config.function_words for w in words)
+    return common / len(words) >= config.min_function_share
+
+
+def parse(
+    nlp: Any,
+    texts: list[str],
+    *,
+    cues: frozenset[str],
+    batch_size: int,
+    entities: bool = False,
+    documents: Sequence[int] = (),
+) -> list[Any]:
+    """Parse every text; find entities only in those with a verb a rule reads (a lemma
+    of ``cues``), and in the lead (headline, standfirst) of a document where someone
+    speaks, when it has a name: "An Arizona man ... said" is the Douglas Haig its
+    standfirst names. ``documents`` holds the index of each document's first text, then
+    the end."""
+    if "ner" not in nlp.pipe_names or entities:
+        return list(nlp.pipe(texts, batch_size=batch_size))
+    docs = list(nlp.pipe(texts, batch_size=batch_size, disable=["ner"]))
+    wanted = _wanting_entities(nlp, docs, cues, documents)
+    ner = nlp.get_pipe("ner")
+    for i, doc in zip(
+        wanted, ner.pipe([docs[i] for i in wanted], batch_size=batch_size), strict=True
+    ):
+        docs[i] = doc
+    return docs
+
+
+def _wanting_entities(
+    nlp: Any, docs: list[Any], cues: frozenset[str], documents: Sequence[int]
+) -> list[int]:
+    """The indexes of the parsed texts the entity recogniser should read, in order."""
+    hashes = {nlp.vocab.strings.add(cue) for cue in cues}
+    lemma = importlib.import_module("spacy.attrs").LEMMA
+    wanted = [
+        i
+        for i, doc in enumerate(docs)
+        if (len(doc) <= _SHORT and ":" in doc.text) or not hashes.isdisjoint(doc.count_by(lemma))
+    ]
+    speaking = set(wanted)
+    for start, end in itertools.pairwise(documents):
+        if speaking.isdisjoint(range(start, end)):
+            continue
+        wanted += [
+            i
+            for i in range(start, min(end, start + _LEAD_PIECES))
+            if i not in speaking and _names_someone(docs[i])
+        ]
+    wanted.sort()
+    return wanted
+
+
+def sentences(docs: list[Any], has_title: bool) -> Iterator[tuple[Any, bool]]:
+    """Each sentence of the parsed pieces, and whether it reads as a headline."""
+    for n, doc in enumerate(docs):
+        if n == 0 and has_title:
+            yield doc[:], True  # a headline is one sentence, however it parses
+            continue
+        sents = [sent for sent in doc.sents if sent.text.strip()]
+        for sent in sents:
+            # a line standing alone without a full stop (a standfirst, a subhead) is
+            # read as a headline: "LPGA pro Suzann Pettersen: 'I just laugh' at ..."
+            yield sent, len(sents) == 1 and not sent.text.rstrip().endswith(_ENDS)
+
+
+def _names_someone(doc: Any) -> bool:
+    """Whether a parsed text has two proper nouns in a row, as a person's name does."""
+    return any(a.pos_ == b.pos_ == "PROPN" for a, b in itertools.pairwise(doc))
