@@ -134,8 +134,19 @@ def test_us_backing_follows_what_washington_does_and_undoes(
         ("French troops are stationed in Romania, not in Ukraine.", {}),
         ("Macron said French troops could be deployed to Ukraine after a ceasefire.", {}),
         ("France plans to deploy several thousand soldiers to Ukraine.", {}),
+        ("French soldiers rehearsed the deployment of a brigade to Ukraine.", {}),
+        ("Macron welcomed the deployment of French troops to Ukraine.", {TROOPS: True}),
     ],
-    ids=["arrived", "none-crossed", "elsewhere", "not-there", "could", "plans"],
+    ids=[
+        "arrived",
+        "none-crossed",
+        "elsewhere",
+        "not-there",
+        "could",
+        "plans",
+        "rehearsed-the-deployment",
+        "welcomed-the-deployment",
+    ],
 )
 def test_french_troops_count_only_in_ukraine_and_only_once_there(
     extractor: RuleExtractor, text: str, expected: dict[str, object]

@@ -83,6 +83,13 @@ class NounClaims:
             verb = verb.head
         if verb.pos_ in ("VERB", "AUX") and clauses.modality(verb, sent, self.config) != "actual":
             return None  # "will attend the opening"
+        if (
+            verb.pos_ in ("VERB", "AUX")
+            and token.dep_ == "dobj"
+            and token.head.i == verb.i
+            and verb.lemma_.lower() in self.config.not_done_verbs
+        ):
+            return None  # "planned the deployment", "rehearsed the deployment of a brigade"
         if verb.pos_ in ("VERB", "AUX") and any(action_at(verb, a) for a in rule.negative_actions):
             if token.dep_ not in ("nsubj", "nsubjpass") or clauses.is_negated(verb, self.config):
                 return None  # "attended the opening before it was postponed"

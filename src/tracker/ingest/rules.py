@@ -173,6 +173,7 @@ class ExtractionConfig:
     future_aux: frozenset[str]
     modal_aux: frozenset[str]
     planning: frozenset[str]
+    not_done_verbs: frozenset[str]
     conditional_marks: frozenset[str]
     temporal_marks: frozenset[str]
     temporal_nouns: frozenset[str]
@@ -444,6 +445,7 @@ def load_extraction_config(
         future_aux=mood.lemmas("future"),
         modal_aux=mood.lemmas("modal"),
         planning=mood.lemmas("planning"),
+        not_done_verbs=mood.lemmas("not_done_verbs"),
         decision_nouns=mood.lemmas("decision_nouns"),
         credit_verbs=mood.lemmas("credit_verbs"),
         conditional_marks=mood.lemmas("conditional"),
