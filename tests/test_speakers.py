@@ -280,6 +280,11 @@ def test_a_speaker_is_the_person_the_document_names(
         ("Lavrov will comment on the Paris declaration on Monday.", []),
         ("If Moscow responds to the Paris guarantees, Kyiv will answer.", []),
         (
+            "Sergei Ryabkov said a meeting of European diplomats in Paris on Iran's nuclear "
+            "programme was pointless.",
+            [],
+        ),
+        (
             "Russia's foreign ministry expressed concern on Tuesday about the Paris declaration.",
             [True],
         ),
@@ -302,6 +307,7 @@ def test_a_speaker_is_the_person_the_document_names(
         "question",
         "future",
         "conditional",
+        "another-topic-excluded",
         "a-verb-and-its-object-say-it",
         "made-a-start-says-nothing",
     ],

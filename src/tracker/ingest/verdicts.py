@@ -131,6 +131,8 @@ def about(rule: QuestionRule, text: str) -> list[str]:
     """The topics of ``rule`` that ``text`` is about; an ambiguous word needs its context."""
     if rule.kind != "statement":
         return rule.objects.find(text)
+    if rule.excludes and rule.excludes.find(text):
+        return []  # "a meeting ... in Paris on Iran's nuclear programme" is another topic
     hits = []
     for term in rule.topics.find(text):
         near = rule.ambiguous.get(term)
