@@ -19,7 +19,7 @@ from tracker.domain.log import NewEvent
 from tracker.ingest.dates import Resolved, resolve_clause
 from tracker.ingest.open_fact import OpenFact
 from tracker.ingest.rules import ExtractionConfig
-from tracker.ingest.speakers import Said
+from tracker.ingest.said import Said
 from tracker.ingest.verdicts import Verdict, about
 
 

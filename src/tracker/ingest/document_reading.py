@@ -25,7 +25,8 @@ from tracker.ingest.document_events import (
 )
 from tracker.ingest.facts import FactReader
 from tracker.ingest.rules import ExtractionConfig, QuestionRule
-from tracker.ingest.speakers import Said, StatementFinder
+from tracker.ingest.said import Said
+from tracker.ingest.speakers import StatementFinder
 from tracker.ingest.verdicts import Verdict, claim_findings, said_findings
 from tracker.ingest.voices import Speaker, Voices
 

@@ -37,7 +37,8 @@ from tracker.ingest.rules import (
     QuestionRule,
     load_extraction_config,
 )
-from tracker.ingest.speakers import SILENCE_NOUNS, StatementFinder
+from tracker.ingest.said import SILENCE_NOUNS
+from tracker.ingest.speakers import StatementFinder
 from tracker.ingest.verdicts import about
 from tracker.ingest.voices import Voices
 

@@ -10,47 +10,15 @@ or an unlisted speaker with a side) is ``voices``' job.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from tracker.ingest import clauses
+from tracker.ingest.headline_speakers import HeadlineSpeakers
+from tracker.ingest.nominal_statements import NominalStatements
 from tracker.ingest.rules import ExtractionConfig
+from tracker.ingest.said import QUOTES, SILENCE_NOUNS, Said, span_of
 from tracker.ingest.voices import Speaker, Voices
-
-# Nouns of a reaction not given: "no comment from the Kremlin", "no word from Moscow"
-SILENCE_NOUNS = frozenset({"comment", "reaction", "response", "word"})
-QUOTES = re.compile(r"[\"“”«»]([^\"“”«»]{3,}?)[\"“”«»]")
-_HEADLINE = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+(\S.{3,})$")
-# "'There was a trail of blood': Ari Fleischer was nearly caught in the shooting"
-_QUOTE_FIRST = re.compile("^\\s*[\"\u201c'\u2018](.{3,200}?)[\"\u201d'\u2019]\\s*:\\s+(\\S.{3,})$")
-# "Russia, Ukraine conclude ceasefire agreement - Russian delegation"
-# words in quotation marks, single or double, within a headline
-_QUOTED = re.compile(
-    "(?:^|(?<=\\s))['\u2018\"\u201c][^'\u2018\u2019\"\u201c\u201d]{3,120}?['\u2019\"\u201d](?=\\s|$|[,.:;!?])"
-)
-_TRAILING = re.compile("^(.{8,}?)\\s+[-\u2013\u2014]\\s+([^-\u2013\u2014]{2,50})$")
-
-
-@dataclass(frozen=True, slots=True)
-class Said:
-    speaker: Speaker
-    verb: str  # lemma of the reporting verb, or "according to", or "headline"
-    mode: str  # direct | reported
-    content: str
-    tense: str
-    speaker_span: tuple[int, int]  # character offsets of the speaker's phrase in the sentence
-    quote: str | None = None
-    negated: bool = False
-    modality: str = "actual"
-    habitual: bool = False
-    when_text: str = ""  # the reporting verb's own clause, where its date is
-    # the reporting verb happened, whatever it reports: "said it would not comment"
-    spoken: bool = False
-
-
-_LIVE = re.compile(r"[-\u2013\u2014]\s*(live|as it happened)\W*$", re.IGNORECASE)
-
 
 # Verbs that take whom they move and a "to" clause: "urged the UN to act".
 _MOVING = frozenset({"urge", "ask", "tell", "order", "press", "encourage", "advise", "invite"})
@@ -124,12 +92,6 @@ def _named_just_before(verb: Any) -> Any | None:
     return None
 
 
-def _span_of(token: Any, sent: Any) -> tuple[int, int]:
-    """Where a phrase sits in its sentence, as character offsets."""
-    base = sent.start_char
-    return token.left_edge.idx - base, token.right_edge.idx - base + len(token.right_edge)
-
-
 def _joined(tokens: list[Any]) -> str:
     """Tokens as text, a space where a cut left two words touching: "Europe, he said,
     would" is "Europe would", not "Europewould"."""
@@ -189,6 +151,8 @@ class StatementFinder:
         self.voices = voices
         self.config = config
         self._verbs = config.reporting_verbs | config.silence_verbs | config.speech_verbs
+        self.nominal = NominalStatements(voices, config)
+        self.headlines = HeadlineSpeakers(voices, config)
 
     def find(self, sent: Any, previous: Speaker | None, *, headline: bool) -> list[Said]:
         text = sent.text
@@ -265,7 +229,7 @@ class StatementFinder:
                 continue
             clause = _content(sent, token, subject, self.config.silence_verbs)
             content = clause if len(clause.split()) >= 3 or not quote else quote
-            span = _span_of(subject, sent)
+            span = span_of(subject, sent)
             found.append(
                 Said(
                     speaker=speaker,
@@ -282,47 +246,10 @@ class StatementFinder:
                     speaker_span=span,
                 )
             )
-        found += self._claimed(sent, previous, quote)
-        found += self._according_to(sent, previous, quote)
-        found += self._silence(sent, previous)
+        found += self.nominal.find(sent, previous, quote)
         if headline and not found:
-            found += (
-                self._headline(sent, previous)
-                or self._quote_headline(sent, previous)
-                or self._trailing_headline(sent, previous)
-                or self._noun_verb_headline(sent, previous)
-            )
+            found += self.headlines.find(sent, previous)
         return found
-
-    def _noun_verb_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
-        """ "Trump calls for partnering with Russia", parsed with "calls" a noun: a name,
-        then a word that is a reporting verb's third person, then what was said."""
-        for token in sent:
-            if token.pos_ not in ("NOUN", "PROPN") or token.i == sent.start or token.ent_type_:
-                continue  # "Malaria Claims", one name, is no one speaking
-            word = token.lower_
-            verbs = [w for w in (word[:-1], word[:-2]) if w in self.config.reporting_verbs]
-            if not word.endswith("s") or not verbs:
-                continue
-            name = token.doc[token.i - 1]
-            rest = token.doc[token.i + 1 : sent.end]
-            if name.ent_type_ not in ("PERSON", "ORG", "NORP") or len(rest) < 2 or rest[0].is_punct:
-                continue
-            speaker = self.voices.resolve(name, previous)
-            if speaker is None:
-                continue
-            return [
-                Said(
-                    speaker=speaker,
-                    verb=verbs[0],
-                    mode="reported",
-                    content=" ".join(rest.text.split()),
-                    tense="present",
-                    speaker_span=_span_of(name, sent),
-                    modality="question" if rest.text.rstrip().endswith("?") else "actual",
-                )
-            ]
-        return []
 
     def _side_of_place(self, verb: Any) -> str | None:
         """ "In Moscow, the foreign ministry said ...": a capital the verb is said in."""
@@ -392,14 +319,6 @@ class StatementFinder:
             return made
         return None
 
-    def _keeps_silent(self, verb: Any) -> bool:
-        """Whether a silence phrase ("kept its counsel") begins at this verb."""
-        if verb.pos_ not in ("VERB", "AUX"):
-            return False
-        rest = verb.doc[verb.i : min(verb.i + 4, verb.sent.end)].text
-        found = self.config.silence_phrases.find(rest)
-        return bool(found) and rest.casefold().startswith(found[0].split()[0])
-
     def _says_no_comment(self, verb: Any) -> bool:
         """ "said it would not comment", "said it had no reaction": silence, reported."""
         for clause in verb.children:
@@ -451,242 +370,3 @@ class StatementFinder:
                 return token.head
             token = token.head
         return None
-
-    def _claimed(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
-        """ "a Russian defence ministry claim that French troops were deployed", "Moscow's
-        warning that ...": a statement named as a noun, with its owner and its clause."""
-        found = []
-        for token in sent:
-            if token.pos_ != "NOUN" or token.lemma_.lower() not in self.config.said_nouns:
-                continue
-            clause = next(
-                (
-                    c
-                    for c in token.children
-                    if c.dep_ in ("acl", "ccomp")
-                    and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
-                ),
-                None,
-            )
-            owner = next(
-                (
-                    c
-                    for c in reversed(list(token.lefts))
-                    if c.dep_ in ("poss", "compound") and c.pos_ in ("NOUN", "PROPN")
-                ),
-                None,
-            )
-            if clause is None or owner is None:
-                continue
-            speaker = self.voices.resolve(owner, previous)
-            if speaker is None:
-                continue
-            content = str(sent.doc[clause.left_edge.i : clause.right_edge.i + 1].text)
-            found.append(
-                Said(
-                    speaker=speaker,
-                    verb=token.lemma_.lower(),
-                    mode="reported",
-                    content=" ".join(content.split()),
-                    quote=quote,
-                    tense=clauses.tense(clause, self.config),
-                    modality="question" if sent.text.strip().endswith("?") else "actual",
-                    speaker_span=_span_of(owner, sent),
-                    spoken=True,
-                )
-            )
-        return found
-
-    def _according_to(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
-        found = []
-        for token in sent:
-            if token.lower_ != "according" or token.i + 1 >= sent.end:
-                continue
-            to = sent.doc[token.i + 1]
-            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-            if to.lower_ != "to" or pobj is None:
-                continue
-            speaker = self.voices.resolve(pobj, previous)
-            if speaker is None:
-                continue
-            own = set(range(token.i, pobj.right_edge.i + 1))
-            rest = "".join(t.text_with_ws for t in sent if t.i not in own).strip(" ,.")
-            found.append(
-                Said(
-                    speaker=speaker,
-                    verb="according to",
-                    mode="direct" if quote else "reported",
-                    content=" ".join((quote or rest).split()),
-                    quote=quote,
-                    tense=clauses.tense(sent.root, self.config),
-                    modality="question" if sent.text.strip().endswith("?") else "actual",
-                    speaker_span=_span_of(pobj, sent),
-                )
-            )
-        return found
-
-    def _silence(self, sent: Any, previous: Speaker | None) -> list[Said]:
-        """ "There was no comment from the Kremlin"; "Moscow has remained silent"."""
-        found = []
-        for token in sent:
-            speaker_token = None
-            if token.lemma_.lower() in SILENCE_NOUNS and any(
-                c.dep_ == "det" and c.lower_ in self.config.negators for c in token.children
-            ):
-                source = next(
-                    (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")),
-                    None,
-                )
-                if source is not None:
-                    speaker_token = next((c for c in source.children if c.dep_ == "pobj"), None)
-            elif (
-                token.lower_ == "silent"
-                and token.dep_ in ("acomp", "oprd")
-                and token.head.dep_ != "relcl"  # "Moscow, which stayed silent for two days,"
-            ):
-                speaker_token = clauses.subject_of(token.head)
-            if speaker_token is None and self._keeps_silent(token):
-                # "The Kremlin has kept its counsel", "remained tight-lipped"
-                speaker_token = clauses.subject_of(token)
-            if speaker_token is None:
-                continue
-            speaker = self.voices.resolve(speaker_token, previous)
-            if speaker is None:
-                continue
-            found.append(
-                Said(
-                    speaker=speaker,
-                    verb="silent",
-                    mode="reported",
-                    content=" ".join(sent.text.split()),
-                    tense=clauses.tense(sent.root, self.config),
-                    negated=True,
-                    speaker_span=_span_of(speaker_token, sent),
-                )
-            )
-        return found
-
-    def _trailing_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
-        """ "Ceasefire agreed - Russian delegation": a voice after a closing dash."""
-        match = _TRAILING.match(sent.text)
-        if match is None or len(match.group(2).split()) > 5:
-            return []
-        start = sent.start_char + match.start(2)
-        tail = [t for t in sent if t.idx >= start]
-        heads = [t for t in tail if t.head.i == t.i or t.head.idx < start]
-        if len(heads) != 1 or heads[0].pos_ not in ("NOUN", "PROPN"):
-            return []
-        speaker = self.voices.resolve(heads[0], previous)
-        if speaker is None:
-            return []
-        content = " ".join(match.group(1).split())
-        return [
-            Said(
-                speaker=speaker,
-                verb="headline",
-                mode="reported",
-                content=content,
-                tense="present",
-                speaker_span=(match.start(2), match.end(2)),
-                modality="question" if content.endswith("?") else "actual",
-            )
-        ]
-
-    def _quote_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
-        """A headline that opens with a quote and a colon: the quote is the words of the
-        subject that follows ("'It is over': Biden quiets Democrats"), when it is a voice."""
-        match = _QUOTE_FIRST.match(sent.text)
-        if match is None:
-            return []
-        start = sent.start_char + match.start(2)
-        rest = [t for t in sent if t.idx >= start]
-        subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None) or next(
-            (t for t in rest if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("ROOT", "attr")), None
-        )
-        if subject is None or subject.dep_ == "poss":
-            return []
-        speaker = self.voices.resolve(subject, previous)
-        if speaker is None:
-            # "'This is over': Puigdemont's independence doubts caught on camera"
-            owner = next((c for c in subject.children if c.dep_ == "poss"), None)
-            if owner is None or owner.pos_ != "PROPN":
-                return []
-            subject, speaker = owner, self.voices.resolve(owner, previous)
-            if speaker is None:
-                return []
-        quote = match.group(1).strip()
-        return [
-            Said(
-                speaker=speaker,
-                verb="headline",
-                mode="direct",
-                content=" ".join(quote.split()),
-                quote=quote,
-                tense="present",
-                speaker_span=_span_of(subject, sent),
-            )
-        ]
-
-    def _headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
-        """ "Petrov: plan is a dead end" — a short name before a colon is the speaker."""
-        match = _HEADLINE.match(sent.text)
-        if match is None or len(match.group(1).split()) > 6:
-            return []
-        end = sent.start_char + match.end(1)
-        tokens = [t for t in sent if t.idx + len(t) <= end]
-        if not tokens:
-            return []
-        # the prefix's own head: "Medvedev on Telegram: ..." is Medvedev speaking
-        roots = [t for t in tokens if t.head.i == t.i or t.head.idx + len(t.head) > end]
-        head = roots[0] if len(roots) == 1 and roots[0].pos_ in ("PROPN", "NOUN") else tokens[-1]
-        aside = {
-            t.i
-            for c in head.children
-            if c.dep_ == "prep" and c.i > head.i
-            for t in c.subtree
-            if t.idx < end
-        }
-        name = " ".join(t.text for t in tokens if t.i not in aside and t.pos_ != "PUNCT")
-        actor = self.voices.actor_named(name)
-        named = head.ent_type_ in ("PERSON", "ORG", "NORP") or (
-            head.pos_ == "PROPN" and not head.ent_type_
-        )
-        if not named and head.lemma_.lower() not in self.config.voices and actor is None:
-            return []
-        if actor is None and (
-            head.ent_type_ == "GPE" or name.casefold() in self.config.place_labels
-        ):
-            return []  # "Ukraine war: ...", "Kenya: ..." label a topic or a section, not a voice
-        rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
-        opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
-        if (
-            not opens_quote
-            and not any(t.pos_ in ("VERB", "AUX") for t in rest)
-            and not _QUOTED.search(match.group(2))
-        ):
-            # "Spurs v United: Premier League - live!" says nothing; "Whitaker: US 'no
-            # longer part' of guarantees" quotes its speaker
-            return []
-        if not opens_quote and (_LIVE.search(match.group(2)) or rest[0].lower_ == "to"):
-            return []  # "... - live!" is a live page; "Government: to review subsidies" a plan
-        speaker = Speaker(
-            name,
-            actor.id if actor else None,
-            (actor.group if actor else None) or self.voices.side_in(name),
-        )
-        content = match.group(2).strip().strip("\"“”'")
-        quote = content if match.group(2).strip()[:1] in "\"“'" else None
-        return [
-            Said(
-                speaker=speaker,
-                verb="headline",
-                mode="direct" if quote else "reported",
-                content=" ".join(content.split()),
-                quote=quote,
-                tense="present",
-                negated=False,
-                modality="question" if content.endswith("?") else "actual",
-                habitual=False,
-                speaker_span=(0, match.end(1)),
-            )
-        ]

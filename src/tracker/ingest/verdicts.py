@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from tracker.ingest.claim_finder import ClaimFinder
 from tracker.ingest.rules import QuestionRule
-from tracker.ingest.speakers import Said
+from tracker.ingest.said import Said
 from tracker.ingest.voices import Speaker
 
 # Words that point back to what was just said: "called his remarks ...", "the site was ..."

@@ -1,0 +1,149 @@
+"""Statements named as nouns: "a Russian defence ministry claim that ...", "according to
+the Kremlin", and silence given as news ("no comment from the Kremlin", "kept its
+counsel")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.ingest import clauses
+from tracker.ingest.rules import ExtractionConfig
+from tracker.ingest.said import SILENCE_NOUNS, Said, span_of
+from tracker.ingest.voices import Speaker, Voices
+
+
+class NominalStatements:
+    """What a sentence says was said, or not said, without a reporting verb of its own."""
+
+    def __init__(self, voices: Voices, config: ExtractionConfig) -> None:
+        self.voices = voices
+        self.config = config
+
+    def find(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
+        return (
+            self._claimed(sent, previous, quote)
+            + self._according_to(sent, previous, quote)
+            + self._silence(sent, previous)
+        )
+
+    def _claimed(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
+        """ "a Russian defence ministry claim that French troops were deployed", "Moscow's
+        warning that ...": a statement named as a noun, with its owner and its clause."""
+        found = []
+        for token in sent:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in self.config.said_nouns:
+                continue
+            clause = next(
+                (
+                    c
+                    for c in token.children
+                    if c.dep_ in ("acl", "ccomp")
+                    and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+                ),
+                None,
+            )
+            owner = next(
+                (
+                    c
+                    for c in reversed(list(token.lefts))
+                    if c.dep_ in ("poss", "compound") and c.pos_ in ("NOUN", "PROPN")
+                ),
+                None,
+            )
+            if clause is None or owner is None:
+                continue
+            speaker = self.voices.resolve(owner, previous)
+            if speaker is None:
+                continue
+            content = str(sent.doc[clause.left_edge.i : clause.right_edge.i + 1].text)
+            found.append(
+                Said(
+                    speaker=speaker,
+                    verb=token.lemma_.lower(),
+                    mode="reported",
+                    content=" ".join(content.split()),
+                    quote=quote,
+                    tense=clauses.tense(clause, self.config),
+                    modality="question" if sent.text.strip().endswith("?") else "actual",
+                    speaker_span=span_of(owner, sent),
+                    spoken=True,
+                )
+            )
+        return found
+
+    def _according_to(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
+        found = []
+        for token in sent:
+            if token.lower_ != "according" or token.i + 1 >= sent.end:
+                continue
+            to = sent.doc[token.i + 1]
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if to.lower_ != "to" or pobj is None:
+                continue
+            speaker = self.voices.resolve(pobj, previous)
+            if speaker is None:
+                continue
+            own = set(range(token.i, pobj.right_edge.i + 1))
+            rest = "".join(t.text_with_ws for t in sent if t.i not in own).strip(" ,.")
+            found.append(
+                Said(
+                    speaker=speaker,
+                    verb="according to",
+                    mode="direct" if quote else "reported",
+                    content=" ".join((quote or rest).split()),
+                    quote=quote,
+                    tense=clauses.tense(sent.root, self.config),
+                    modality="question" if sent.text.strip().endswith("?") else "actual",
+                    speaker_span=span_of(pobj, sent),
+                )
+            )
+        return found
+
+    def _silence(self, sent: Any, previous: Speaker | None) -> list[Said]:
+        """ "There was no comment from the Kremlin"; "Moscow has remained silent"."""
+        found = []
+        for token in sent:
+            speaker_token = None
+            if token.lemma_.lower() in SILENCE_NOUNS and any(
+                c.dep_ == "det" and c.lower_ in self.config.negators for c in token.children
+            ):
+                source = next(
+                    (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")),
+                    None,
+                )
+                if source is not None:
+                    speaker_token = next((c for c in source.children if c.dep_ == "pobj"), None)
+            elif (
+                token.lower_ == "silent"
+                and token.dep_ in ("acomp", "oprd")
+                and token.head.dep_ != "relcl"  # "Moscow, which stayed silent for two days,"
+            ):
+                speaker_token = clauses.subject_of(token.head)
+            if speaker_token is None and self._keeps_silent(token):
+                # "The Kremlin has kept its counsel", "remained tight-lipped"
+                speaker_token = clauses.subject_of(token)
+            if speaker_token is None:
+                continue
+            speaker = self.voices.resolve(speaker_token, previous)
+            if speaker is None:
+                continue
+            found.append(
+                Said(
+                    speaker=speaker,
+                    verb="silent",
+                    mode="reported",
+                    content=" ".join(sent.text.split()),
+                    tense=clauses.tense(sent.root, self.config),
+                    negated=True,
+                    speaker_span=span_of(speaker_token, sent),
+                )
+            )
+        return found
+
+    def _keeps_silent(self, verb: Any) -> bool:
+        """Whether a silence phrase ("kept its counsel") begins at this verb."""
+        if verb.pos_ not in ("VERB", "AUX"):
+            return False
+        rest = verb.doc[verb.i : min(verb.i + 4, verb.sent.end)].text
+        found = self.config.silence_phrases.find(rest)
+        return bool(found) and rest.casefold().startswith(found[0].split()[0])
