@@ -190,6 +190,11 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
         ("Britain will be rebuked after opening a military hub in Ukraine.", {}),
         ("MPs called for Britain to start building military hubs in Ukraine.", {}),
         (
+            "John Healey rejected calls from some MPs for Britain to start building its "
+            "military facilities in western Ukraine before a ceasefire.",
+            {},
+        ),
+        (
             "Latvia's parliament on Tuesday ratified the country's security commitment to Ukraine.",
             {RATIFIED: True},
         ),
@@ -212,6 +217,7 @@ def test_french_troops_count_only_in_ukraine_and_only_once_there(
         "after-opening-as-its-verb",
         "after-opening-in-a-future",
         "called-for-them-to-start",
+        "a-ceasefire-as-a-time-deep-in-the-clause",
         "one-countrys-commitment",
         "a-pledge-voted-down",
         "went-on-until-it-happened",

@@ -71,11 +71,13 @@ TIME_PREPS = frozenset({"after", "before", "since", "until", "during", "followin
 
 def outside_time(verb: Any, clause: str) -> tuple[str, str]:
     """``clause`` without the verb's phrases of time, and those phrases: in "has not
-    begun, two weeks after the ceasefire" the ceasefire is when, not what."""
+    begun, two weeks after the ceasefire" the ceasefire is when, not what; so in "rejected
+    calls for Britain to start building hubs before a ceasefire", however deep."""
     timed = [
         " ".join(t.text for t in c.subtree)
-        for c in verb.children
-        if (c.dep_ == "prep" and c.lower_ in TIME_PREPS) or c.dep_ == "npadvmod"
+        for c in verb.subtree
+        if (c.dep_ == "prep" and c.lower_ in TIME_PREPS and c.i != verb.i)
+        or (c.dep_ == "npadvmod" and c.head.i == verb.i)
     ]
     for text in timed:
         clause = clause.replace(text, " ", 1)
