@@ -172,16 +172,28 @@ def _postgres_engine(url: URL) -> Engine:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(engine: Engine, *, cache_kib: int | None = None) -> Iterator[Connection]:
     """A transaction that may write; on SQLite it holds the write lock from its start.
 
     Whatever the database raises in it (locked, full, gone) leaves as StorageError,
-    after the rollback.
+    after the rollback. ``cache_kib``: SQLite's page cache for this transaction only, for
+    a large write into large indexes; the connection goes back to the pool with its own.
     """
     driver_errors = engine.dialect.loaded_dbapi.Error
     try:
-        with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-            yield conn
+        with engine.connect().execution_options(**{WRITE: True}) as conn:
+            # On the driver connection: a statement through SQLAlchemy would begin.
+            raw: Any = conn.connection.dbapi_connection
+            roomy = cache_kib is not None and engine.dialect.name == "sqlite"
+            if roomy:
+                usual = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+                raw.execute(f"PRAGMA cache_size = -{int(cache_kib or 0)}")
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                if roomy:
+                    raw.execute(f"PRAGMA cache_size = {usual}")
     except SQLAlchemyError as exc:
         raise StorageError(f"write failed: {describe(exc)}") from None
     except driver_errors as exc:

@@ -345,11 +345,33 @@ class EventLog:
         """One page of the whole log, in order, strictly after ``position``."""
         return self._select(*self._after_query(position, limit, types, until))
 
+    def tally(
+        self, position: int, *, limit: int | None = None, until: int | None = None
+    ) -> list[tuple[str, int, int, int]]:
+        """(type, schema version, how many, last position) of the events after
+        ``position``: the next ``limit`` of them, or those up to ``until``. What a reader
+        needs to decide which payloads to decode at all, counted in the database."""
+        sql, params = self._after_query(
+            position, limit, None, until, fields="type, schema_version, position"
+        )
+        rows = self._fetch(
+            f"SELECT type, schema_version, count(*), max(position) FROM ({sql}) AS page "
+            "GROUP BY type, schema_version",
+            params,
+        )
+        return [(t, v, n, last) for t, v, n, last in rows]
+
     def _after_query(
-        self, position: int, limit: int, types: Sequence[str] | None, until: int | None
+        self,
+        position: int,
+        limit: int | None,
+        types: Sequence[str] | None,
+        until: int | None,
+        *,
+        fields: str = _FIELDS,
     ) -> tuple[str, list[Any]]:
         m = self._mark
-        sql = f"SELECT {_FIELDS} FROM events WHERE position > {m}"
+        sql = f"SELECT {fields} FROM events WHERE position > {m}"
         params: list[Any] = [position]
         if until is not None:
             sql += f" AND position <= {m}"
@@ -357,8 +379,10 @@ class EventLog:
         if types:
             sql += f" AND type IN ({', '.join([m] * len(types))})"
             params.extend(types)
-        sql += f" ORDER BY position LIMIT {m}"
-        params.append(limit)
+        sql += " ORDER BY position"
+        if limit is not None:
+            sql += f" LIMIT {m}"
+            params.append(limit)
         return sql, params
 
     def iter_after(
