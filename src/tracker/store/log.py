@@ -35,7 +35,7 @@ from tracker.domain.log import (
 )
 from tracker.errors import ConcurrencyError, StorageError
 from tracker.store.driver import Driver, first_line
-from tracker.store.engine import describe, dumps
+from tracker.store.engine import describe, dumps, unpinged
 from tracker.store.schema import events, utc_text
 
 # One key for every appender on a database; any constant works if all writers agree.
@@ -117,11 +117,14 @@ class EventLog:
 
     def _append_postgres(self, batches: Sequence[StreamBatch]) -> AppendResult:
         # Round trips are the cost here: the lock and each stream's state go in one
-        # pipeline, the insert and the commit in another. A connection found dead is
-        # replaced once; appends are idempotent, so a retry after a commit whose answer
-        # was lost stores nothing twice.
+        # pipeline, the insert and the commit in another, and the connection is not
+        # pinged first: the first pipeline writes nothing and finds a dead connection
+        # itself. One found dead is replaced by a pinged one and the append tried once
+        # more; appends are idempotent, so a retry after a commit whose answer was lost
+        # stores nothing twice.
         for attempt in (1, 2):
-            raw = self.engine.raw_connection()
+            with unpinged() if attempt == 1 else contextlib.nullcontext():
+                raw = self.engine.raw_connection()
             pg: Any = raw.driver_connection
             try:
                 with pg.pipeline() as pipeline, pg.cursor() as cursor:
