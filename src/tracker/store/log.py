@@ -116,23 +116,28 @@ class EventLog:
             raw.close()
 
     def _append_postgres(self, batches: Sequence[StreamBatch]) -> AppendResult:
-        # Round trips are the cost here: the lock and each stream's state go in one
-        # pipeline, the insert and the commit in another, and the connection is not
-        # pinged first: the first pipeline writes nothing and finds a dead connection
-        # itself. One found dead is replaced by a pinged one and the append tried once
-        # more; appends are idempotent, so a retry after a commit whose answer was lost
-        # stores nothing twice.
+        # Round trips are the cost here: BEGIN, the lock and each stream's state go in
+        # one pipeline, the insert and COMMIT in another. BEGIN and COMMIT are sent as
+        # statements on a connection in autocommit mode, since the driver sends its own
+        # BEGIN in a round trip of its own. The connection is not pinged first: the
+        # first pipeline writes nothing and finds a dead connection itself. One found
+        # dead is replaced by a pinged one and the append tried once more; appends are
+        # idempotent, so a retry after a commit whose answer was lost stores nothing twice.
         for attempt in (1, 2):
             with unpinged() if attempt == 1 else contextlib.nullcontext():
                 raw = self.engine.raw_connection()
             pg: Any = raw.driver_connection
             try:
-                with pg.pipeline() as pipeline, pg.cursor() as cursor:
-                    states = self._stream_states_pipelined(cursor, batches, pipeline)
-                    rows, already, ids = self._plan(batches, states)
-                    if rows:
-                        self._insert_returning(cursor, rows)
-                    pg.commit()
+                pg.autocommit = True
+                with pg.cursor() as cursor:
+                    with pg.pipeline() as pipeline:
+                        cursor.execute("BEGIN")
+                        states = self._stream_states_pipelined(cursor, batches, pipeline)
+                        rows, already, ids = self._plan(batches, states)
+                        if rows:
+                            self._insert_returning(cursor, rows)
+                        pg.execute("COMMIT")
+                    # Leaving the pipeline sent the insert and COMMIT and read their answers.
                     positions = self._returned(cursor, rows) if rows else ()
                 return AppendResult(positions, already, ids)
             except BaseException as exc:
@@ -148,6 +153,9 @@ class EventLog:
                     raise StorageError(f"write failed: {first_line(exc)}") from None
                 raise
             finally:
+                if not pg.closed:
+                    with contextlib.suppress(self._driver.errors):
+                        pg.autocommit = False  # as the pool lends it to everyone else
                 raw.close()
         raise AssertionError("unreachable")  # pragma: no cover
 
