@@ -17,7 +17,7 @@ from support.cli import run
 from support.db import documents_and_streams, one_row
 from support.feedserver import FeedServer
 from support.story import dump
-from support.trackers import make_tracker, migrated
+from support.trackers import make_tracker
 
 from tracker import app
 from tracker.errors import StorageError
@@ -338,47 +338,6 @@ def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
             service.wait(timeout=60)
     engine.dispose()
     assert documents_and_streams(postgres_url) == (55, 55)
-
-
-def test_an_append_on_a_connection_the_server_closed_is_stored_once(
-    postgres_url: str, postgres_admin_url: str
-) -> None:
-    # An append skips the connection ping: its first round trip, which writes nothing,
-    # finds the connection dead, and the append goes again on a fresh one.
-    import psycopg
-    from support.waiting import wait_for
-
-    from tracker.domain.log import NO_STREAM, NewEvent, event_id_for
-
-    def noted(key: str) -> NewEvent:
-        return NewEvent(event_id_for("closed", key), "Noted", {"key": key}, T0)
-
-    tracker = make_tracker(migrated(postgres_url))
-    log = tracker.log
-    database = sa.make_url(postgres_url).database
-    admin = postgres_admin_url.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        log.append("doc:a", [noted("a1")], expected_version=NO_STREAM)  # a pooled connection
-        with psycopg.connect(admin, autocommit=True) as conn:
-
-            def backends() -> int:
-                row = conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (database,)
-                ).fetchone()
-                return int(row[0]) if row else 0
-
-            assert backends() >= 1
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (database,),
-            )
-            wait_for(lambda: backends() == 0, seconds=30)
-        second = log.append("doc:a", [noted("a2")], expected_version=1)
-        assert [e.data["key"] for e in log.read_stream("doc:a")] == ["a1", "a2"]
-        again = log.append("doc:a", [noted("a2")], expected_version=1)
-        assert again.appended == () and again.already_stored == second.appended
-    finally:
-        tracker.close()
 
 
 class _RacingExtractor:
