@@ -162,6 +162,7 @@ def test_an_append_on_a_postgres_connection_cut_while_idle_goes_through(
     postgres_url: str,
 ) -> None:
     import psycopg
+    from support.waiting import wait_for
 
     from tracker.store.engine import make_engine
     from tracker.store.migrations import upgrade
@@ -170,14 +171,25 @@ def test_an_append_on_a_postgres_connection_cut_while_idle_goes_through(
     upgrade(engine)
     log = EventLog(engine, clock=lambda: T0)
     log.append("doc:a", [new("a1")], expected_version=NO_STREAM)
-    # The pooled connection's server process goes away while it sits idle.
+    # The pooled connection's server process goes away while it sits idle. The append
+    # is not pinged first: its own first round trip finds the connection dead.
     admin = sa.make_url(postgres_url).set(database="postgres").render_as_string(False)
+    database = sa.make_url(postgres_url).database
     with psycopg.connect(admin.replace("+psycopg", ""), autocommit=True) as conn:
+
+        def backends() -> int:
+            found = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (database,)
+            ).fetchone()
+            return int(found[0]) if found else 0
+
+        assert backends() >= 1
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (sa.make_url(postgres_url).database,),
+            (database,),
         )
+        wait_for(lambda: backends() == 0, seconds=30)
     result = log.append("doc:a", [new("a1"), new("a2")], expected_version=1)
     assert len(result.appended) == 1 and len(result.already_stored) == 1
     assert [e.data["key"] for e in log.read_stream("doc:a")] == ["a1", "a2"]

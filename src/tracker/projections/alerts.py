@@ -22,9 +22,10 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from tracker.domain.log import RecordedEvent
+from tracker.domain.events import FactAsserted, FactRetracted
 from tracker.domain.story import Answer, Question, decide
 from tracker.notify.config import AlertChannel
+from tracker.projections.pages import Page
 from tracker.projections.views import (
     END_OF_TIME,
     TimelineReader,
@@ -74,24 +75,53 @@ class AlertsProjection:
         self._reader = reader
         self._clock = clock
 
-    def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
-        changes = [e for e in events if e.type in ("FactAsserted", "FactRetracted")]
+    def apply(self, conn: Connection, page: Page) -> None:
         d = self._d
         with d.cursor(conn) as cursor:
-            since = self._channel_starts(cursor, events[0].position)
-            if not changes:
+            since = self._channel_starts(cursor, page.after)
+            last_change = page.last_of(FactAsserted.TYPE, FactRetracted.TYPE)
+            if last_change is None:
                 return
-            if self._checkpoint(cursor, "facts") < changes[-1].position:
+            if self._checkpoint(cursor, "facts") < last_change:
                 raise FactsBehind("the facts projection is behind; alerts wait for it")
             # A question's answer after one of its events is its answer before the next.
             last: dict[int, Answer] = {}
-            for event in changes:
-                for n in self._by_key.get(event.data.get("key", ""), ()):
+            for position, key, stored_at in self._changes(cursor, page):
+                recorded_at = d.read_time(stored_at)
+                assert recorded_at is not None  # set on every row the changes come from
+                for n in self._by_key[key]:
                     story_id, title, question = self._questions[n]
                     before = last.get(n)
                     if before is None:
-                        before = self._answer(cursor, question, event.position - 1)
-                    last[n] = self._one(cursor, event, (story_id, title), question, since, before)
+                        before = self._answer(cursor, question, position - 1)
+                    change = (position, recorded_at)
+                    last[n] = self._one(cursor, change, (story_id, title), question, since, before)
+
+    def _changes(self, cursor: Any, page: Page) -> list[tuple[int, str, Any]]:
+        """(position, key, recorded_at) of the page's events that changed a question's
+        key, from the timeline the facts projection wrote: its assertions, and its
+        retractions that withdrew one (any other retraction changes no answer). No
+        payload is decoded, and most events, on no question's key, are never seen."""
+        if not self._by_key:
+            return []
+        d = self._d
+        m = d.mark
+        keys = tuple(self._by_key)
+        bounds = (page.after, page.upto)
+        sql = (
+            "SELECT position, key, recorded_at FROM fact_timeline "
+            f"WHERE key IN ({d.marks(len(keys))}) AND position > {m} AND position <= {m}"
+        )
+        params: tuple[Any, ...] = (*keys, *bounds)
+        if page.has(FactRetracted.TYPE):
+            sql += (
+                " UNION ALL SELECT retracted_position, key, retracted_at FROM fact_timeline "
+                f"WHERE key IN ({d.marks(len(keys))}) AND retracted_position > {m} "
+                f"AND retracted_position <= {m}"
+            )
+            params = (*params, *keys, *bounds)
+        cursor.execute(f"{sql} ORDER BY 1", params)
+        return list(cursor.fetchall())
 
     def _checkpoint(self, cursor: Any, name: str) -> int:
         cursor.execute(
@@ -100,7 +130,7 @@ class AlertsProjection:
         row = cursor.fetchone()
         return int(row[0]) if row else 0
 
-    def _channel_starts(self, cursor: Any, first: int) -> dict[str, int]:
+    def _channel_starts(self, cursor: Any, after: int) -> dict[str, int]:
         """Each configured channel's start, registering new ones: a channel gets the changes
         of the events this projection has not applied yet, unless the projection itself is
         new (an older log, or a first run), when it starts at the log's end: the backlog is
@@ -109,7 +139,7 @@ class AlertsProjection:
         if not self._channels:
             return {}
         if self._checkpoint(cursor, self.name) > 0:
-            end = first - 1
+            end = after
         else:
             cursor.execute("SELECT coalesce(max(position), 0) FROM events")
             end = cursor.fetchone()[0]
@@ -125,19 +155,21 @@ class AlertsProjection:
     def _one(
         self,
         cursor: Any,
-        event: RecordedEvent,
+        change: tuple[int, datetime],
         story: tuple[str, str],
         question: Question,
         since: dict[str, int],
         before: Answer,
     ) -> Answer:
-        """The answer after the event; an alert when it differs from ``before``."""
+        """The answer after the event at ``change`` (its position and recorded_at); an
+        alert when it differs from ``before``."""
         d = self._d
+        position, recorded_at = change
         story_id, story_title = story
-        after = self._answer(cursor, question, event.position)
+        after = self._answer(cursor, question, position)
         if before.value is after.value:
             return after
-        identity = alert_id(question.id, event.position)
+        identity = alert_id(question.id, position)
         payload = {
             "type": "answer-changed",
             "alert_id": identity,
@@ -148,8 +180,8 @@ class AlertsProjection:
             "before_text": _WORDS[before.value],
             "after_text": _WORDS[after.value],
             "since": after.since.isoformat() if after.since else None,
-            "position": event.position,
-            "recorded_at": event.recorded_at.isoformat(),
+            "position": position,
+            "recorded_at": recorded_at.isoformat(),
             "evidence": [evidence_of(a) for a in after.evidence],
         }
         cursor.execute(
@@ -157,16 +189,16 @@ class AlertsProjection:
             f"VALUES ({d.marks(5)}, {d.json_mark})",
             (
                 identity,
-                event.position,
+                position,
                 story_id,
                 question.id,
-                d.time(event.recorded_at),
+                d.time(recorded_at),
                 d.json(payload),
             ),
         )
         for channel in self._channels:
-            if channel.wants(story_id, question.id) and event.position > since.get(
-                channel.name, event.position
+            if channel.wants(story_id, question.id) and position > since.get(
+                channel.name, position
             ):
                 cursor.execute(
                     "INSERT INTO alert_deliveries (alert_id, channel, position, state, "
@@ -175,10 +207,10 @@ class AlertsProjection:
                     (
                         identity,
                         channel.name,
-                        event.position,
+                        position,
                         "pending",
                         0,
-                        d.time(event.recorded_at),
+                        d.time(recorded_at),
                     ),
                 )
         return after

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.domain.log import RecordedEvent
 from tracker.errors import StorageError, TrackerError
+from tracker.projections.pages import Page
 from tracker.store.driver import Driver, first_line
 from tracker.store.engine import write_transaction
 from tracker.store.locks import PROJECTION_LOCK_SPACE
@@ -28,6 +28,11 @@ from tracker.store.log import EventLog
 from tracker.store.schema import projection_checkpoints
 
 _log = logging.getLogger(__name__)
+
+# SQLite's page cache while a page is written: a page of 100,000 events touches most
+# leaves of a million-row timeline index, and SQLite's default 2 MB sends each touch
+# back to the file. Taken only while a page is written; small pages never fill it.
+CATCH_UP_CACHE_KIB = 256 * 1024
 
 
 class ProjectionFailed(TrackerError):
@@ -38,8 +43,8 @@ class Projection(Protocol):
     name: str
     tables: tuple[sa.Table, ...]
 
-    def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
-        """Write the rows these events imply, inside the caller's transaction."""
+    def apply(self, conn: Connection, page: Page) -> None:
+        """Write the rows the page's events imply, inside the caller's transaction."""
 
 
 @runtime_checkable
@@ -66,7 +71,7 @@ class ProjectionRunner:
         projections: Sequence[Projection],
         *,
         clock: Callable[[], datetime],
-        page_size: int = 20_000,
+        page_size: int = 100_000,
     ) -> None:
         self.log = log
         self.projections = list(projections)
@@ -90,19 +95,18 @@ class ProjectionRunner:
         active = list(self.projections)
         start = min(positions.values(), default=0)
         while active:
-            with _gc_paused():
-                page = self.log.read_after(start, limit=self._page_size)
+            page = Page.read(self.log, start, self._page_size)
             if not page:
                 break
             together = self._commit_page(active, page, positions)
             if together is not None:
                 for name, done in together.items():
                     applied[name] += done
-                    positions[name] = page[-1].position
-                start = page[-1].position
+                    positions[name] = page.upto
+                start = page.upto
                 continue
             for projection in list(active):
-                todo = [e for e in page if e.position > positions[projection.name]]
+                todo = page.past(positions[projection.name])
                 if not todo:
                     continue
                 with _gc_paused():
@@ -112,7 +116,7 @@ class ProjectionRunner:
                 if error is not None:
                     failures.append(error)
                     active.remove(projection)
-            start = page[-1].position
+            start = page.upto
         if failures:
             raise ProjectionFailed("; ".join(failures))
         return applied
@@ -120,7 +124,7 @@ class ProjectionRunner:
     def _commit_page(
         self,
         active: Sequence[Projection],
-        page: Sequence[RecordedEvent],
+        page: Page,
         positions: dict[str, int],
     ) -> dict[str, int] | None:
         """Every projection's share of a page in one transaction: one commit (one fsync)
@@ -131,13 +135,14 @@ class ProjectionRunner:
         the failing one stops exactly before its event.
         """
         done: dict[str, int] = {}
-        first = page[0].position
         try:
-            with _gc_paused(), write_transaction(self.log.engine) as conn:
+            with (
+                _gc_paused(),
+                write_transaction(self.log.engine, cache_kib=CATCH_UP_CACHE_KIB) as conn,
+            ):
                 for projection in active:
                     self._lock(conn, projection.name)
-                    reached = positions[projection.name]
-                    todo = page if reached < first else [e for e in page if e.position > reached]
+                    todo = page.past(positions[projection.name])
                     done[projection.name] = self._apply_in(conn, projection, todo)
         except (SQLAlchemyError, StorageError, self._driver.errors) as exc:
             raise StorageError(f"projections: {first_line(exc)}") from None
@@ -145,57 +150,50 @@ class ProjectionRunner:
             return None
         return done
 
-    def _apply(
-        self, projection: Projection, events: Sequence[RecordedEvent]
-    ) -> tuple[int, int, str | None]:
+    def _apply(self, projection: Projection, page: Page) -> tuple[int, int, str | None]:
         """(events applied here, position the projection reached, why it stopped)."""
         try:
-            return self._commit(projection, events), events[-1].position, None
+            return self._commit(projection, page), page.upto, None
         except (SQLAlchemyError, StorageError, self._driver.errors) as exc:
             # The database failed, not an event: stop everything, with nothing half-done.
             raise StorageError(f"projection {projection.name!r}: {first_line(exc)}") from None
         except Exception:
             pass
-        done, reached = 0, events[0].position - 1
-        for event in events:
+        done, reached = 0, page.after
+        for one in page.one_by_one():
             try:
-                done += self._commit(projection, [event])
+                done += self._commit(projection, one)
             except Exception as exc:
                 message = (
-                    f"projection {projection.name!r} stopped at position {event.position - 1}: "
-                    f"event {event.position} ({event.type}) failed: "
+                    f"projection {projection.name!r} stopped at position {one.upto - 1}: "
+                    f"event {one.upto} ({one.types[0]}) failed: "
                     f"{type(exc).__name__}: {first_line(exc)}"
                 )
                 self._record_error(projection.name, message)
                 return done, reached, message
-            reached = event.position
+            reached = one.upto
         return done, reached, None
 
-    def _commit(self, projection: Projection, events: Sequence[RecordedEvent]) -> int:
+    def _commit(self, projection: Projection, page: Page) -> int:
         """Apply what is still past the checkpoint; another process may have got there first."""
         with write_transaction(self.log.engine) as conn:
             self._lock(conn, projection.name)
-            return self._apply_in(conn, projection, events)
+            return self._apply_in(conn, projection, page)
 
-    def _apply_in(
-        self, conn: Connection, projection: Projection, events: Sequence[RecordedEvent]
-    ) -> int:
+    def _apply_in(self, conn: Connection, projection: Projection, page: Page) -> int:
         """Inside the caller's transaction, holding the projection's lock."""
-        if not events:
+        if not page:
             return 0
         current = conn.execute(
             sa.select(projection_checkpoints.c.position).where(
                 projection_checkpoints.c.name == projection.name
             )
         ).scalar()
-        current = current or 0
-        todo = (
-            events if current < events[0].position else [e for e in events if e.position > current]
-        )
+        todo = page.past(current or 0)
         if not todo:
             return 0
         projection.apply(conn, todo)
-        self._set_checkpoint(conn, projection.name, todo[-1].position, None)
+        self._set_checkpoint(conn, projection.name, todo.upto, None)
         return len(todo)
 
     def _lock(self, conn: Connection, name: str) -> None:

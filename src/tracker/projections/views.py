@@ -7,16 +7,25 @@ in ``tracker.domain.story`` (the as-of queries use it; tests compare the two).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from tracker.domain.events import Evidence, FactAsserted, FactRetracted, from_data
+from tracker.domain.events import (
+    DocumentIngested,
+    DocumentRevised,
+    Evidence,
+    FactAsserted,
+    FactRetracted,
+    StatementReported,
+    from_data,
+)
 from tracker.domain.log import RecordedEvent, StoredId, Upcasters, id_text
 from tracker.domain.story import Assertion, Question, decide
+from tracker.projections.pages import Page
 from tracker.store.driver import Driver
 from tracker.store.schema import (
     answers,
@@ -27,6 +36,14 @@ from tracker.store.schema import (
 )
 
 END_OF_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+# The database keeps the later of the stored winner and a page's, in the upsert itself:
+# no read of the page's keys first. Stored times compare as stored (fixed-width UTC text
+# on SQLite); a row with no assertion loses to any.
+_LATER_WINNER = (
+    "current_facts.position IS NULL OR excluded.valid_from > current_facts.valid_from "
+    "OR (excluded.valid_from = current_facts.valid_from "
+    "AND excluded.position > current_facts.position)"
+)
 TIMELINE_INDEX = "ix_fact_timeline_key_valid"
 # A timeline row with its assertion's id and payload, read from the log by position.
 TIMELINE_FIELDS = (
@@ -146,110 +163,170 @@ def held_at(
 class FactsProjection:
     """Every assertion on the timeline, the current winner per key, and question answers.
 
-    One projection, one transaction: the three tables can never disagree.
+    One projection, one transaction: the three tables can never disagree. A page's
+    assertions go in with a few statements over its range of the log, as the set-wise
+    rebuild writes them, so their payloads are never decoded in Python; a page the SQL
+    form cannot take (older schemas, times not in their stored form) goes event by event.
     """
 
     name = "facts"
     tables = (fact_timeline, current_facts, answers)
 
     def __init__(
-        self, driver: Driver, questions: Sequence[Question], reader: TimelineReader
+        self,
+        driver: Driver,
+        questions: Sequence[Question],
+        reader: TimelineReader,
+        *,
+        set_wise: bool = True,
     ) -> None:
         self._driver = driver
         self._questions = tuple(questions)
+        self._question_keys = tuple(dict.fromkeys(k for q in questions for k in q.facts))
         self._reader = reader
+        self._set_wise = set_wise
         d = driver
+        m = d.mark
         self._insert = (
             "INSERT INTO fact_timeline (key, value, valid_from, position, recorded_at, "
-            f"retracted_at, retracted_position) VALUES ({d.mark}, {d.json_mark}, {d.mark}, "
-            f"{d.mark}, {d.mark}, NULL, NULL)"
+            f"retracted_at, retracted_position) VALUES ({m}, {d.json_mark}, {m}, "
+            f"{m}, {m}, NULL, NULL)"
         )
-        self._upsert_current = d.upsert(
-            "current_facts",
-            ["key", "assertion_id", "value", "valid_from", "position"],
-            ["key"],
-            json_columns=["value"],
-        )
-        self._advance_sql = (
-            f"{self._upsert_current} WHERE current_facts.position IS NULL "
-            "OR excluded.valid_from > current_facts.valid_from "
-            "OR (excluded.valid_from = current_facts.valid_from "
-            "AND excluded.position > current_facts.position)"
-        )
+        current = ["key", "assertion_id", "value", "valid_from", "position"]
+        self._upsert_current = d.upsert("current_facts", current, ["key"], json_columns=["value"])
+        self._advance_sql = f"{self._upsert_current} WHERE {_LATER_WINNER}"
         self._upsert_answer = d.upsert(
             "answers",
             ["question_id", "value", "since", "evidence", "position"],
             ["question_id"],
             json_columns=["evidence"],
         )
+        bulk = _POSTGRES_BULK if d.postgres else _SQLITE_BULK
+        # In key order the (key, valid_from) index is written page by page, not at random
+        # (a third faster at a million events); a rebuild builds the index after instead.
+        self._page_timeline = f"{bulk['timeline'].replace('?', m)} ORDER BY 2"
+        self._page_malformed = bulk["malformed"].replace("?", m) if "malformed" in bulk else None
+        # Each key's latest assertion of the page, kept only if it beats the stored one.
+        self._page_current = (
+            f"INSERT INTO current_facts ({', '.join(current)}) "
+            f"SELECT w.key, {bulk['id_text']}, w.value, w.valid_from, w.position FROM "
+            "(SELECT key, value, valid_from, position, row_number() OVER (PARTITION BY key "
+            "ORDER BY valid_from DESC, position DESC) AS n FROM fact_timeline "
+            f"WHERE position > {m} AND position <= {m}) AS w "
+            "JOIN events e ON e.position = w.position WHERE w.n = 1 "
+            f"{d.on_conflict_update(current, ['key'])} WHERE {_LATER_WINNER}"
+        )
+        self._page_changed = (
+            "SELECT key, max(position) FROM fact_timeline "
+            f"WHERE position > {m} AND position <= {m} "
+            f"AND key IN ({d.marks(len(self._question_keys))}) GROUP BY key"
+        )
 
-    def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
-        d = self._driver
-        rows: list[tuple[Any, ...]] = []
-        best: dict[str, tuple[datetime, int, StoredId, Any]] = {}
-        retracted: list[tuple[RecordedEvent, str]] = []
-        last_recorded: tuple[datetime | None, Any] = (None, None)
-        for event in events:
-            if event.type == "FactAsserted":
-                # Events appended together share one recorded_at: encode it once.
-                if last_recorded[0] != event.recorded_at:
-                    last_recorded = (event.recorded_at, d.time(event.recorded_at))
-                data = event.data
-                key, value = data["key"], data.get("value")
-                valid_from = datetime.fromisoformat(data["valid_from"])
-                rows.append(
-                    (
-                        key,
-                        d.json(value),
-                        d.time_text(data["valid_from"]),
-                        event.position,
-                        last_recorded[1],
-                    )
-                )
-                # The id stays in its stored form: only each key's winner is written out.
-                candidate = (valid_from, event.position, event.stored_id, value)
-                held = best.get(key)
-                if held is None or candidate[:2] > held[:2]:
-                    best[key] = candidate
-            elif event.type == "FactRetracted":
-                retracted.append((event, event.data["key"]))
-        if not rows and not retracted:
+    def apply(self, conn: Connection, page: Page) -> None:
+        if not page.has(FactAsserted.TYPE, FactRetracted.TYPE):
             return
-        with d.cursor(conn) as cursor:
-            if rows:
-                # In key order the (key, valid_from) index is written page by page, not at random.
-                rows.sort(key=lambda row: row[0])
-                cursor.executemany(self._insert, rows)
-            self._advance_current(cursor, best)
+        with self._driver.cursor(conn) as cursor:
             # An answer row names the last event that changed its keys, however paged: an
             # assertion, or a retraction that withdrew one (the set-wise rebuild's rule).
-            changed = {
-                event.data["key"]: event.position
-                for event in events
-                if event.type == "FactAsserted"
-            }
-            for event, key in retracted:
-                # The retracted assertion is one of its key's on the timeline (as in the
-                # fold); the log tells which by its id.
-                cursor.execute(
-                    f"UPDATE fact_timeline SET retracted_at = {d.mark}, retracted_position = "
-                    f"{d.mark} WHERE position = (SELECT t.position FROM fact_timeline t "
-                    f"JOIN events e ON e.position = t.position WHERE t.key = {d.mark} "
-                    f"AND e.event_id = {d.mark}) AND retracted_at IS NULL",
-                    (
-                        d.time(event.recorded_at),
-                        event.position,
-                        key,
-                        d.uuid(event.data["assertion_id"]),
-                    ),
-                )
-                if cursor.rowcount == 1:
-                    self._recompute_current(cursor, key)
+            changed: dict[str, int] = {}
+            if page.has(FactAsserted.TYPE):
+                found = self._assert_in_sql(cursor, page) if self._set_wise else None
+                if found is None:
+                    found = self._assert_in_python(cursor, page.events(FactAsserted.TYPE))
+                changed = found
+            for event in page.events(FactRetracted.TYPE):
+                if self._retract(cursor, event):
+                    key = event.data["key"]
                     changed[key] = max(changed.get(key, 0), event.position)
             for question in self._questions:
                 moved = [changed[k] for k in question.facts if k in changed]
                 if moved:
                     self._recompute_answer(cursor, question, max(moved))
+
+    def _assert_in_sql(self, cursor: Any, page: Page) -> dict[str, int] | None:
+        """The page's assertions on the timeline and in current facts, straight from the
+        log in SQL; the last assertion of each question key. None, having written
+        nothing, when the page holds what only the Python path reads."""
+        if page.schemas(FactAsserted.TYPE) - {FactAsserted.SCHEMA}:
+            return None  # upcasters are Python
+        d = self._driver
+        bounds = (page.after, page.upto)
+        cursor.execute("SAVEPOINT facts_page")
+        try:
+            cursor.execute(self._page_timeline, bounds)
+            declined = False
+            if self._page_malformed is not None:
+                cursor.execute(self._page_malformed, bounds)
+                declined = bool(cursor.fetchone()[0])
+        except d.errors:
+            # A payload the SQL cannot read (no key, a time PostgreSQL will not cast):
+            # the Python path meets it too, and names the event.
+            declined = True
+        if declined:
+            cursor.execute("ROLLBACK TO SAVEPOINT facts_page")
+        cursor.execute("RELEASE SAVEPOINT facts_page")
+        if declined:
+            return None
+        cursor.execute(self._page_current, bounds)
+        if not self._question_keys:
+            return {}
+        cursor.execute(self._page_changed, (*bounds, *self._question_keys))
+        return {key: position for key, position in cursor.fetchall()}
+
+    def _assert_in_python(self, cursor: Any, events: Iterable[RecordedEvent]) -> dict[str, int]:
+        """The event-by-event form of :meth:`_assert_in_sql`: decoded and upcast payloads,
+        times in any offset. Returns the last assertion of every key."""
+        d = self._driver
+        rows: list[tuple[Any, ...]] = []
+        best: dict[str, tuple[datetime, int, StoredId, Any]] = {}
+        changed: dict[str, int] = {}
+        last_recorded: tuple[datetime | None, Any] = (None, None)
+        for event in events:
+            # Events appended together share one recorded_at: encode it once.
+            if last_recorded[0] != event.recorded_at:
+                last_recorded = (event.recorded_at, d.time(event.recorded_at))
+            data = event.data
+            key, value = data["key"], data.get("value")
+            valid_from = datetime.fromisoformat(data["valid_from"])
+            rows.append(
+                (
+                    key,
+                    d.json(value),
+                    d.time_text(data["valid_from"]),
+                    event.position,
+                    last_recorded[1],
+                )
+            )
+            changed[key] = event.position
+            # The id stays in its stored form: only each key's winner is written out.
+            candidate = (valid_from, event.position, event.stored_id, value)
+            held = best.get(key)
+            if held is None or candidate[:2] > held[:2]:
+                best[key] = candidate
+        # In key order the (key, valid_from) index is written page by page, not at random.
+        rows.sort(key=lambda row: row[0])
+        cursor.executemany(self._insert, rows)
+        self._advance_current(cursor, best)
+        return changed
+
+    def _retract(self, cursor: Any, event: RecordedEvent) -> bool:
+        """Mark the assertion a retraction names; False when its key does not hold it
+        (or it was already retracted): then nothing changed."""
+        d = self._driver
+        key = event.data["key"]
+        # The retracted assertion is one of its key's on the timeline (as in the fold);
+        # the log tells which by its id.
+        cursor.execute(
+            f"UPDATE fact_timeline SET retracted_at = {d.mark}, retracted_position = "
+            f"{d.mark} WHERE position = (SELECT t.position FROM fact_timeline t "
+            f"JOIN events e ON e.position = t.position WHERE t.key = {d.mark} "
+            f"AND e.event_id = {d.mark}) AND retracted_at IS NULL",
+            (d.time(event.recorded_at), event.position, key, d.uuid(event.data["assertion_id"])),
+        )
+        if cursor.rowcount != 1:
+            return False
+        self._recompute_current(cursor, key)
+        return True
 
     def _advance_current(
         self, cursor: Any, best: dict[str, tuple[datetime, int, StoredId, Any]]
@@ -257,9 +334,6 @@ class FactsProjection:
         if not best:
             return
         d = self._driver
-        # The database keeps the later of the stored winner and this page's, in the
-        # upsert itself: no read of the page's keys first. Stored times compare as stored
-        # (fixed-width UTC text on SQLite), a row with no assertion loses to any.
         cursor.executemany(
             self._advance_sql,
             [
@@ -309,8 +383,11 @@ class FactsProjection:
         The same rule as :meth:`apply`, set-wise, for a rebuild of a large log; the
         rebuild-equals-incremental tests hold the two to each other. Returns False, having
         written nothing, when the log holds what only the Python path handles: payloads
-        at an older schema (upcasters are Python) or times not in their stored form.
+        at an older schema (upcasters are Python) or times not in their stored form, or
+        when this projection was made to work event by event.
         """
+        if not self._set_wise:
+            return False
         d = self._driver
         sql = _POSTGRES_BULK if d.postgres else _SQLITE_BULK
         with d.cursor(conn) as cursor:
@@ -323,11 +400,11 @@ class FactsProjection:
             # maintaining the index row by row; the index is the one the schema declares.
             index = next(i for i in fact_timeline.indexes if i.name == TIMELINE_INDEX)
             conn.execute(sa.schema.DropIndex(index))
-            cursor.execute(sql["timeline"].replace("?", d.mark), (upto,))
+            cursor.execute(sql["timeline"].replace("?", d.mark), (0, upto))
             malformed = sql.get("malformed")
             if malformed is not None:
                 # Checked on the narrow timeline rather than by parsing every payload twice.
-                cursor.execute(malformed)
+                cursor.execute(malformed.replace("?", d.mark), (0, upto))
                 if cursor.fetchone()[0]:
                     cursor.execute("DELETE FROM fact_timeline")
                     conn.execute(sa.schema.CreateIndex(index))
@@ -360,11 +437,11 @@ _SQLITE_BULK = {
     "timeline": (
         "INSERT INTO fact_timeline (position, key, value, valid_from, recorded_at) "
         "SELECT position, data ->> '$.key', data -> '$.value', data ->> '$.valid_from', "
-        "recorded_at FROM events WHERE type = 'FactAsserted' AND position <= ?"
+        "recorded_at FROM events WHERE type = 'FactAsserted' AND position > ? AND position <= ?"
     ),
     "malformed": (
-        "SELECT count(*) FROM fact_timeline "
-        "WHERE length(valid_from) <> 32 OR valid_from NOT LIKE '%+00:00'"
+        "SELECT count(*) FROM fact_timeline WHERE position > ? AND position <= ? "
+        "AND (length(valid_from) <> 32 OR valid_from NOT LIKE '%+00:00')"
     ),
     "retractions": (
         "UPDATE fact_timeline SET retracted_at = r.recorded_at, retracted_position = r.position "
@@ -386,7 +463,7 @@ _POSTGRES_BULK = {
     "timeline": (
         "INSERT INTO fact_timeline (position, key, value, valid_from, recorded_at) "
         "SELECT position, data ->> 'key', data -> 'value', (data ->> 'valid_from')::timestamptz, "
-        "recorded_at FROM events WHERE type = 'FactAsserted' AND position <= ?"
+        "recorded_at FROM events WHERE type = 'FactAsserted' AND position > ? AND position <= ?"
     ),
     "retractions": (
         "UPDATE fact_timeline t SET retracted_at = r.recorded_at, retracted_position = r.position "
@@ -462,7 +539,11 @@ class StatementsProjection:
             f"VALUES ({d.marks(10)}, {d.json_mark}, {d.marks(4)})"
         )
 
-    def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
+    def apply(self, conn: Connection, page: Page) -> None:
+        for events in page.chunks(StatementReported.TYPE):
+            self._insert_rows(conn, events)
+
+    def _insert_rows(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         d = self._driver
         rows = [
             (
@@ -483,7 +564,6 @@ class StatementsProjection:
                 e.data.get("side"),
             )
             for e in events
-            if e.type == "StatementReported"
         ]
         if rows:
             with d.cursor(conn) as cursor:
@@ -503,10 +583,12 @@ class DocumentsProjection:
             f"VALUES ({d.marks(13)})"
         )
 
-    def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
+    def apply(self, conn: Connection, page: Page) -> None:
         d = self._driver
+        if not page.has(DocumentIngested.TYPE, DocumentRevised.TYPE):
+            return
         with d.cursor(conn) as cursor:
-            for e in events:
+            for e in page.events(DocumentIngested.TYPE, DocumentRevised.TYPE):
                 data = e.data
                 if e.type == "DocumentIngested":
                     cursor.execute(

@@ -68,11 +68,16 @@ class Driver:
     ) -> str:
         """INSERT ... ON CONFLICT DO UPDATE, spelled the same on SQLite and PostgreSQL."""
         values = ", ".join(self.json_mark if c in json_columns else self.mark for c in columns)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
         return (
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values}) "
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+            f"{self.on_conflict_update(columns, keys)}"
         )
+
+    @staticmethod
+    def on_conflict_update(columns: Sequence[str], keys: Sequence[str]) -> str:
+        """The upsert's tail: a row whose keys are taken replaces the other columns."""
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+        return f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
 
     @contextmanager
     def cursor(self, conn: Connection) -> Iterator[Any]:

@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -154,14 +155,31 @@ def refuse_foreign_sqlite(path: Path) -> None:
         )
 
 
+# Set while checking out a connection that must not be pinged first: see ``unpinged``.
+_UNPINGED: ContextVar[bool] = ContextVar("tracker_unpinged", default=False)
+
+
+@contextmanager
+def unpinged() -> Iterator[None]:
+    """Connections checked out inside skip the liveness ping on PostgreSQL.
+
+    For a caller whose own first round trip writes nothing, tells a dead connection
+    by it, and tries again on a pinged one: the event log's append.
+    """
+    token = _UNPINGED.set(True)
+    try:
+        yield
+    finally:
+        _UNPINGED.reset(token)
+
+
 def _postgres_engine(url: URL) -> Engine:
-    return sa.create_engine(
+    from psycopg.types.json import set_json_loads  # the driver, only when it is used
+
+    engine = sa.create_engine(
         url,
         json_serializer=dumps,
         json_deserializer=orjson.loads,
-        # A ping on checkout costs a round trip, but without it the service, whose reads
-        # run on the driver cursor, kept meeting connections the server had closed.
-        pool_pre_ping=True,
         connect_args={
             "options": "-c timezone=UTC",
             "connect_timeout": 10,
@@ -169,19 +187,55 @@ def _postgres_engine(url: URL) -> Engine:
             "prepare_threshold": None,
         },
     )
+    dialect = engine.dialect
+
+    @sa.event.listens_for(engine, "connect")
+    def _fresh(dbapi_connection: Any, record: Any) -> None:
+        record.info["fresh"] = True
+        # jsonb read with orjson, as SQLite payloads are, not the standard library's json.
+        set_json_loads(orjson.loads, dbapi_connection)
+
+    @sa.event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        # SQLAlchemy's pre-ping, but skipped where ``unpinged`` says: a ping costs a round
+        # trip, and without it the service, whose reads run on the driver cursor, kept
+        # meeting connections the server had closed.
+        if record.info.pop("fresh", False) or _UNPINGED.get():
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                # Every pooled connection opened before this one is suspect too.
+                raise sa.exc.InvalidatePoolError("connection closed by the server") from None
+            raise
+
+    return engine
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(engine: Engine, *, cache_kib: int | None = None) -> Iterator[Connection]:
     """A transaction that may write; on SQLite it holds the write lock from its start.
 
     Whatever the database raises in it (locked, full, gone) leaves as StorageError,
-    after the rollback.
+    after the rollback. ``cache_kib``: SQLite's page cache for this transaction only, for
+    a large write into large indexes; the connection goes back to the pool with its own.
     """
     driver_errors = engine.dialect.loaded_dbapi.Error
     try:
-        with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-            yield conn
+        with engine.connect().execution_options(**{WRITE: True}) as conn:
+            # On the driver connection: a statement through SQLAlchemy would begin.
+            raw: Any = conn.connection.dbapi_connection
+            roomy = cache_kib is not None and engine.dialect.name == "sqlite"
+            if roomy:
+                usual = int(raw.execute("PRAGMA cache_size").fetchone()[0])
+                raw.execute(f"PRAGMA cache_size = -{int(cache_kib or 0)}")
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                if roomy:
+                    raw.execute(f"PRAGMA cache_size = {usual}")
     except SQLAlchemyError as exc:
         raise StorageError(f"write failed: {describe(exc)}") from None
     except driver_errors as exc:

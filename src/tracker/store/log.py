@@ -35,7 +35,7 @@ from tracker.domain.log import (
 )
 from tracker.errors import ConcurrencyError, StorageError
 from tracker.store.driver import Driver, first_line
-from tracker.store.engine import describe, dumps
+from tracker.store.engine import describe, dumps, unpinged
 from tracker.store.locks import APPEND_LOCK_KEY
 from tracker.store.schema import events, utc_text
 
@@ -115,20 +115,28 @@ class EventLog:
             raw.close()
 
     def _append_postgres(self, batches: Sequence[StreamBatch]) -> AppendResult:
-        # Round trips are the cost here: the lock and each stream's state go in one
-        # pipeline, the insert and the commit in another. A connection found dead is
-        # replaced once; appends are idempotent, so a retry after a commit whose answer
-        # was lost stores nothing twice.
+        # Round trips are the cost here: BEGIN, the lock and each stream's state go in
+        # one pipeline, the insert and COMMIT in another. BEGIN and COMMIT are sent as
+        # statements on a connection in autocommit mode, since the driver sends its own
+        # BEGIN in a round trip of its own. The connection is not pinged first: the
+        # first pipeline writes nothing and finds a dead connection itself. One found
+        # dead is replaced by a pinged one and the append tried once more; appends are
+        # idempotent, so a retry after a commit whose answer was lost stores nothing twice.
         for attempt in (1, 2):
-            raw = self.engine.raw_connection()
+            with unpinged() if attempt == 1 else contextlib.nullcontext():
+                raw = self.engine.raw_connection()
             pg: Any = raw.driver_connection
             try:
-                with pg.pipeline() as pipeline, pg.cursor() as cursor:
-                    states = self._stream_states_pipelined(cursor, batches, pipeline)
-                    rows, already, ids = self._plan(batches, states)
-                    if rows:
-                        self._insert_returning(cursor, rows)
-                    pg.commit()
+                pg.autocommit = True
+                with pg.cursor() as cursor:
+                    with pg.pipeline() as pipeline:
+                        cursor.execute("BEGIN")
+                        states = self._stream_states_pipelined(cursor, batches, pipeline)
+                        rows, already, ids = self._plan(batches, states)
+                        if rows:
+                            self._insert_returning(cursor, rows)
+                        pg.execute("COMMIT")
+                    # Leaving the pipeline sent the insert and COMMIT and read their answers.
                     positions = self._returned(cursor, rows) if rows else ()
                 return AppendResult(positions, already, ids)
             except BaseException as exc:
@@ -144,6 +152,9 @@ class EventLog:
                     raise StorageError(f"write failed: {first_line(exc)}") from None
                 raise
             finally:
+                if not pg.closed:
+                    with contextlib.suppress(self._driver.errors):
+                        pg.autocommit = False  # as the pool lends it to everyone else
                 raw.close()
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -344,11 +355,33 @@ class EventLog:
         """One page of the whole log, in order, strictly after ``position``."""
         return self._select(*self._after_query(position, limit, types, until))
 
+    def tally(
+        self, position: int, *, limit: int | None = None, until: int | None = None
+    ) -> list[tuple[str, int, int, int]]:
+        """(type, schema version, how many, last position) of the events after
+        ``position``: the next ``limit`` of them, or those up to ``until``. What a reader
+        needs to decide which payloads to decode at all, counted in the database."""
+        sql, params = self._after_query(
+            position, limit, None, until, fields="type, schema_version, position"
+        )
+        rows = self._fetch(
+            f"SELECT type, schema_version, count(*), max(position) FROM ({sql}) AS page "
+            "GROUP BY type, schema_version",
+            params,
+        )
+        return [(t, v, n, last) for t, v, n, last in rows]
+
     def _after_query(
-        self, position: int, limit: int, types: Sequence[str] | None, until: int | None
+        self,
+        position: int,
+        limit: int | None,
+        types: Sequence[str] | None,
+        until: int | None,
+        *,
+        fields: str = _FIELDS,
     ) -> tuple[str, list[Any]]:
         m = self._mark
-        sql = f"SELECT {_FIELDS} FROM events WHERE position > {m}"
+        sql = f"SELECT {fields} FROM events WHERE position > {m}"
         params: list[Any] = [position]
         if until is not None:
             sql += f" AND position <= {m}"
@@ -356,8 +389,10 @@ class EventLog:
         if types:
             sql += f" AND type IN ({', '.join([m] * len(types))})"
             params.extend(types)
-        sql += f" ORDER BY position LIMIT {m}"
-        params.append(limit)
+        sql += " ORDER BY position"
+        if limit is not None:
+            sql += f" LIMIT {m}"
+            params.append(limit)
         return sql, params
 
     def iter_after(
