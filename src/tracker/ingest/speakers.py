@@ -150,7 +150,8 @@ class StatementFinder:
     def __init__(self, voices: Voices, config: ExtractionConfig) -> None:
         self.voices = voices
         self.config = config
-        self._verbs = config.reporting_verbs | config.silence_verbs | config.speech_verbs
+        self._speech = config.reporting_verbs | config.silence_verbs
+        self._verbs = self._speech | config.speech_verbs
         self.nominal = NominalStatements(voices, config)
         self.headlines = HeadlineSpeakers(voices, config)
 
@@ -184,9 +185,7 @@ class StatementFinder:
                 )
             ):
                 continue
-            if lemma not in self.config.reporting_verbs | self.config.silence_verbs and not (
-                uttered
-            ):
+            if lemma not in self._speech and not (uttered):
                 continue
             if any(a <= token.idx - base < b for a, b in quoted):
                 continue  # a verb inside a quotation is part of what was said
