@@ -12,7 +12,7 @@ from tracker.app.base import Tracker
 from tracker.config import FEEDS_FILE, load_feed_declarations
 from tracker.domain.feeds import Feed, FeedOrigin, clean_tags, feed_host, parse_every
 from tracker.errors import ConfigError, InputError
-from tracker.ingest.fetch import check_feed_url, redact_url
+from tracker.ingest.urls import check_feed_url, redact_url
 from tracker.store.feeds import NewFeed
 from tracker.store.schema import NAME_LENGTH, URL_LENGTH
 
