@@ -29,11 +29,13 @@ from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
 from tracker.projections.views import TimelineReader, projections_for
 from tracker.store.alerts import AlertStore
+from tracker.store.claims import ClaimStore
 from tracker.store.driver import Driver
 from tracker.store.engine import make_engine, parse_url
 from tracker.store.feeds import FeedStore
 from tracker.store.log import EventLog
 from tracker.store.migrations import ensure_schema
+from tracker.store.runs import RunStore
 
 
 def utc_now() -> datetime:
@@ -116,6 +118,8 @@ def bootstrap(
         runner=runner,
         queries=StoryQueries(driver, reader),
         feeds=FeedStore(engine),
+        claims=ClaimStore(engine),
+        runs=RunStore(engine),
         fetcher=Fetcher(settings.fetch, transport=transport),
         extractor=extractor or default_extractor(settings, story),
         clock=clock,
