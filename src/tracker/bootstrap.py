@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import platformdirs
+from sqlalchemy.engine import Engine
 
 from tracker.app import Clock, Tracker
 from tracker.config import Settings, Story, catalogue, load_settings, load_stories
@@ -87,19 +88,7 @@ def bootstrap(
     stories = load_stories(settings.config_dir)
     story = catalogue(stories)
     channels = load_alert_channels(settings.config_dir)
-    engine = make_engine(
-        url,
-        synchronous=settings.database.sqlite_synchronous,
-        busy_timeout_ms=settings.database.busy_timeout_ms,
-        create=create,
-    )
-    if check_schema:
-        embedded = parse_url(url).get_backend_name() == "sqlite"
-        try:
-            ensure_schema(engine, auto_upgrade=embedded)
-        except BaseException:
-            engine.dispose()
-            raise
+    engine = _engine(settings, url, create=create, check_schema=check_schema)
     log = EventLog(engine, clock=clock, upcasters=upcasters)
     driver = Driver(engine)
     reader = TimelineReader(driver, upcasters)
@@ -129,3 +118,21 @@ def bootstrap(
         pacer=HostPacer(settings.articles.host_delay_seconds, stopping=stopping),
         stopping=stopping,
     )
+
+
+def _engine(settings: Settings, url: str, *, create: bool, check_schema: bool) -> Engine:
+    """The database's engine; an embedded database is migrated when its schema is older."""
+    engine = make_engine(
+        url,
+        synchronous=settings.database.sqlite_synchronous,
+        busy_timeout_ms=settings.database.busy_timeout_ms,
+        create=create,
+    )
+    if check_schema:
+        embedded = parse_url(url).get_backend_name() == "sqlite"
+        try:
+            ensure_schema(engine, auto_upgrade=embedded)
+        except BaseException:
+            engine.dispose()
+            raise
+    return engine
