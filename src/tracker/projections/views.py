@@ -26,6 +26,7 @@ from tracker.domain.events import (
 from tracker.domain.log import RecordedEvent, StoredId, Upcasters, id_text
 from tracker.domain.story import Assertion, Question, decide
 from tracker.projections.pages import Page
+from tracker.store.codec import EventCodec
 from tracker.store.driver import Driver
 from tracker.store.schema import (
     answers,
@@ -59,13 +60,10 @@ class TimelineReader:
 
     def __init__(self, driver: Driver, upcasters: Upcasters) -> None:
         self.driver = driver
-        self._upcasters = upcasters
+        self._codec = EventCodec(postgres=driver.postgres, upcasters=upcasters)
 
     def payload(self, schema_version: int, data: Any) -> dict[str, Any]:
-        payload: dict[str, Any] = self.driver.read_json(data)
-        if self._upcasters.needs_upcast(FactAsserted.TYPE, schema_version):
-            _, payload = self._upcasters.upcast(FactAsserted.TYPE, schema_version, payload)
-        return payload
+        return self._codec.payload(FactAsserted.TYPE, schema_version, data)
 
     def assertion(self, row: Sequence[Any]) -> Assertion:
         """A row of ``TIMELINE_SELECT``."""
