@@ -27,7 +27,8 @@ from tracker.notify.config import load_alert_channels
 from tracker.projections.alerts import AlertsProjection
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
-from tracker.projections.views import TimelineReader, projections_for
+from tracker.projections.timeline import TimelineReader
+from tracker.projections.views import projections_for
 from tracker.store.alerts import AlertStore
 from tracker.store.driver import Driver
 from tracker.store.engine import make_engine, parse_url

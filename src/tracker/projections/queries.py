@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from tracker.domain.log import id_text
 from tracker.domain.story import Answer, Assertion, Question, decide
-from tracker.projections.views import (
+from tracker.projections.timeline import (
     TIMELINE_FIELDS,
     TIMELINE_FROM,
     TIMELINE_SELECT,
