@@ -35,6 +35,7 @@ from tracker.store.engine import make_engine, parse_url
 from tracker.store.feeds import FeedStore
 from tracker.store.log import EventLog
 from tracker.store.migrations import ensure_schema
+from tracker.store.unit_of_work import UnitsOfWork
 
 
 def utc_now() -> datetime:
@@ -107,16 +108,19 @@ def bootstrap(
     )
     projections = [*projections_for(driver, story.questions, reader), alerts]
     runner = ProjectionRunner(log, projections, clock=clock)
+    feeds = FeedStore(engine)
     stopping = threading.Event()
     return Tracker(
         settings=settings,
         story=story,
         stories=stories,
         url=url,
+        engine=engine,
         log=log,
+        units=UnitsOfWork(log, feeds),
         runner=runner,
         queries=StoryQueries(driver, reader),
-        feeds=FeedStore(engine),
+        feeds=feeds,
         fetcher=Fetcher(settings.fetch, transport=transport),
         extractor=extractor or default_extractor(settings, story),
         clock=clock,
