@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.engine import Connection
 
-from tracker.domain.events import (
-    DocumentIngested,
-    DocumentRevised,
-)
+from tracker.domain.events import DocumentIngested, DocumentRevised, key_of
+from tracker.domain.log import RecordedEvent
 from tracker.projections.pages import Page
 from tracker.store.driver import Driver
 from tracker.store.schema import (
     documents,
 )
+
+_DOC_ID = key_of(DocumentIngested, "doc_id")
+_IDENTITY = key_of(DocumentIngested, "identity")
+_SOURCE = key_of(DocumentIngested, "source")
+_FEED = key_of(DocumentIngested, "feed")
+_URL = key_of(DocumentIngested, "url")
+_TITLE = key_of(DocumentIngested, "title")
+_PUBLISHED_AT = key_of(DocumentIngested, "published_at")
+_CONTENT_HASH = key_of(DocumentIngested, "content_hash")
+# A revision names what changed by the ingested document's field names.
+_CHANGES = key_of(DocumentRevised, "changes")
+_REVISED_HASH = key_of(DocumentRevised, "content_hash")
+_REVISED_DOC_ID = key_of(DocumentRevised, "doc_id")
 
 
 class DocumentsProjection:
@@ -34,31 +47,38 @@ class DocumentsProjection:
             return
         with d.cursor(conn) as cursor:
             for e in page.events(DocumentIngested.TYPE, DocumentRevised.TYPE):
-                data = e.data
-                if e.type == "DocumentIngested":
-                    cursor.execute(
-                        self._insert,
-                        (
-                            data["doc_id"],
-                            e.stream,
-                            data["identity"],
-                            data["source"],
-                            data.get("feed"),
-                            data.get("url"),
-                            data["title"],
-                            d.time_text(data["published_at"]),
-                            data["content_hash"],
-                            0,
-                            e.position,
-                            e.position,
-                            d.time(e.recorded_at),
-                        ),
-                    )
-                elif e.type == "DocumentRevised":
-                    title = data.get("changes", {}).get("title")
-                    cursor.execute(
-                        f"UPDATE documents SET content_hash = {d.mark}, "
-                        f"title = COALESCE({d.mark}, title), revisions = revisions + 1, "
-                        f"last_position = {d.mark} WHERE doc_id = {d.mark}",
-                        (data["content_hash"], title, e.position, data["doc_id"]),
-                    )
+                if e.type == DocumentIngested.TYPE:
+                    self._ingested(cursor, e)
+                elif e.type == DocumentRevised.TYPE:
+                    self._revised(cursor, e)
+
+    def _ingested(self, cursor: Any, e: RecordedEvent) -> None:
+        d, data = self._driver, e.data
+        cursor.execute(
+            self._insert,
+            (
+                data[_DOC_ID],
+                e.stream,
+                data[_IDENTITY],
+                data[_SOURCE],
+                data.get(_FEED),
+                data.get(_URL),
+                data[_TITLE],
+                d.time_text(data[_PUBLISHED_AT]),
+                data[_CONTENT_HASH],
+                0,
+                e.position,
+                e.position,
+                d.time(e.recorded_at),
+            ),
+        )
+
+    def _revised(self, cursor: Any, e: RecordedEvent) -> None:
+        d, data = self._driver, e.data
+        title = data.get(_CHANGES, {}).get(_TITLE)
+        cursor.execute(
+            f"UPDATE documents SET content_hash = {d.mark}, "
+            f"title = COALESCE({d.mark}, title), revisions = revisions + 1, "
+            f"last_position = {d.mark} WHERE doc_id = {d.mark}",
+            (data[_REVISED_HASH], title, e.position, data[_REVISED_DOC_ID]),
+        )

@@ -23,7 +23,17 @@ from tracker.domain.story import Question, decide
 from tracker.projections.evidence import evidence_of
 from tracker.projections.facts_sql import ELIGIBLE, LATER_WINNER, POSTGRES_BULK, SQLITE_BULK
 from tracker.projections.pages import Page
-from tracker.projections.timeline import END_OF_TIME, TIMELINE_INDEX, TimelineReader, held_at
+from tracker.projections.timeline import (
+    ASSERTION_ID,
+    END_OF_TIME,
+    KEY,
+    RETRACTED_KEY,
+    TIMELINE_INDEX,
+    VALID_FROM,
+    VALUE,
+    TimelineReader,
+    held_at,
+)
 from tracker.store.driver import Driver
 from tracker.store.schema import (
     answers,
@@ -108,7 +118,7 @@ class FactsProjection:
                 changed = found
             for event in page.events(FactRetracted.TYPE):
                 if self._retract(cursor, event):
-                    key = event.data["key"]
+                    key = event.data[RETRACTED_KEY]
                     changed[key] = max(changed.get(key, 0), event.position)
             for question in self._questions:
                 moved = [changed[k] for k in question.facts if k in changed]
@@ -149,6 +159,7 @@ class FactsProjection:
         """The event-by-event form of :meth:`_assert_in_sql`: decoded and upcast payloads,
         times in any offset. Returns the last assertion of every key."""
         d = self._driver
+        key_name, value_name, valid_name = KEY, VALUE, VALID_FROM  # locals in the loop
         rows: list[tuple[Any, ...]] = []
         best: dict[str, tuple[datetime, int, StoredId, Any]] = {}
         changed: dict[str, int] = {}
@@ -158,13 +169,13 @@ class FactsProjection:
             if last_recorded[0] != event.recorded_at:
                 last_recorded = (event.recorded_at, d.time(event.recorded_at))
             data = event.data
-            key, value = data["key"], data.get("value")
-            valid_from = datetime.fromisoformat(data["valid_from"])
+            key, value = data[key_name], data.get(value_name)
+            valid_from = datetime.fromisoformat(data[valid_name])
             rows.append(
                 (
                     key,
                     d.json(value),
-                    d.time_text(data["valid_from"]),
+                    d.time_text(data[valid_name]),
                     event.position,
                     last_recorded[1],
                 )
@@ -185,7 +196,7 @@ class FactsProjection:
         """Mark the assertion a retraction names; False when its key does not hold it
         (or it was already retracted): then nothing changed."""
         d = self._driver
-        key = event.data["key"]
+        key = event.data[RETRACTED_KEY]
         # The retracted assertion is one of its key's on the timeline (as in the fold);
         # the log tells which by its id.
         cursor.execute(
@@ -193,7 +204,7 @@ class FactsProjection:
             f"{d.mark} WHERE position = (SELECT t.position FROM fact_timeline t "
             f"JOIN events e ON e.position = t.position WHERE t.key = {d.mark} "
             f"AND e.event_id = {d.mark}) AND retracted_at IS NULL",
-            (d.time(event.recorded_at), event.position, key, d.uuid(event.data["assertion_id"])),
+            (d.time(event.recorded_at), event.position, key, d.uuid(event.data[ASSERTION_ID])),
         )
         if cursor.rowcount != 1:
             return False

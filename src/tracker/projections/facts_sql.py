@@ -8,6 +8,12 @@ on SQLite, checked); ids are 16 bytes on SQLite.
 
 from __future__ import annotations
 
+from tracker.domain.events import FactAsserted, FactRetracted
+from tracker.projections.timeline import ASSERTION_ID, KEY, RETRACTED_KEY, VALID_FROM, VALUE
+
+_ASSERTED = f"'{FactAsserted.TYPE}'"
+_RETRACTED = f"'{FactRetracted.TYPE}'"
+
 # The database keeps the later of the stored winner and a page's, in the upsert itself:
 # no read of the page's keys first. Stored times compare as stored (fixed-width UTC text
 # on SQLite); a row with no assertion loses to any.
@@ -18,14 +24,14 @@ LATER_WINNER = (
 )
 ELIGIBLE = (
     "SELECT count(*) FROM events WHERE position <= ? AND ("
-    "(type = 'FactAsserted' AND schema_version <> ?) "
-    "OR (type = 'FactRetracted' AND schema_version <> ?))"
+    f"(type = {_ASSERTED} AND schema_version <> ?) "
+    f"OR (type = {_RETRACTED} AND schema_version <> ?))"
 )
 SQLITE_BULK = {
     "timeline": (
         "INSERT INTO fact_timeline (position, key, value, valid_from, recorded_at) "
-        "SELECT position, data ->> '$.key', data -> '$.value', data ->> '$.valid_from', "
-        "recorded_at FROM events WHERE type = 'FactAsserted' AND position > ? AND position <= ?"
+        f"SELECT position, data ->> '$.{KEY}', data -> '$.{VALUE}', data ->> '$.{VALID_FROM}', "
+        f"recorded_at FROM events WHERE type = {_ASSERTED} AND position > ? AND position <= ?"
     ),
     "malformed": (
         "SELECT count(*) FROM fact_timeline WHERE position > ? AND position <= ? "
@@ -34,9 +40,10 @@ SQLITE_BULK = {
     "retractions": (
         "UPDATE fact_timeline SET retracted_at = r.recorded_at, retracted_position = r.position "
         "FROM (SELECT a.position AS target, min(x.position) AS first FROM events x "
-        "JOIN fact_timeline k ON k.key = x.data ->> '$.key' JOIN events a ON a.position = "
-        "k.position AND lower(hex(a.event_id)) = replace(x.data ->> '$.assertion_id', '-', '') "
-        "WHERE x.type = 'FactRetracted' AND a.position < x.position "
+        f"JOIN fact_timeline k ON k.key = x.data ->> '$.{RETRACTED_KEY}' "
+        "JOIN events a ON a.position = "
+        f"k.position AND lower(hex(a.event_id)) = replace(x.data ->> '$.{ASSERTION_ID}', '-', '') "
+        f"WHERE x.type = {_RETRACTED} AND a.position < x.position "
         "AND x.position <= ? GROUP BY a.position) AS f JOIN events r ON r.position = f.first "
         "WHERE fact_timeline.position = f.target"
     ),
@@ -50,15 +57,17 @@ SQLITE_BULK = {
 POSTGRES_BULK = {
     "timeline": (
         "INSERT INTO fact_timeline (position, key, value, valid_from, recorded_at) "
-        "SELECT position, data ->> 'key', data -> 'value', (data ->> 'valid_from')::timestamptz, "
-        "recorded_at FROM events WHERE type = 'FactAsserted' AND position > ? AND position <= ?"
+        f"SELECT position, data ->> '{KEY}', data -> '{VALUE}', "
+        f"(data ->> '{VALID_FROM}')::timestamptz, "
+        f"recorded_at FROM events WHERE type = {_ASSERTED} AND position > ? AND position <= ?"
     ),
     "retractions": (
         "UPDATE fact_timeline t SET retracted_at = r.recorded_at, retracted_position = r.position "
         "FROM (SELECT a.position AS target, min(x.position) AS first FROM events x "
-        "JOIN fact_timeline k ON k.key = x.data ->> 'key' JOIN events a ON a.position = "
-        "k.position AND a.event_id::text = x.data ->> 'assertion_id' "
-        "WHERE x.type = 'FactRetracted' AND a.position < x.position "
+        f"JOIN fact_timeline k ON k.key = x.data ->> '{RETRACTED_KEY}' "
+        "JOIN events a ON a.position = "
+        f"k.position AND a.event_id::text = x.data ->> '{ASSERTION_ID}' "
+        f"WHERE x.type = {_RETRACTED} AND a.position < x.position "
         "AND x.position <= ? GROUP BY a.position) AS f JOIN events r ON r.position = f.first "
         "WHERE t.position = f.target"
     ),

@@ -10,16 +10,19 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.domain.events import (
-    FactAsserted,
-    from_data,
-)
+from tracker.domain.events import FactAsserted, FactRetracted, from_data, key_of
 from tracker.domain.log import Upcasters, id_text
 from tracker.domain.story import Assertion
 from tracker.store.codec import EventCodec
 from tracker.store.driver import Driver
 
 END_OF_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+# The payload keys the timeline is written from, in Python and in SQL JSON paths.
+KEY = key_of(FactAsserted, "key")
+VALUE = key_of(FactAsserted, "value")
+VALID_FROM = key_of(FactAsserted, "valid_from")
+RETRACTED_KEY = key_of(FactRetracted, "key")
+ASSERTION_ID = key_of(FactRetracted, "assertion_id")
 TIMELINE_INDEX = "ix_fact_timeline_key_valid"
 # A timeline row with its assertion's id and payload, read from the log by position.
 TIMELINE_FIELDS = (
