@@ -98,6 +98,15 @@ def held_at(
     if row is None:
         return None
     held = reader.assertion(row)
+    return held, _held_since(cursor, d, seek, visible, held)
+
+
+def _held_since(
+    cursor: Any, d: Driver, seek: str, visible: tuple[Any, ...], held: Assertion
+) -> datetime:
+    """The first visible moment after the last one whose assertion says something other
+    than ``held``: the seeks of :func:`held_at` past the holding assertion."""
+    m = d.mark
     null = "'null'::jsonb" if d.postgres else "'null'"
     differs = "IS DISTINCT FROM" if d.postgres else "IS NOT"
     other = (
@@ -133,4 +142,4 @@ def held_at(
     )
     since = d.read_time(cursor.fetchone()[0])
     assert since is not None
-    return held, since
+    return since
