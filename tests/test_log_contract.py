@@ -1,28 +1,48 @@
-"""The event log's contract, run unchanged on SQLite and PostgreSQL."""
+"""The event store's contract, run unchanged on SQLite, PostgreSQL and in memory.
+
+The tests that write rows with SQL or break a database connection are about the
+database log alone and take a database (``tracker`` or a URL) instead of ``log``.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
+from support.trackers import make_tracker, migrated
 
 from tracker.app import Tracker
+from tracker.domain.event_store import EventStore
 from tracker.domain.log import ANY, NO_STREAM, NewEvent, StreamBatch, event_id_for
+from tracker.domain.upcasting import UPCASTERS
 from tracker.errors import ConcurrencyError, StorageError
 from tracker.store.log import EventLog
+from tracker.store.memory import InMemoryEventStore
 from tracker.store.schema import events
 
 T0 = datetime(2026, 1, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
+def log(request: pytest.FixtureRequest) -> Iterator[EventStore]:
+    """An empty event store of each kind, in turn."""
+    if request.param == "memory":
+        yield InMemoryEventStore(clock=lambda: datetime.now(UTC), upcasters=UPCASTERS)
+        return
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    built = make_tracker(migrated(url))
+    yield built.log
+    built.close()
 
 
 def new(key: str, type_: str = "Noted", **data: object) -> NewEvent:
     return NewEvent(event_id_for("test", key), type_, {"key": key, **data}, T0)
 
 
-def test_append_returns_positions_in_order_and_numbers_versions(tracker: Tracker) -> None:
-    log = tracker.log
+def test_append_returns_positions_in_order_and_numbers_versions(log: EventStore) -> None:
     first = log.append("doc:a", [new("a1"), new("a2")], expected_version=NO_STREAM)
     second = log.append("doc:b", [new("b1")], expected_version=NO_STREAM)
     third = log.append("doc:a", [new("a3")], expected_version=2)
@@ -34,7 +54,7 @@ def test_append_returns_positions_in_order_and_numbers_versions(tracker: Tracker
     assert log.stream_version("doc:a") == 3 and log.stream_version("doc:none") == 0
 
 
-def test_recorded_event_round_trips_every_field(tracker: Tracker) -> None:
+def test_recorded_event_round_trips_every_field(log: EventStore) -> None:
     before = datetime.now(UTC)
     occurred = datetime(2026, 1, 6, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=3)))
     event = NewEvent(
@@ -44,8 +64,8 @@ def test_recorded_event_round_trips_every_field(tracker: Tracker) -> None:
         occurred,
         schema_version=1,
     )
-    position = tracker.log.append("doc:x", [event]).appended[0]
-    (stored,) = tracker.log.read_after(position - 1)
+    position = log.append("doc:x", [event]).appended[0]
+    (stored,) = log.read_after(position - 1)
     assert stored.position == position and stored.stream == "doc:x" and stored.version == 1
     assert stored.event_id == event.event_id and stored.type == "Noted"
     assert stored.data == event.data
@@ -54,8 +74,7 @@ def test_recorded_event_round_trips_every_field(tracker: Tracker) -> None:
     assert before <= stored.recorded_at <= datetime.now(UTC)
 
 
-def test_wrong_expected_version_raises_and_appends_nothing(tracker: Tracker) -> None:
-    log = tracker.log
+def test_wrong_expected_version_raises_and_appends_nothing(log: EventStore) -> None:
     log.append("doc:a", [new("a1")], expected_version=NO_STREAM)
     with pytest.raises(ConcurrencyError) as caught:
         log.append("doc:a", [new("a2"), new("a3")], expected_version=NO_STREAM)
@@ -67,8 +86,7 @@ def test_wrong_expected_version_raises_and_appends_nothing(tracker: Tracker) -> 
     assert log.stream_version("doc:a") == 2
 
 
-def test_multi_stream_append_is_all_or_nothing(tracker: Tracker) -> None:
-    log = tracker.log
+def test_multi_stream_append_is_all_or_nothing(log: EventStore) -> None:
     log.append("doc:b", [new("b1")])
     with pytest.raises(ConcurrencyError):
         log.append_batches(
@@ -80,8 +98,7 @@ def test_multi_stream_append_is_all_or_nothing(tracker: Tracker) -> None:
     assert log.read_stream("doc:a") == [] and log.last_position() == 1
 
 
-def test_reappending_stored_event_ids_appends_nothing(tracker: Tracker) -> None:
-    log = tracker.log
+def test_reappending_stored_event_ids_appends_nothing(log: EventStore) -> None:
     first = log.append("doc:a", [new("a1"), new("a2")], expected_version=NO_STREAM)
     again = log.append("doc:a", [new("a1"), new("a2")], expected_version=NO_STREAM)
     assert again.appended == () and again.already_stored == first.appended
@@ -90,8 +107,7 @@ def test_reappending_stored_event_ids_appends_nothing(tracker: Tracker) -> None:
     assert [e.data["key"] for e in log.read_stream("doc:a")] == ["a1", "a2", "a3"]
 
 
-def test_read_after_pages_through_the_whole_log(tracker: Tracker) -> None:
-    log = tracker.log
+def test_read_after_pages_through_the_whole_log(log: EventStore) -> None:
     for i in range(25):
         log.append(f"doc:{i % 3}", [new(f"e{i}", n=i)])
     page = log.read_after(0, limit=10)
@@ -103,9 +119,9 @@ def test_read_after_pages_through_the_whole_log(tracker: Tracker) -> None:
     assert [e.data["n"] for e in log.read_stream("doc:1", after_version=2, limit=2)] == [7, 10]
 
 
-def test_read_after_filters_by_type(tracker: Tracker) -> None:
-    tracker.log.append("doc:a", [new("a1", "Kept"), new("a2", "Dropped"), new("a3", "Kept")])
-    assert [e.data["key"] for e in tracker.log.read_after(0, types=["Kept"])] == ["a1", "a3"]
+def test_read_after_filters_by_type(log: EventStore) -> None:
+    log.append("doc:a", [new("a1", "Kept"), new("a2", "Dropped"), new("a3", "Kept")])
+    assert [e.data["key"] for e in log.read_after(0, types=["Kept"])] == ["a1", "a3"]
 
 
 def test_naive_occurred_at_is_refused_before_it_reaches_the_store() -> None:
@@ -132,6 +148,16 @@ def test_old_payloads_are_upcast_on_read(tracker: Tracker) -> None:
             ],
         )
     (event,) = tracker.log.read_stream("doc:old")
+    assert event.schema_version == 2
+    assert event.data["valid_from"] == "2026-01-06T00:00:00+00:00"
+    assert event.data["valid_precision"] == "day"
+
+
+def test_old_payloads_appended_in_memory_are_upcast_on_read() -> None:
+    store = InMemoryEventStore(clock=lambda: T0, upcasters=UPCASTERS)
+    old = {"key": "moscow/commented", "valid_from": "2026-01-06"}
+    store.append("doc:old", [NewEvent(uuid.uuid4(), "FactAsserted", old, T0, schema_version=1)])
+    (event,) = store.read_stream("doc:old")
     assert event.schema_version == 2
     assert event.data["valid_from"] == "2026-01-06T00:00:00+00:00"
     assert event.data["valid_precision"] == "day"

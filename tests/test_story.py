@@ -23,8 +23,9 @@ from tracker.domain.log import NewEvent, event_id_for
 from tracker.domain.story import fold
 from tracker.domain.upcasting import UPCASTERS
 from tracker.ingest.curated import load_curated
+from tracker.projections.facts import FactsProjection
 from tracker.projections.runner import ProjectionFailed, ProjectionRunner, RebuildsInBulk
-from tracker.projections.views import END_OF_TIME, FactsProjection, TimelineReader
+from tracker.projections.timeline import END_OF_TIME, TimelineReader
 from tracker.store.driver import Driver
 
 D5 = datetime(2026, 1, 5, 23, 59, 59, 999999, tzinfo=UTC)

@@ -28,7 +28,8 @@ from tracker.notify.config import load_alert_channels
 from tracker.projections.alerts import AlertsProjection
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
-from tracker.projections.views import TimelineReader, projections_for
+from tracker.projections.timeline import TimelineReader
+from tracker.projections.views import projections_for
 from tracker.store.alerts import AlertStore
 from tracker.store.claims import ClaimStore
 from tracker.store.driver import Driver
@@ -37,6 +38,7 @@ from tracker.store.feeds import FeedStore
 from tracker.store.log import EventLog
 from tracker.store.migrations import ensure_schema
 from tracker.store.runs import RunStore
+from tracker.store.unit_of_work import UnitsOfWork
 
 
 def utc_now() -> datetime:
@@ -97,16 +99,19 @@ def bootstrap(
     )
     projections = [*projections_for(driver, story.questions, reader), alerts]
     runner = ProjectionRunner(log, projections, clock=clock)
+    feeds = FeedStore(engine)
     stopping = threading.Event()
     return Tracker(
         settings=settings,
         story=story,
         stories=stories,
         url=url,
+        engine=engine,
         log=log,
+        units=UnitsOfWork(log, feeds),
         runner=runner,
         queries=StoryQueries(driver, reader),
-        feeds=FeedStore(engine),
+        feeds=feeds,
         claims=ClaimStore(engine),
         runs=RunStore(engine),
         fetcher=Fetcher(settings.fetch, transport=transport),

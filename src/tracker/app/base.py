@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from tracker.config import Settings, Story
+from tracker.domain.event_store import EventStore
 from tracker.ingest.articles import HostPacer
 from tracker.ingest.extract import Extractor
 from tracker.ingest.fetch import Fetcher
@@ -20,8 +21,8 @@ from tracker.projections.runner import ProjectionRunner
 from tracker.store.alerts import AlertStore
 from tracker.store.claims import ClaimStore
 from tracker.store.feeds import FeedStore
-from tracker.store.log import EventLog
 from tracker.store.runs import RunStore
+from tracker.store.unit_of_work import UnitsOfWork
 
 Clock = Callable[[], datetime]
 HEARTBEAT_SECONDS = 10
@@ -39,7 +40,10 @@ class Tracker:
     # The catalogue: every question of every story (what extraction and projections use).
     story: Story
     url: str
-    log: EventLog
+    engine: Engine
+    log: EventStore
+    # Writes that must commit together (a poll's events and its outcome on the feed).
+    units: UnitsOfWork
     runner: ProjectionRunner
     queries: StoryQueries
     feeds: FeedStore
@@ -60,9 +64,5 @@ class Tracker:
     # Each story in force, as configured (config/stories/ID.toml).
     stories: tuple[Story, ...] = ()
 
-    @property
-    def engine(self) -> Engine:
-        return self.log.engine
-
     def close(self) -> None:
-        self.log.engine.dispose()
+        self.engine.dispose()

@@ -29,7 +29,6 @@ from tracker.errors import ClaimLostError, ConcurrencyError, InputError
 from tracker.ingest.fetch import FetchResult
 from tracker.ingest.parse import FeedEntry, FeedParseError, parse_feed
 from tracker.ingest.urls import redact_url
-from tracker.store.engine import write_transaction
 from tracker.store.feeds import Move, PollRecord
 
 
@@ -181,8 +180,8 @@ def _store_once(
     unread = _unread_articles(articles)
     notes = "; ".join(filter(None, (parsed.warning, unread)))
     noted = parsed.error or (f"warning: {notes}" if notes else None)
-    with write_transaction(tracker.engine) as conn:
-        stored = tracker.log.append_in(conn, batches).appended_ids if batches else set()
+    with tracker.units.begin() as unit:
+        stored = unit.append_batches(batches).appended_ids if batches else set()
         # Counted from what this poll stored: a document another process stored first is
         # not new here.
         firsts = [b for b in batches if b.events[0].event_id in stored]
@@ -199,8 +198,7 @@ def _store_once(
             revised,
             noted,
         )
-        move = tracker.feeds.record_poll(
-            conn,
+        move = unit.record_poll(
             feed,
             record,
             schedule,

@@ -18,7 +18,7 @@ from tracker.domain.events import (
 )
 from tracker.domain.log import RecordedEvent
 from tracker.domain.story import Question, StoryState, evolve
-from tracker.projections.views import END_OF_TIME
+from tracker.projections.timeline import END_OF_TIME
 
 
 def replay(

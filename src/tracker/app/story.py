@@ -12,8 +12,9 @@ from tracker.domain.log import NO_STREAM, RecordedEvent
 from tracker.domain.story import Answer, Assertion, Question, answer
 from tracker.errors import InputError, NotFoundError
 from tracker.ingest.curated import load_curated
+from tracker.projections.evidence import evidence_of, source_of
 from tracker.projections.queries import FactRow
-from tracker.projections.views import END_OF_TIME, evidence_of, source_of
+from tracker.projections.timeline import END_OF_TIME
 
 
 def seed(tracker: Tracker) -> dict[str, Any]:

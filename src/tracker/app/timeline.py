@@ -16,7 +16,7 @@ from tracker.app.stories import held, pick, scope
 from tracker.app.story import answer_view, statements
 from tracker.config import Story
 from tracker.domain.story import Assertion, Question, answer
-from tracker.projections.views import evidence_of
+from tracker.projections.evidence import evidence_of
 
 # A story page shows at most this many facts (the latest by valid time).
 TIMELINE_FACTS = 400

@@ -195,6 +195,18 @@ EVENT_TYPES: dict[str, type[Any]] = {
 # -- codec ---------------------------------------------------------------------
 
 
+def key_of(cls: type[Any], name: str) -> str:
+    """The payload key of one field of an event dataclass, checked against its fields.
+
+    Readers that take payloads as stored (projections, SQL JSON paths) name keys
+    through this, once at import time: a renamed or removed field fails at import
+    instead of reading ``None`` from every event.
+    """
+    if name not in {f.name for f in dataclasses.fields(cls)}:
+        raise TypeError(f"{name!r} is not a field of {cls.__name__}")
+    return name
+
+
 def to_data(value: Any) -> Any:
     """A dataclass (or value inside one) as JSON-ready data."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from tracker.errors import ConcurrencyError
+
 # Fixed forever: event ids derived from it must survive replay and re-ingestion.
 EVENT_NAMESPACE = uuid.UUID("6f1d2c3e-6a36-5f59-9a51-0c2b7f3e9d11")
 
@@ -90,6 +92,27 @@ def id_text(stored: StoredId) -> str:
         h = stored.lower()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     return str(uuid.UUID(stored))
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """Positions of what a call appended, and of events that were already stored."""
+
+    appended: tuple[int, ...]
+    already_stored: tuple[int, ...]
+    appended_ids: frozenset[uuid.UUID] = frozenset()
+
+
+def check_expected(stream: str, expected: int | ExpectedVersion, current: int) -> None:
+    """Refuse an append to a stream that is not at the version its writer expected."""
+    if expected is ANY:
+        return
+    if expected is NO_STREAM:
+        if current != 0:
+            raise ConcurrencyError(stream, "no stream", current)
+        return
+    if current != expected:
+        raise ConcurrencyError(stream, expected, current)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,13 +25,9 @@ from sqlalchemy.engine import Connection
 from tracker.domain.events import FactAsserted, FactRetracted
 from tracker.domain.story import Answer, Question, decide
 from tracker.notify.config import AlertChannel
+from tracker.projections.evidence import evidence_of
 from tracker.projections.pages import Page
-from tracker.projections.views import (
-    END_OF_TIME,
-    TimelineReader,
-    evidence_of,
-    held_at,
-)
+from tracker.projections.timeline import END_OF_TIME, TimelineReader, held_at
 from tracker.store.driver import Driver
 from tracker.store.schema import alerts
 

@@ -8,10 +8,12 @@ from typing import Any, NamedTuple
 
 from tracker.domain.log import id_text
 from tracker.domain.story import Answer, Assertion, Question, decide
-from tracker.projections.views import (
+from tracker.projections.timeline import (
     TIMELINE_FIELDS,
     TIMELINE_FROM,
     TIMELINE_SELECT,
+    VALID_FROM,
+    VALUE,
     TimelineReader,
     held_at,
 )
@@ -86,8 +88,8 @@ class StoryQueries:
             out.append(
                 FactRow(
                     key,
-                    fact.get("value"),
-                    parse(fact["valid_from"]).astimezone(UTC),
+                    fact.get(VALUE),
+                    parse(fact[VALID_FROM]).astimezone(UTC),
                     position,
                     read_time(recorded_at),  # type: ignore[arg-type]
                     id_text(stored_id),

@@ -13,49 +13,33 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 
+from tracker.domain.event_store import EventStore
 from tracker.domain.log import (
-    ANY,
-    NO_STREAM,
-    ExpectedVersion,
-    NewEvent,
-    RecordedEvent,
+    AppendResult,
     StreamBatch,
     Upcasters,
+    check_expected,
 )
-from tracker.errors import ConcurrencyError, StorageError
+from tracker.errors import StorageError
+from tracker.store.codec import INSERT_FIELDS, EventCodec
 from tracker.store.driver import Driver, first_line
-from tracker.store.engine import describe, dumps, unpinged
+from tracker.store.engine import translated, unpinged
 from tracker.store.locks import APPEND_LOCK_KEY
-from tracker.store.schema import events, utc_text
+from tracker.store.log_reads import LogReads
 
 _ID_CHUNK = 500
-_FIELDS = (
-    "position, stream, version, type, schema_version, data, occurred_at, recorded_at, event_id"
-)
-_INSERT_FIELDS = "event_id, stream, version, type, schema_version, data, occurred_at, recorded_at"
 
 
-@dataclass(frozen=True, slots=True)
-class AppendResult:
-    """Positions of what a call appended, and of events that were already stored."""
+class EventLog(LogReads, EventStore):
+    """The event store on SQLite or PostgreSQL (see ``tracker.domain.event_store``)."""
 
-    appended: tuple[int, ...]
-    already_stored: tuple[int, ...]
-    appended_ids: frozenset[uuid.UUID] = frozenset()
-
-
-class EventLog:
     def __init__(
         self,
         engine: Engine,
@@ -65,23 +49,13 @@ class EventLog:
     ) -> None:
         self.engine = engine
         self._clock = clock
-        self._upcasters = upcasters or Upcasters()
         self._driver = Driver(engine)
         self._postgres = self._driver.postgres
+        self.codec = EventCodec(postgres=self._postgres, upcasters=upcasters or Upcasters())
         self._mark = self._driver.mark
-        self._insert_sql = f"INSERT INTO events ({_INSERT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        self._insert_sql = f"INSERT INTO events ({INSERT_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
     # -- writing -------------------------------------------------------------
-
-    def append(
-        self,
-        stream: str,
-        new_events: Sequence[NewEvent],
-        *,
-        expected_version: int | ExpectedVersion = ANY,
-    ) -> AppendResult:
-        """Append events to one stream atomically; see :meth:`append_batches`."""
-        return self.append_batches([StreamBatch(stream, tuple(new_events), expected_version)])
 
     def append_batches(self, batches: Sequence[StreamBatch]) -> AppendResult:
         """Append to several streams in one transaction: all of it, or none of it.
@@ -97,7 +71,8 @@ class EventLog:
         # An append is most often one small batch per commit, where SQLAlchemy's
         # connection and transaction bookkeeping costs as much as SQLite's own work
         # short of the fsync: on SQLite it runs on the pooled driver connection.
-        raw = self.engine.raw_connection()
+        with translated(self.engine, "write failed"):
+            raw = self.engine.raw_connection()
         cursor = raw.cursor()
         try:
             cursor.execute("BEGIN IMMEDIATE")
@@ -123,7 +98,8 @@ class EventLog:
         # dead is replaced by a pinged one and the append tried once more; appends are
         # idempotent, so a retry after a commit whose answer was lost stores nothing twice.
         for attempt in (1, 2):
-            with unpinged() if attempt == 1 else contextlib.nullcontext():
+            pinged = unpinged() if attempt == 1 else contextlib.nullcontext()
+            with pinged, translated(self.engine, "write failed"):
                 raw = self.engine.raw_connection()
             pg: Any = raw.driver_connection
             try:
@@ -160,9 +136,10 @@ class EventLog:
 
     def append_in(self, conn: Connection, batches: Sequence[StreamBatch]) -> AppendResult:
         """Append inside a write transaction the caller owns (e.g. with projection rows)."""
-        self.lock_appends(conn)
-        with self._driver.cursor(conn) as cursor:
-            return self._append_with(cursor, batches)
+        with translated(self.engine, "write failed"):
+            self.lock_appends(conn)
+            with self._driver.cursor(conn) as cursor:
+                return self._append_with(cursor, batches)
 
     def _append_with(self, cursor: Any, batches: Sequence[StreamBatch]) -> AppendResult:
         states = [self._stream_state(cursor, batch) for batch in batches]
@@ -177,8 +154,7 @@ class EventLog:
     ) -> tuple[list[tuple[Any, ...]], tuple[int, ...], frozenset[uuid.UUID]]:
         """The rows to insert (stream and version 2nd and 3rd), the positions of events
         already stored, and the ids of those to append; expected versions checked."""
-        recorded_at = self._clock()
-        recorded = recorded_at if self._postgres else utc_text(recorded_at)
+        recorded, encode = self.codec.recorded(self._clock()), self.codec.encode
         rows: list[tuple[Any, ...]] = []
         already: list[int] = []
         ids: list[uuid.UUID] = []
@@ -187,10 +163,10 @@ class EventLog:
             fresh = {e.event_id: e for e in batch.events if e.event_id not in stored}
             if not fresh:
                 continue
-            _check_expected(batch.stream, batch.expected_version, current)
+            check_expected(batch.stream, batch.expected_version, current)
             ids.extend(fresh)
             rows.extend(
-                self._encode(event, batch.stream, current + offset, recorded)
+                encode(event, batch.stream, current + offset, recorded)
                 for offset, event in enumerate(fresh.values(), start=1)
             )
         return rows, tuple(already), frozenset(ids)
@@ -226,7 +202,7 @@ class EventLog:
     def _insert_returning(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the whole batch as one statement that hands back its positions."""
         cursor.execute(
-            f"INSERT INTO events ({_INSERT_FIELDS}) SELECT * FROM unnest(%s::uuid[], "
+            f"INSERT INTO events ({INSERT_FIELDS}) SELECT * FROM unnest(%s::uuid[], "
             "%s::text[], %s::int[], %s::text[], %s::int[], %s::jsonb[], %s::timestamptz[], "
             "%s::timestamptz[]) ON CONFLICT (stream, event_id) DO NOTHING "
             "RETURNING stream, version, position",
@@ -260,32 +236,9 @@ class EventLog:
             cursor.executemany(self._insert_sql, rows)  # SQLite's executemany loops in C
             return
         # PostgreSQL pays per statement: COPY streams the whole batch as one.
-        with cursor.copy(f"COPY events ({_INSERT_FIELDS}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY events ({INSERT_FIELDS}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-
-    def _encode(self, event: NewEvent, stream: str, version: int, recorded: Any) -> tuple[Any, ...]:
-        if self._postgres:
-            return (
-                event.event_id,
-                stream,
-                version,
-                event.type,
-                event.schema_version,
-                dumps(event.data),
-                event.occurred_at.astimezone(UTC),
-                recorded,
-            )
-        return (
-            event.event_id.bytes,
-            stream,
-            version,
-            event.type,
-            event.schema_version,
-            dumps(event.data),
-            utc_text(event.occurred_at),
-            recorded,
-        )
 
     def _stream_state(self, cursor: Any, batch: StreamBatch) -> tuple[int, dict[uuid.UUID, int]]:
         """The stream's version, and which of the batch's events it already holds."""
@@ -312,162 +265,8 @@ class EventLog:
         if self._postgres:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
 
-    # -- reading -------------------------------------------------------------
-
-    def stream_version(self, stream: str) -> int:
-        """The stream's last version; 0 when it has no events."""
-        query = sa.select(sa.func.max(events.c.version)).where(events.c.stream == stream)
-        with self._reading() as conn:
-            return conn.execute(query).scalar_one_or_none() or 0
-
-    def read_stream(
-        self, stream: str, *, after_version: int = 0, limit: int | None = None
-    ) -> list[RecordedEvent]:
-        m = self._mark
-        sql = f"SELECT {_FIELDS} FROM events WHERE stream = {m} AND version > {m} ORDER BY version"
-        params: list[Any] = [stream, after_version]
-        if limit is not None:
-            sql += f" LIMIT {m}"
-            params.append(limit)
-        return self._select(sql, params)
-
-    def find(self, event_id: uuid.UUID) -> RecordedEvent | None:
-        """The event with this id, in whichever stream it is; None if there is none.
-
-        Ids are indexed per stream only (appends stay cheap), so this reads the whole
-        table: fine for a person's one look-up, not for a hot path.
-        """
-        key = event_id if self._postgres else event_id.bytes
-        found = self._select(
-            f"SELECT {_FIELDS} FROM events WHERE event_id = {self._mark} ORDER BY position",
-            [key],
-        )
-        return found[0] if found else None
-
-    def read_after(
-        self,
-        position: int,
-        *,
-        limit: int = 1000,
-        types: Sequence[str] | None = None,
-        until: int | None = None,
-    ) -> list[RecordedEvent]:
-        """One page of the whole log, in order, strictly after ``position``."""
-        return self._select(*self._after_query(position, limit, types, until))
-
-    def tally(
-        self, position: int, *, limit: int | None = None, until: int | None = None
-    ) -> list[tuple[str, int, int, int]]:
-        """(type, schema version, how many, last position) of the events after
-        ``position``: the next ``limit`` of them, or those up to ``until``. What a reader
-        needs to decide which payloads to decode at all, counted in the database."""
-        sql, params = self._after_query(
-            position, limit, None, until, fields="type, schema_version, position"
-        )
-        rows = self._fetch(
-            f"SELECT type, schema_version, count(*), max(position) FROM ({sql}) AS page "
-            "GROUP BY type, schema_version",
-            params,
-        )
-        return [(t, v, n, last) for t, v, n, last in rows]
-
-    def _after_query(
-        self,
-        position: int,
-        limit: int | None,
-        types: Sequence[str] | None,
-        until: int | None,
-        *,
-        fields: str = _FIELDS,
-    ) -> tuple[str, list[Any]]:
-        m = self._mark
-        sql = f"SELECT {fields} FROM events WHERE position > {m}"
-        params: list[Any] = [position]
-        if until is not None:
-            sql += f" AND position <= {m}"
-            params.append(until)
-        if types:
-            sql += f" AND type IN ({', '.join([m] * len(types))})"
-            params.extend(types)
-        sql += " ORDER BY position"
-        if limit is not None:
-            sql += f" LIMIT {m}"
-            params.append(limit)
-        return sql, params
-
-    def iter_after(
-        self, position: int = 0, *, page_size: int = 1000, until: int | None = None
-    ) -> Iterator[RecordedEvent]:
-        """The whole log after ``position``, read page by page."""
-        decode = self._decoder()
-        while rows := self._fetch(*self._after_query(position, page_size, None, until)):
-            # Decoded one at a time: events the caller drops die young, sparing the GC.
-            for row in rows:
-                yield decode(row)
-            position = rows[-1][0]
-
-    def last_position(self) -> int:
-        with self._reading() as conn:
-            return conn.execute(sa.select(sa.func.max(events.c.position))).scalar() or 0
-
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise StorageError(f"read failed: {describe(exc)}") from None
-
-    def _select(self, sql: str, params: Sequence[Any]) -> list[RecordedEvent]:
-        decode = self._decoder()
-        return [decode(row) for row in self._fetch(sql, params)]
-
-    def _fetch(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        # The driver's own cursor: plain tuples, no per-row wrapping.
-        return self._driver.fetch(sql, params)
-
-    def _decoder(self) -> Callable[[tuple[Any, ...]], RecordedEvent]:
-        make = RecordedEvent._make
-        upcasters = self._upcasters
-
-        if self._postgres:
-
-            def decode(row: tuple[Any, ...]) -> RecordedEvent:
-                p, s, v, t, sv, d, o, r, e = row
-                event = make((p, s, v, t, sv, d, _utc(o), _utc(r), e))
-                return self._upcast(event) if upcasters.needs_upcast(t, sv) else event
-
-        else:
-            loads, parse = orjson.loads, datetime.fromisoformat
-
-            def decode(row: tuple[Any, ...]) -> RecordedEvent:
-                p, s, v, t, sv, d, o, r, e = row
-                event = make((p, s, v, t, sv, loads(d), parse(o), parse(r), e))
-                return self._upcast(event) if upcasters.needs_upcast(t, sv) else event
-
-        return decode
-
-    def _upcast(self, event: RecordedEvent) -> RecordedEvent:
-        version, data = self._upcasters.upcast(event.type, event.schema_version, event.data)
-        return event._replace(schema_version=version, data=data)
-
 
 def _stored_uuid(stored: uuid.UUID | bytes | str) -> uuid.UUID:
     if isinstance(stored, uuid.UUID):
         return stored
     return uuid.UUID(bytes=stored) if isinstance(stored, bytes) else uuid.UUID(stored)
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo is UTC else value.astimezone(UTC)
-
-
-def _check_expected(stream: str, expected: int | ExpectedVersion, current: int) -> None:
-    if expected is ANY:
-        return
-    if expected is NO_STREAM:
-        if current != 0:
-            raise ConcurrencyError(stream, "no stream", current)
-        return
-    if current != expected:
-        raise ConcurrencyError(stream, expected, current)
