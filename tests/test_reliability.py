@@ -303,7 +303,8 @@ def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
 
     upgrade(make_engine(postgres_url))
     tracker = make_tracker(postgres_url)
-    app.add_feed(tracker, server.url("/slow-feed/news-guardian-uk-2018-01-31.rss"), name="g")
+    slow = "/slow-feed/news-guardian-uk-2018-01-31.rss"
+    app.add_feed(tracker, server.url(slow), name="g")
     tracker.close()
     database = sa.make_url(postgres_url).database
     admin = sa.make_url(postgres_url).set(database="postgres").render_as_string(hide_password=False)
@@ -311,7 +312,8 @@ def test_losing_postgres_mid_poll_is_survived_and_nothing_is_missing(
     with log_path.open("w") as log:
         service = start_service(postgres_url, log)
         try:
-            time.sleep(1.5)  # the poll is in flight: cut every connection, twice
+            # the poll is in flight (however long start-up took): cut every connection, twice
+            wait_for(lambda: server.hits.get(slow, 0) > 0, seconds=60)
             with psycopg.connect(admin, autocommit=True) as conn:
                 for _ in range(2):
                     conn.execute(
