@@ -439,3 +439,56 @@ def test_what_is_said_around_a_parenthetical_verb_keeps_its_spaces(
     events = extractor.extract(doc(text))
     contents = [e.data["content"] for e in events if e.type == "StatementReported"]
     assert contents[-1] == "Europe would have to provide the backstop"
+
+
+def contents(extractor: RuleExtractor, text: str) -> list[tuple[str, str]]:
+    return [
+        (e.data["speaker_name"], e.data["content"])
+        for e in extractor.extract(doc(text))
+        if e.type == "StatementReported"
+    ]
+
+
+def test_a_second_speaker_joined_by_but_speaks_for_themselves(extractor: RuleExtractor) -> None:
+    text = "The mayor says the bridge will cost $40m but the governor says it will cost twice that."
+    assert contents(extractor, text) == [
+        ("mayor", "the bridge will cost $40m"),
+        ("governor", "it will cost twice that"),
+    ]
+
+
+def test_a_unit_before_a_stop_ends_the_sentence(extractor: RuleExtractor) -> None:
+    text = (
+        "The ministry says the new port is worth $80m. Harbour board chair Maria Lopes "
+        "disagrees, saying the berths alone are worth more."
+    )
+    assert [name for name, _ in contents(extractor, text)] == ["ministry", "Maria Lopes"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "add" speaks only with a clause
+        ("The company added the clause to its terms of service on Monday.", []),
+        ('"We are ready," the company added.', [("company", "We are ready")]),
+        # a participle with its own subject is that subject's
+        (
+            "The union has stepped up its push for talks, with Ambassador Karim Haddad "
+            "outlining a plan to end the fighting.",
+            [("Karim Haddad", "a plan to end the fighting")],
+        ),
+        # a body's whole name, and the body its members speak for
+        (
+            "The plan would fail, said the Ministry of Foreign Affairs of Latvia.",
+            [("Ministry of Foreign Affairs of Latvia", "The plan would fail")],
+        ),
+        (
+            "Members of the Senate Committee on Public Accounts questioned the budget.",
+            [("Members of the Senate Committee on Public Accounts", "the budget")],
+        ),
+    ],
+)
+def test_who_speaks_in_participles_bodies_and_additions(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert contents(extractor, text) == expected

@@ -49,6 +49,16 @@ def _after_saying(verb: Any) -> bool:
     )
 
 
+def _own_subject(verb: Any) -> Any | None:
+    """The subject a gerund has of its own: "..., with Ambassador Bankole Adeoye outlining
+    a strategy" is Adeoye's, not the sentence subject's."""
+    if verb.tag_ != "VBG" or verb.dep_ not in ("advcl", "pcomp"):
+        return None
+    if verb.dep_ == "pcomp" and verb.head.lower_ != "with":
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+
+
 _TOPICAL = frozenset({"about", "over", "on", "regarding", "concerning", "at", "to", "for"})
 
 
@@ -92,6 +102,22 @@ def _named_just_before(verb: Any) -> Any | None:
     return None
 
 
+_CONTRASTS = frozenset({"but", "while", "whereas", "yet"})
+
+
+def _answered(verb: Any, outer: Any) -> bool:
+    """Whether ``verb``, joined by "but" to the clause ``outer`` reports, is another
+    speaker's report in the same tense: "Trump says the club is worth $50m but the
+    appraiser says it is worth $19m". The parse hangs it on the reported clause."""
+    return (
+        verb.dep_ == "conj"
+        and verb.lemma_ == outer.lemma_
+        and verb.tag_ == outer.tag_
+        and any(c.dep_ == "nsubj" for c in verb.children)
+        and any(c.dep_ == "cc" and c.lower_ in _CONTRASTS for c in verb.head.children)
+    )
+
+
 def _joined(tokens: list[Any]) -> str:
     """Tokens as text, a space where a cut left two words touching: "Europe, he said,
     would" is "Europe would", not "Europewould"."""
@@ -112,12 +138,19 @@ def _content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) 
         if clause is not None:
             # "said X was stoking tension, but made no mention of Y": the speaker's silence
             # hung on the reported clause is not part of what was said
+            # "says the club is worth $50m but the appraiser says ...": the other speaker's
+            # words are theirs
             cut = {
                 t.i
                 for c in clause.children
                 if c.dep_ == "conj"
-                and c.lemma_.lower() in silent
-                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                and (
+                    (
+                        c.lemma_.lower() in silent
+                        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                    )
+                    or _answered(c, verb)
+                )
                 for t in (*c.subtree, *(g for g in clause.children if g.dep_ == "cc"))
             }
             words = [
@@ -168,7 +201,7 @@ class StatementFinder:
                 continue
             if token.dep_ in ("pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
                 continue  # "after weeks of tweeting": a verb used as a noun reports nothing
-            if token.dep_ == "pcomp" and not _after_saying(token):
+            if token.dep_ == "pcomp" and not (_after_saying(token) or _own_subject(token)):
                 continue  # "before saying goodbye" reports no clause
             if token.dep_ == "acl" and token.tag_ == "VBN":
                 continue  # "the force proposed by Macron": what a noun is, not what was said
@@ -220,6 +253,7 @@ class StatementFinder:
             outer = self._inside_report(token)
             if (
                 outer is not None
+                and not _answered(token, outer)
                 and getattr(clauses.subject_of(outer), "i", -1) != subject.i
                 and not self._documented(outer)
             ):
@@ -268,6 +302,9 @@ class StatementFinder:
         named = _named_just_before(verb)
         if named is not None:
             return named
+        own = _own_subject(verb)
+        if own is not None:
+            return own
         if verb.dep_ == "pcomp":
             return clauses.subject_of(verb.head.head)  # "X turned to TV after revealing ..."
         if verb.dep_ == "acl" and verb.tag_ == "VBG":

@@ -165,7 +165,36 @@ def _core(subject: Any) -> str:
     ]
     if not tokens:
         return str(subject.text)
-    return str(subject.doc[tokens[0].i : subject.i + 1].text)
+    return str(subject.doc[tokens[0].i : _name_end(subject) + 1].text)
+
+
+def _name_end(subject: Any) -> int:
+    """Where a subject's name ends: its head, or the end of the name it begins ("the US
+    Department of Defense", "the Senate Committee on Capital Market"), or of the body it
+    is part of ("Members of the Senate Committee")."""
+    doc = subject.doc
+    ent = next((e for e in doc.ents if e.start <= subject.i < e.end), None)
+    if ent is not None and ent.label_ in _BODIES and _within(subject, ent.end):
+        return int(ent.end) - 1
+    of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    body = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+    if body is not None and body.ent_type_ in _BODIES and subject.pos_ != "PROPN":
+        inner = next((e for e in doc.ents if e.start <= body.i < e.end), None)
+        if inner is not None and inner.start <= body.left_edge.i + 1 and _within(body, inner.end):
+            return int(inner.end) - 1
+    return int(subject.i)
+
+
+def _within(head: Any, end: int) -> bool:
+    """Whether the words from ``head`` up to ``end`` are all its own and end on a noun:
+    not "Mineworkers Union Calls for", an entity read across the verb."""
+    words = head.doc[head.i + 1 : end]
+    inside = {t.i for t in head.subtree}
+    return bool(words) and all(t.i in inside for t in words) and words[-1].pos_ in _NOUNS
+
+
+_BODIES = frozenset({"ORG", "NORP", "FAC"})
+_NOUNS = frozenset({"PROPN", "NOUN"})
 
 
 def _inside_appos(token: Any, subject: Any) -> bool:
