@@ -492,3 +492,33 @@ def test_who_speaks_in_participles_bodies_and_additions(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert contents(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "he" before anyone has spoken is the person just named as a subject
+        (
+            'Finance Minister Anna Berg on Friday visited the flooded port. "Time is short," '
+            "she said.",
+            [("Anna Berg", "Time is short")],
+        ),
+        # ... and no one when no person was named
+        ('The storm hit the coast on Monday. "It was terrible," she said.', []),
+        # a speaker the parser hangs as an apposition of the last name before the verb
+        (
+            "The depots have been built in Poland by Germany and the Netherlands, the "
+            "coalition of donors said in a statement on Monday.",
+            [("coalition", "The depots have been built in Poland by Germany and the Netherlands")],
+        ),
+        # an air force speaks
+        (
+            "Forty drones were shot down overnight, Poland's air force said.",
+            [("Poland's air force", "Forty drones were shot down overnight")],
+        ),
+    ],
+)
+def test_who_speaks_after_a_narrated_person_or_an_apposition(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert contents(extractor, text) == expected

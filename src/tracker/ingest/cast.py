@@ -156,6 +156,15 @@ class Cast:
             return speaker
         return self._as(max(before, key=lambda p: (p.sentence, p.at)), None)
 
+    def subject_before(self, index: int) -> Speaker | None:
+        """The person last named as a subject in the sentences just before ``index``: whom
+        a "he said" means when no one has spoken yet ("Zelenskiy pressed allies to ratify.
+        'Words are not armour,' he said.")."""
+        before = [p for p in self.people if p.subject and index - _REACH <= p.sentence < index]
+        if not before:
+            return None
+        return self._as(max(before, key=lambda p: (p.sentence, p.at)), None)
+
     def _as(self, person: _Person, role_side: str | None) -> Speaker:
         person = self._fuller(person.name) or person
         actor = self.voices.actor_named(person.name)

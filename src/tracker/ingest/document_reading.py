@@ -95,7 +95,12 @@ class DocumentReading:
         )
         said = [
             replace(item, speaker=self.cast.resolve(item.speaker, _phrase(sent, item), index))
-            for item in self.statements.find(sent, self._previous, headline=headline)
+            for item in self.statements.find(
+                sent,
+                self._previous,
+                headline=headline,
+                narrated=None if self._previous else self.cast.subject_before(index),
+            )
         ]
         self._statements(said, index, sentence)
         if said:

@@ -90,8 +90,10 @@ def _named_just_before(verb: Any) -> Any | None:
     if verb.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None
     token = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
-    if token is None or token.text != ",":
+    if token is None:
         return None
+    if token.text != ",":
+        return _apposed_just_before(token)
     for back in range(verb.i - 2, max(verb.sent.start, verb.i - 16) - 1, -1):
         candidate = verb.doc[back]
         if candidate.ent_type_ != "PERSON" or candidate.pos_ != "PROPN":
@@ -99,6 +101,23 @@ def _named_just_before(verb: Any) -> Any | None:
         between = verb.doc[candidate.i + 1 : verb.i]
         inside = {t.i for t in candidate.subtree}
         return candidate if all(t.i in inside or t.is_punct for t in between) else None
+    return None
+
+
+def _apposed_just_before(token: Any) -> Any | None:
+    """ "Hubs have been set up by the UK and France, the coalition of the willing said",
+    parsed with the speaker an apposition of "France": the apposition ending at the verb."""
+    for _ in range(4):
+        if token.dep_ == "appos":
+            before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+            ends = token.right_edge.i == token.i or token.doc[token.right_edge.i + 1].pos_ in (
+                "VERB",
+                "AUX",
+            )
+            return token if before is not None and before.text == "," and ends else None
+        if token.head.i == token.i:
+            return None
+        token = token.head
     return None
 
 
@@ -159,6 +178,10 @@ def _content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) 
                 if t.i not in cut
             ]
             return "".join(words).strip(" ,")
+    if subject is not None and subject.dep_ == "appos" and verb.dep_ == "conj":
+        # "Hubs have been set up by the UK and France, the coalition said in a statement":
+        # what comes before the speaker
+        return _joined(list(doc[sent.start : subject.left_edge.i])).strip(" ,.-—")
     if verb.dep_ in ("parataxis", "ccomp", "advcl") and any(
         c.dep_ == "dobj" and c.i > verb.i for c in verb.children
     ):
@@ -188,7 +211,16 @@ class StatementFinder:
         self.nominal = NominalStatements(voices, config)
         self.headlines = HeadlineSpeakers(voices, config)
 
-    def find(self, sent: Any, previous: Speaker | None, *, headline: bool) -> list[Said]:
+    def find(
+        self,
+        sent: Any,
+        previous: Speaker | None,
+        *,
+        headline: bool,
+        narrated: Speaker | None = None,
+    ) -> list[Said]:
+        """The statements of ``sent``; "he" or "she" is the ``previous`` speaker, else the
+        person the text ``narrated`` just before."""
         text = sent.text
         quotes = [q.strip(" ,.") for q in QUOTES.findall(text)]
         quote = " ".join(quotes) if quotes else None
@@ -234,6 +266,8 @@ class StatementFinder:
             # "..., say the scientists, but they also caution that ...": a pronoun after a
             # speaker of the same sentence is that speaker
             speaker = self.voices.resolve(subject, found[-1].speaker if found else previous)
+            if speaker is None and subject.lower_ in ("he", "she"):
+                speaker = narrated
             if speaker is None:
                 continue
             if speaker.side is None:
