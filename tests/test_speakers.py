@@ -522,3 +522,25 @@ def test_who_speaks_after_a_narrated_person_or_an_apposition(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert contents(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Kremlin on Paris summit: 'a dangerous step'", [("Kremlin", "a dangerous step")]),
+        (
+            "Opposition leaders in the Baltic states on the budget: 'a betrayal'",
+            [("Opposition leaders", "a betrayal")],
+        ),
+        ("Ukraine war: Russia strikes Kyiv again", []),
+    ],
+)
+def test_a_headline_speaker_may_name_their_topic_before_the_colon(
+    extractor: RuleExtractor, title: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [
+        (e.data["speaker_name"], e.data["content"])
+        for e in extractor.extract(doc("The talks went on.", title))
+        if e.type == "StatementReported"
+    ]
+    assert found == expected
