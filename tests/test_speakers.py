@@ -511,6 +511,19 @@ def test_who_speaks_in_participles_bodies_and_additions(
             "coalition of donors said in a statement on Monday.",
             [("coalition", "The depots have been built in Poland by Germany and the Netherlands")],
         ),
+        # a relative pronoun is the one it stands for
+        (
+            "The minister toured the port with her deputy, Tomas Varga, who said the cranes "
+            "were ready.",
+            [("Tomas Varga", "the cranes were ready")],
+        ),
+        (
+            "Varga, who has run the port for a decade and says it has never been busier, "
+            "was speaking to a newspaper.",
+            [("Varga", "it has never been busier")],
+        ),
+        # a verb whose only object is a pronoun says nothing one can quote
+        ("The mayor faced a council that mocks him.", []),
         # an air force speaks
         (
             "Forty drones were shot down overnight, Poland's air force said.",
@@ -544,3 +557,12 @@ def test_a_headline_speaker_may_name_their_topic_before_the_colon(
         if e.type == "StatementReported"
     ]
     assert found == expected
+
+
+def test_channels_speak_from_a_side_but_not_for_it(extractor: RuleExtractor) -> None:
+    text = (
+        "Emmanuel Macron rejected claims by pro-Kremlin Telegram channels that said the Paris "
+        "guarantees were a declaration of war."
+    )
+    assert ("pro-Kremlin Telegram channels", "russia") in said(extractor, text)
+    assert answers(extractor, text) == []

@@ -121,6 +121,22 @@ def _apposed_just_before(token: Any) -> Any | None:
     return None
 
 
+def _antecedent(subject: Any | None, verb: Any) -> Any | None:
+    """ "..., Catherine Vautrin, who said the hub was operational": the one a relative
+    pronoun stands for, also across "who has known Trump and says ..."."""
+    if subject is None or subject.tag_ not in ("WP", "WDT"):
+        return subject
+    token = verb
+    for _ in range(4):
+        if token.dep_ == "relcl":
+            return token.head
+        if token.dep_ != "conj":
+            return None
+        token = token.head
+    return None
+
+
+_OBJECT_PRONOUNS = frozenset({"him", "her", "them", "it", "us", "me", "you", "this", "that"})
 _CONTRASTS = frozenset({"but", "while", "whereas", "yet"})
 
 
@@ -254,7 +270,7 @@ class StatementFinder:
                 continue
             if any(a <= token.idx - base < b for a, b in quoted):
                 continue  # a verb inside a quotation is part of what was said
-            subject = self._speaking_subject(token)
+            subject = _antecedent(self._speaking_subject(token), token)
             if subject is None:
                 continue
             if any(a <= subject.idx - base < b for a, b in quoted):
@@ -295,6 +311,8 @@ class StatementFinder:
                 # the outer speaker's words, not a statement of Moscow's
                 continue
             clause = _content(sent, token, subject, self.config.silence_verbs)
+            if not quote and clause.casefold() in _OBJECT_PRONOUNS:
+                continue  # "a Congress that ridicules him" says nothing one can quote
             content = clause if len(clause.split()) >= 3 or not quote else quote
             span = span_of(subject, sent)
             found.append(
