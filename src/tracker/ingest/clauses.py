@@ -309,10 +309,12 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
     if _still_to(verb):
         return "actual"  # "still to open": a state now, not a plan
     generic = ("any", "every", "each")
-    if verb.dep_ == "relcl" and any(
+    if verb.dep_ in ("relcl", "acl") and any(
         c.dep_ == "det" and c.lower_ in generic for c in verb.head.children
     ):
-        return "conditional"  # "any soldier who set foot in Ukraine": whoever might
+        # "any soldier who set foot in Ukraine", "any ceasefire agreed with Kyiv": whatever
+        # might
+        return "conditional"
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     done = verb.tag_ in ("VBD", "VBN") and bool({"has", "have", "had"} & set(_aux_words(verb)))
     if subject is not None and any(
