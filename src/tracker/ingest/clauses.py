@@ -348,8 +348,6 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
             return "future"
         if any(w in config.possible_aux for w in words):
             return "possible"  # "may walk away": what might be
-        if "would" in words and _told_will(token, config):
-            return "future"  # "said the US would stand with its partners": "will", told
         if any(w in config.modal_aux for w in words):
             return "modal"
         if (
@@ -403,22 +401,6 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
                 continue
         break
     return "actual"
-
-
-def _told_will(verb: Any, config: ExtractionConfig) -> bool:
-    """Whether a "would" clause is a "will" reported in the past ("Witkoff said the US would
-    stand with ..."): the clause a past reporting verb reports, with no condition on it."""
-    head = verb.head
-    return (
-        verb.dep_ == "ccomp"
-        and head.tag_ == "VBD"
-        and head.lemma_.lower() in config.reporting_verbs
-        and not any(
-            c.dep_ == "advcl"
-            and any(m.dep_ == "mark" and m.lower_ in config.conditional_marks for m in c.children)
-            for c in verb.children
-        )
-    )
 
 
 def _unrealised(verb: Any, config: ExtractionConfig) -> bool:
