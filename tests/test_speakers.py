@@ -566,3 +566,34 @@ def test_channels_speak_from_a_side_but_not_for_it(extractor: RuleExtractor) -> 
     )
     assert ("pro-Kremlin Telegram channels", "russia") in said(extractor, text)
     assert answers(extractor, text) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # "the company" is the organisation just named acting
+        (
+            "",
+            "Siemens opened a plant in Lviv on Monday. The company said it would hire 400 workers.",
+            ["Siemens"],
+        ),
+        # a lead's "Watchdog" is the organisation the next lines name acting, not the one
+        # a headline's bare passive acts on
+        (
+            "Ministry told to publish its arms contracts",
+            "Watchdog says the public has a right to know. The ministry has been urged by "
+            "Transparency International to publish every contract.",
+            ["Transparency International", "Transparency International"],
+        ),
+        # "an aid group" is some other group
+        (
+            "",
+            "Oxfam delivered food to Kharkiv. An aid group said the roads were closed.",
+            ["aid group"],
+        ),
+    ],
+)
+def test_an_organisation_named_by_its_kind_is_the_one_just_named(
+    extractor: RuleExtractor, title: str, text: str, expected: list[str]
+) -> None:
+    assert [name for name, _ in said(extractor, text, title)] == expected

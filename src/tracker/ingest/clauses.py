@@ -473,3 +473,20 @@ def habitual(verb: Any, config: ExtractionConfig) -> bool:
         ):
             return True
     return False
+
+
+# Verbs that take whom they move and a "to" clause: "urged the UN to act".
+_MOVING = frozenset({"urge", "ask", "tell", "order", "press", "encourage", "advise", "invite"})
+
+
+def urged(verb: Any) -> bool:
+    """A headline's passive without its auxiliary: in "UN urged to launch ..." the UN is
+    the one urged, not the one speaking; with no one urged the verb is not active."""
+    return (
+        (verb.tag_ == "VBN" or verb.lemma_.lower() in _MOVING)
+        and not any(c.dep_ in ("aux", "auxpass", "agent", "dobj", "dative") for c in verb.children)
+        and any(
+            c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+            for c in verb.children
+        )
+    )

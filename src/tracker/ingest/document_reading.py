@@ -58,7 +58,7 @@ class DocumentReading:
             "feed": document.feed,
             "published_at": document.published_at,
         }
-        self.cast = Cast(voices, config.person_roles)
+        self.cast = Cast(voices, config.person_roles, config.body_nouns)
         for index, (sent, _headline) in enumerate(sentences):
             self.cast.add(sent, index)
         self.whole = " ".join([document.title] + [s.text for s, _ in sentences])

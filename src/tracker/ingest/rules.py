@@ -160,6 +160,7 @@ class ExtractionConfig:
     refusal_verbs: frozenset[str]
     voices: frozenset[str]
     person_roles: frozenset[str]
+    body_nouns: frozenset[str]
     said_nouns: frozenset[str]
     unofficial: frozenset[str]
     place_labels: frozenset[str]
@@ -434,6 +435,7 @@ def load_extraction_config(
         refusal_verbs=said.lemmas("refusal_verbs"),
         voices=said.lemmas("voices"),
         person_roles=said.lemmas("person_roles"),
+        body_nouns=said.lemmas("body_nouns"),
         said_nouns=said.lemmas("said_nouns"),
         unofficial=said.lemmas("unofficial"),
         place_labels=said.lemmas("place_labels"),

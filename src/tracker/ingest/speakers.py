@@ -20,22 +20,6 @@ from tracker.ingest.rules import ExtractionConfig
 from tracker.ingest.said import QUOTES, SILENCE_NOUNS, Said, span_of
 from tracker.ingest.voices import Speaker, Voices
 
-# Verbs that take whom they move and a "to" clause: "urged the UN to act".
-_MOVING = frozenset({"urge", "ask", "tell", "order", "press", "encourage", "advise", "invite"})
-
-
-def _urged(verb: Any) -> bool:
-    """A headline's passive without its auxiliary: in "UN urged to launch ..." the UN is
-    the one urged, not the one speaking; with no one urged the verb is not active."""
-    return (
-        (verb.tag_ == "VBN" or verb.lemma_.lower() in _MOVING)
-        and not any(c.dep_ in ("aux", "auxpass", "agent", "dobj", "dative") for c in verb.children)
-        and any(
-            c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-            for c in verb.children
-        )
-    )
-
 
 def _after_saying(verb: Any) -> bool:
     """ "X has turned to television after revealing he is working on a series": a gerund
@@ -277,7 +261,7 @@ class StatementFinder:
                 continue
             if any(t.text == ":" for t in sent.doc[subject.i : token.i]) and subject.i < token.i:
                 continue  # "Botswana: Malaria Claims One": a label before a colon says nothing
-            if _urged(token):
+            if clauses.urged(token):
                 continue  # "Government Urged to Review Subsidies": the one urged says nothing
             # "..., say the scientists, but they also caution that ...": a pronoun after a
             # speaker of the same sentence is that speaker
