@@ -524,6 +524,12 @@ def test_who_speaks_in_participles_bodies_and_additions(
         ),
         # a verb whose only object is a pronoun says nothing one can quote
         ("The mayor faced a council that mocks him.", []),
+        # a speaker the parser hangs on the phrase before a subjectless "said"
+        (
+            "Presenting the annual index, which ranks ports on the speed of their customs, "
+            "its author, Lena Sorensen, said most ports had become slower.",
+            [("Lena Sorensen", "most ports had become slower")],
+        ),
         # an air force speaks
         (
             "Forty drones were shot down overnight, Poland's air force said.",

@@ -71,7 +71,11 @@ def _named_just_before(verb: Any) -> Any | None:
     """ "X is no longer part of the guarantees, Matthew Whitaker, the US ambassador, told
     reporters", parsed with "told" a conjunct of "is": a reporting verb without a subject
     of its own, right after a named person and their apposition, is that person's."""
-    if verb.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+    # (or the root, with the speaker hung on a phrase before: "Commenting on the index,
+    # which ranks countries on their sectors, its chief executive, Alex Cobham, said")
+    if verb.dep_ not in ("conj", "ROOT") or any(
+        c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children
+    ):
         return None
     token = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
     if token is None:
