@@ -343,7 +343,7 @@ def test_compressed_bodies_decode_in_any_chunking_within_the_room() -> None:
     import gzip
     import zlib
 
-    from tracker.ingest.fetch import _BodyTooLarge, _Decoder
+    from tracker.ingest.bodies import BodyTooLarge, Decoder
 
     text = b"<rss>" + b"news " * 5000 + b"</rss>"
     raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
@@ -355,14 +355,14 @@ def test_compressed_bodies_decode_in_any_chunking_within_the_room() -> None:
     raw_body = raw.compress(text) + raw.flush()
     for encoding, body in [*bodies.items(), ("deflate", raw_body)]:
         for size in (1, 7, 4096):
-            decoder = _Decoder(encoding)
+            decoder = Decoder(encoding)
             out = b"".join(
                 piece
                 for start in range(0, len(body), size)
                 for piece in decoder.feed(body[start : start + size], 10**6)
             )
             assert out == text, (encoding, size)
-    with pytest.raises(_BodyTooLarge):
-        list(_Decoder("gzip").feed(gzip.compress(bytes(10**6)), 1000))
+    with pytest.raises(BodyTooLarge):
+        list(Decoder("gzip").feed(gzip.compress(bytes(10**6)), 1000))
     with pytest.raises(ValueError, match="corrupt gzip"):
-        list(_Decoder("gzip").feed(b"\x1f\x8bnot gzip at all", 1000))
+        list(Decoder("gzip").feed(b"\x1f\x8bnot gzip at all", 1000))

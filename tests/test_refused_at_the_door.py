@@ -13,7 +13,8 @@ import pytest
 from support.cli import run
 from support.hostileserver import HostileServer
 
-from tracker.ingest.fetch import check_feed_url, is_public_address
+from tracker.ingest.addresses import is_public_address
+from tracker.ingest.urls import check_feed_url
 from tracker.store.engine import make_engine
 from tracker.store.migrations import upgrade
 

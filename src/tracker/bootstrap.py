@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import platformdirs
+from sqlalchemy.engine import Engine
 
 from tracker.app import Clock, Tracker
 from tracker.config import Settings, Story, catalogue, load_settings, load_stories
@@ -29,11 +30,13 @@ from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
 from tracker.projections.views import TimelineReader, projections_for
 from tracker.store.alerts import AlertStore
+from tracker.store.claims import ClaimStore
 from tracker.store.driver import Driver
 from tracker.store.engine import make_engine, parse_url
 from tracker.store.feeds import FeedStore
 from tracker.store.log import EventLog
 from tracker.store.migrations import ensure_schema
+from tracker.store.runs import RunStore
 
 
 def utc_now() -> datetime:
@@ -85,19 +88,7 @@ def bootstrap(
     stories = load_stories(settings.config_dir)
     story = catalogue(stories)
     channels = load_alert_channels(settings.config_dir)
-    engine = make_engine(
-        url,
-        synchronous=settings.database.sqlite_synchronous,
-        busy_timeout_ms=settings.database.busy_timeout_ms,
-        create=create,
-    )
-    if check_schema:
-        embedded = parse_url(url).get_backend_name() == "sqlite"
-        try:
-            ensure_schema(engine, auto_upgrade=embedded)
-        except BaseException:
-            engine.dispose()
-            raise
+    engine = _engine(settings, url, create=create, check_schema=check_schema)
     log = EventLog(engine, clock=clock, upcasters=upcasters)
     driver = Driver(engine)
     reader = TimelineReader(driver, upcasters)
@@ -116,6 +107,8 @@ def bootstrap(
         runner=runner,
         queries=StoryQueries(driver, reader),
         feeds=FeedStore(engine),
+        claims=ClaimStore(engine),
+        runs=RunStore(engine),
         fetcher=Fetcher(settings.fetch, transport=transport),
         extractor=extractor or default_extractor(settings, story),
         clock=clock,
@@ -125,3 +118,21 @@ def bootstrap(
         pacer=HostPacer(settings.articles.host_delay_seconds, stopping=stopping),
         stopping=stopping,
     )
+
+
+def _engine(settings: Settings, url: str, *, create: bool, check_schema: bool) -> Engine:
+    """The database's engine; an embedded database is migrated when its schema is older."""
+    engine = make_engine(
+        url,
+        synchronous=settings.database.sqlite_synchronous,
+        busy_timeout_ms=settings.database.busy_timeout_ms,
+        create=create,
+    )
+    if check_schema:
+        embedded = parse_url(url).get_backend_name() == "sqlite"
+        try:
+            ensure_schema(engine, auto_upgrade=embedded)
+        except BaseException:
+            engine.dispose()
+            raise
+    return engine

@@ -9,6 +9,7 @@ from tracker.app.base import Tracker, _log
 from tracker.errors import NotFoundError
 from tracker.notify.channels import Outcome, send
 from tracker.notify.config import AlertChannel
+from tracker.store.alerts import Due
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -23,7 +24,6 @@ def deliver_alerts(tracker: Tracker, *, limit: int = 50) -> dict[str, int]:
     recognise the one copy a crash between those two steps could repeat.
     """
     channels = {c.name: c for c in tracker.alert_channels}
-    service = tracker.settings.service
     counts = {"sent": 0, "failed": 0}
     for due in tracker.alerts.due(tracker.clock(), limit):
         channel = channels.get(due.channel)
@@ -47,26 +47,33 @@ def deliver_alerts(tracker: Tracker, *, limit: int = 50) -> dict[str, int]:
                 extra={"fields": {"alert": due.alert_id, "channel": due.channel}},
             )
             continue
-        cap = service.alert_max_backoff_seconds
-        wait = min(cap, service.alert_retry_seconds * 2 ** min(due.attempts, 30))
-        if outcome.retry_after is not None:
-            wait = max(wait, min(outcome.retry_after, cap))
-        error = outcome.error or "failed"
-        tracker.alerts.failed(due.alert_id, due.channel, now, error, now + timedelta(seconds=wait))
+        _retry_later(tracker, due, outcome, now)
         counts["failed"] += 1
-        _log.warning(
-            "alert-failed",
-            extra={
-                "fields": {
-                    "alert": due.alert_id,
-                    "channel": due.channel,
-                    "attempt": due.attempts + 1,
-                    "error": error,
-                    "retry_in": wait,
-                }
-            },
-        )
     return counts
+
+
+def _retry_later(tracker: Tracker, due: Due, outcome: Outcome, now: datetime) -> None:
+    """Record a failed delivery and when to try again: the retry interval doubled per
+    attempt, up to the cap, and never sooner than the channel's Retry-After."""
+    service = tracker.settings.service
+    cap = service.alert_max_backoff_seconds
+    wait = min(cap, service.alert_retry_seconds * 2 ** min(due.attempts, 30))
+    if outcome.retry_after is not None:
+        wait = max(wait, min(outcome.retry_after, cap))
+    error = outcome.error or "failed"
+    tracker.alerts.failed(due.alert_id, due.channel, now, error, now + timedelta(seconds=wait))
+    _log.warning(
+        "alert-failed",
+        extra={
+            "fields": {
+                "alert": due.alert_id,
+                "channel": due.channel,
+                "attempt": due.attempts + 1,
+                "error": error,
+                "retry_in": wait,
+            }
+        },
+    )
 
 
 def _hidden(channel: AlertChannel | None, error: str | None) -> str | None:

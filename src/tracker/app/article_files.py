@@ -24,7 +24,7 @@ from tracker.domain.events import DocumentIngested
 from tracker.domain.feeds import normalise_link
 from tracker.domain.log import NO_STREAM
 from tracker.errors import InputError
-from tracker.ingest.fetch import check_feed_url
+from tracker.ingest.urls import check_feed_url
 
 
 def ingest_file(

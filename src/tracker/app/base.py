@@ -18,8 +18,10 @@ from tracker.notify.config import AlertChannel
 from tracker.projections.queries import StoryQueries
 from tracker.projections.runner import ProjectionRunner
 from tracker.store.alerts import AlertStore
+from tracker.store.claims import ClaimStore
 from tracker.store.feeds import FeedStore
 from tracker.store.log import EventLog
+from tracker.store.runs import RunStore
 
 Clock = Callable[[], datetime]
 HEARTBEAT_SECONDS = 10
@@ -41,6 +43,9 @@ class Tracker:
     runner: ProjectionRunner
     queries: StoryQueries
     feeds: FeedStore
+    # Which service run polls which feed; the service runs themselves.
+    claims: ClaimStore
+    runs: RunStore
     fetcher: Fetcher
     extractor: Extractor
     clock: Clock

@@ -35,7 +35,7 @@ from tracker.domain.events import (
 from tracker.domain.log import NewEvent, RecordedEvent
 from tracker.domain.when import parse_when
 from tracker.errors import ConcurrencyError, InputError, NotFoundError, StorageError
-from tracker.ingest.fetch import check_feed_url
+from tracker.ingest.urls import check_feed_url
 
 CORRECTIONS = "corrections"
 EDITOR = Producer(kind="curated")

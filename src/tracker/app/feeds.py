@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.app.base import Tracker
-from tracker.config import FEEDS_FILE, load_feed_declarations
+from tracker.config import FEEDS_FILE, FeedDeclaration, load_feed_declarations
 from tracker.domain.feeds import Feed, FeedOrigin, clean_tags, feed_host, parse_every
 from tracker.errors import ConfigError, InputError
-from tracker.ingest.fetch import check_feed_url, redact_url
+from tracker.ingest.urls import check_feed_url, redact_url
 from tracker.store.feeds import NewFeed
 from tracker.store.schema import NAME_LENGTH, URL_LENGTH
 
@@ -178,21 +179,7 @@ def plan_config_feeds(tracker: Tracker) -> FeedsPlan:
     the file and the item, before anything is changed.
     """
     declared = load_feed_declarations(tracker.settings.config_dir)
-    for index, item in enumerate(declared):
-        where = f"{tracker.settings.config_dir / FEEDS_FILE}: feeds[{index}]"
-        if problem := feed_url_problem(item.url):
-            raise ConfigError(f"{where}.url: {problem}")
-        if item.name is not None and (problem := name_problem(item.name)):
-            raise ConfigError(f"{where}.name: {problem}")
-        try:
-            if item.every:
-                parse_every(item.every)
-        except ValueError as exc:
-            raise ConfigError(f"{where}.every: {exc}") from None
-        try:
-            clean_tags(item.tags)
-        except ValueError as exc:
-            raise ConfigError(f"{where}.tags: {exc}") from None
+    _check_declarations(tracker.settings.config_dir / FEEDS_FILE, declared)
     followed = tuple(tracker.feeds.all())
     # A feed that moved permanently is still the one its declaration added.
     current = {f.url: f for f in followed} | {f.added_url: f for f in followed}
@@ -234,6 +221,25 @@ def plan_config_feeds(tracker: Tracker) -> FeedsPlan:
         if feed.origin == "config" and feed.added_url not in urls and feed.url not in urls
     )
     return FeedsPlan(followed, tuple(add), tuple(change), drop)
+
+
+def _check_declarations(path: Path, declared: tuple[FeedDeclaration, ...]) -> None:
+    """A ConfigError naming the item of ``path`` whose URL, name, interval or tags are wrong."""
+    for index, item in enumerate(declared):
+        where = f"{path}: feeds[{index}]"
+        if problem := feed_url_problem(item.url):
+            raise ConfigError(f"{where}.url: {problem}")
+        if item.name is not None and (problem := name_problem(item.name)):
+            raise ConfigError(f"{where}.name: {problem}")
+        try:
+            if item.every:
+                parse_every(item.every)
+        except ValueError as exc:
+            raise ConfigError(f"{where}.every: {exc}") from None
+        try:
+            clean_tags(item.tags)
+        except ValueError as exc:
+            raise ConfigError(f"{where}.tags: {exc}") from None
 
 
 def declared_feeds(tracker: Tracker) -> list[Feed]:

@@ -14,7 +14,6 @@ from tracker.app.feeds import declared_feeds, default_feed_name, feed_url_proble
 from tracker.domain.documents import bounded
 from tracker.domain.feeds import clean_tags, parse_every
 from tracker.errors import InputError
-from tracker.ingest.fetch import redact_url
 from tracker.ingest.opml import (
     MAX_OPML_BYTES,
     ExportedFeed,
@@ -23,6 +22,7 @@ from tracker.ingest.opml import (
     read_opml,
     write_opml,
 )
+from tracker.ingest.urls import redact_url
 from tracker.store.feeds import NewFeed
 from tracker.store.schema import NAME_LENGTH
 

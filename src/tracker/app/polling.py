@@ -26,8 +26,9 @@ from tracker.domain.feeds import (
 )
 from tracker.domain.log import NO_STREAM, ExpectedVersion, NewEvent, StreamBatch
 from tracker.errors import ClaimLostError, ConcurrencyError, InputError
-from tracker.ingest.fetch import FetchResult, redact_url
+from tracker.ingest.fetch import FetchResult
 from tracker.ingest.parse import FeedEntry, FeedParseError, parse_feed
+from tracker.ingest.urls import redact_url
 from tracker.store.engine import write_transaction
 from tracker.store.feeds import Move, PollRecord
 

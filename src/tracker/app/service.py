@@ -24,11 +24,10 @@ def service_status(tracker: Tracker) -> dict[str, Any]:
     SQLite: the lock file), which the operating system or the server drops the moment it
     dies; a live one whose heartbeat stopped is reported as not responding.
     """
-    store = tracker.feeds
     now = tracker.clock()
-    latest = store.latest_run()
-    runs = store.unstopped_runs()
-    claims = store.claims_by_run(now)
+    latest = tracker.runs.latest_run()
+    runs = tracker.runs.unstopped_runs()
+    claims = tracker.claims.claims_by_run(now)
     alive, leader = _alive_and_leader(tracker, runs)
     processes = [_process(run, now, alive, leader, claims) for run in runs]
     leading = next((p for p in processes if p["leader"]), None)
@@ -39,7 +38,7 @@ def service_status(tracker: Tracker) -> dict[str, Any]:
         if leading is None
         else {k: leading[k] for k in ("run", "host", "pid", "leader_since")},
         "processes": processes,
-        "recent_polls": [_poll(p) for p in store.recent_polls(10)],
+        "recent_polls": [_poll(p) for p in tracker.feeds.recent_polls(10)],
     }
     if latest is not None:
         # The newest run, as before many processes: what one service's status showed.

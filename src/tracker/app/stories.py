@@ -185,14 +185,7 @@ def add_story(
     """Start a story from an article file or URL: the article becomes a document, every
     fact and statement found in it is appended with it, and ``stories/ID.toml`` is written
     (no questions yet: ``tracker questions add``)."""
-    if not STORY_ID.fullmatch(story_id):
-        raise InputError(
-            f"--id: expected lowercase letters, digits and hyphens (at most 63), got {story_id!r}"
-        )
-    if any(s.id == story_id for s in tracker.stories):
-        raise InputError(f"story {story_id!r} already exists")
-    if tracker.log.read_stream(story_stream(story_id)):
-        raise InputError(f"story {story_id!r} already exists in this database")
+    _refuse_taken(tracker, story_id)
     article = read_article(tracker, source)
     document = _story_document(tracker, article, source, title=title, published=published)
     stream = stream_for(document.doc_id)
@@ -202,9 +195,7 @@ def add_story(
     started = StoryStarted(
         story_id=story_id, title=document.title, doc_id=document.doc_id, source=article.shown
     )
-    path = writable_config_dir(tracker) / STORIES_DIR / f"{story_id}.toml"
-    if path.exists():
-        raise InputError(f"{path}: already exists; choose another --id or remove the file")
+    path = _new_story_file(tracker, story_id)
     first = new_event(
         document, document.identity, document.content_hash, occurred_at=document.published_at
     )
@@ -233,6 +224,26 @@ def add_story(
         "statements": sum(1 for e in extracted if e.type == "StatementReported"),
         "truncated_chars": document.truncated_chars,
     }
+
+
+def _refuse_taken(tracker: Tracker, story_id: str) -> None:
+    """An InputError when ``story_id`` is malformed or a story already has it."""
+    if not STORY_ID.fullmatch(story_id):
+        raise InputError(
+            f"--id: expected lowercase letters, digits and hyphens (at most 63), got {story_id!r}"
+        )
+    if any(s.id == story_id for s in tracker.stories):
+        raise InputError(f"story {story_id!r} already exists")
+    if tracker.log.read_stream(story_stream(story_id)):
+        raise InputError(f"story {story_id!r} already exists in this database")
+
+
+def _new_story_file(tracker: Tracker, story_id: str) -> Path:
+    """Where the new story's file goes; an InputError when a file is already there."""
+    path = writable_config_dir(tracker) / STORIES_DIR / f"{story_id}.toml"
+    if path.exists():
+        raise InputError(f"{path}: already exists; choose another --id or remove the file")
+    return path
 
 
 def _story_document(

@@ -7,6 +7,7 @@ from typing import Any
 
 from tracker.app.base import Tracker
 from tracker.app.stories import pick, scope
+from tracker.config import Story
 from tracker.domain.log import NO_STREAM, RecordedEvent
 from tracker.domain.story import Answer, Assertion, Question, answer
 from tracker.errors import InputError, NotFoundError
@@ -144,6 +145,21 @@ def history(
             "see `tracker state` for keys"
         )
     keys = question.facts if question else (key_or_question,)
+    changes = [c for c in _changes(tracker, keys) if _within(c, at, known_at)]
+    changes.sort(key=lambda c: c["position"])
+    view: dict[str, Any] = {"subject": key_or_question, "keys": list(keys), "changes": changes}
+    if question is not None:
+        by_key = tracker.queries.assertions(question.facts)
+        for change in changes:
+            known = datetime.fromisoformat(change["recorded_at"])
+            result = _answer_known(question, by_key, known)
+            change["answer_after"] = result.value
+            change["answer_since"] = result.since.isoformat() if result.since else None
+    return view
+
+
+def _changes(tracker: Tracker, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each assertion of these keys, and its retraction when there is one."""
     changes: list[dict[str, Any]] = []
     for key in keys:
         for assertion, retracted_position in tracker.queries.history(key):
@@ -165,17 +181,7 @@ def history(
                         **_retraction(tracker, retracted_position),
                     }
                 )
-    changes = [c for c in changes if _within(c, at, known_at)]
-    changes.sort(key=lambda c: c["position"])
-    view: dict[str, Any] = {"subject": key_or_question, "keys": list(keys), "changes": changes}
-    if question is not None:
-        by_key = tracker.queries.assertions(question.facts)
-        for change in changes:
-            known = datetime.fromisoformat(change["recorded_at"])
-            result = _answer_known(question, by_key, known)
-            change["answer_after"] = result.value
-            change["answer_since"] = result.since.isoformat() if result.since else None
-    return view
+    return changes
 
 
 def _within(change: dict[str, Any], at: datetime | None, known_at: datetime | None) -> bool:
@@ -248,6 +254,26 @@ def event_view(event: RecordedEvent) -> dict[str, Any]:
     }
 
 
+def _speakers(story: Story, by: str | None) -> tuple[list[str] | None, str | None, bool]:
+    """Whose statements ``by`` asks for: the speakers (None: everyone), the side it
+    names, and whether it names nobody configured (an unlisted speaker's id)."""
+    speakers: list[str] | None = None
+    side: str | None = None
+    unlisted = False
+    if by is not None:
+        wanted = by.strip().casefold()
+        group = [a.id for a in story.actors if a.group == wanted]
+        actor = story.resolve_actor(by)
+        sides = {a.group for a in story.actors if a.group}
+        if group or wanted in sides:
+            speakers, side = group, wanted
+        elif actor is not None:
+            speakers = [actor.id]
+        else:
+            speakers, unlisted = [wanted], True
+    return speakers, side, unlisted
+
+
 def statements(
     tracker: Tracker,
     *,
@@ -264,20 +290,7 @@ def statements(
     """
     within = pick(tracker, story)
     part = scope(tracker, within)
-    speakers: list[str] | None = None
-    side: str | None = None
-    unlisted = False
-    if by is not None:
-        wanted = by.strip().casefold()
-        group = [a.id for a in tracker.story.actors if a.group == wanted]
-        actor = tracker.story.resolve_actor(by)
-        sides = {a.group for a in tracker.story.actors if a.group}
-        if group or wanted in sides:
-            speakers, side = group, wanted
-        elif actor is not None:
-            speakers = [actor.id]
-        else:
-            speakers, unlisted = [wanted], True
+    speakers, side, unlisted = _speakers(tracker.story, by)
     rows = tracker.queries.statements(speakers, side)
     if unlisted and not rows:
         ids = [a.id for a in tracker.story.actors]

@@ -12,7 +12,7 @@ from tracker.app.article_files import read_text_file
 from tracker.app.base import Tracker
 from tracker.errors import InputError
 from tracker.ingest.articles import HTML_ACCEPT, html_problem, main_text
-from tracker.ingest.fetch import check_feed_url, redact_url
+from tracker.ingest.urls import check_feed_url, redact_url
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import email.utils
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,7 +90,6 @@ def read_opml(data: bytes) -> Outlines:
     if not data.strip():
         raise OpmlError("the file is empty")
     _check_encoding(data)
-    namespaced = f"{{{NAMESPACE}}}".lower()
     # Every open element: its tag, and for an outline of the body its folder name
     # ("" for a feed or an unnamed folder); None for anything else.
     stack: list[tuple[str, str | None]] = []
@@ -97,7 +97,7 @@ def read_opml(data: bytes) -> Outlines:
     title: str | None = None
     outlines = 0
     saw_body = False
-    try:
+    with _refusals():
         for event, element in SafeET.iterparse(
             io.BytesIO(data), events=("start", "end"), forbid_dtd=True
         ):
@@ -114,11 +114,7 @@ def read_opml(data: bytes) -> Outlines:
             if len(stack) >= MAX_DEPTH + 2:
                 raise OpmlError(f"outlines nested more than {MAX_DEPTH} levels deep")
             parent, folder = stack[-1] if stack else ("", None)
-            in_body = tag == "outline" and (
-                (parent == "body" and len(stack) == 2)
-                or (parent == "outline" and folder is not None)
-            )
-            if not in_body:
+            if not (tag == "outline" and _in_body(parent, folder, len(stack))):
                 saw_body = saw_body or (tag == "body" and len(stack) == 1)
                 stack.append((tag, None))
                 continue
@@ -131,18 +127,37 @@ def read_opml(data: bytes) -> Outlines:
             stack.append((tag, (name or "") if url is None else ""))
             if url is None:
                 continue
-            path = "/".join(f for _, f in stack[:-1] if f)
-            categories = (attrs.get("category") or "").split(",")
-            feeds.append(
-                OutlineFeed(
-                    url=url.strip(),
-                    name=name,
-                    tags=tuple(dict.fromkeys(t for t in map(clean_tag, [path, *categories]) if t)),
-                    every=_text(attrs.get(f"{namespaced}every")),
-                    full_text=(attrs.get(f"{namespaced}fulltext") or "").strip().lower()
-                    in ("true", "1", "yes"),
-                )
-            )
+            folders = "/".join(f for _, f in stack[:-1] if f)
+            feeds.append(_outline_feed(attrs, url, name, folders))
+    if not saw_body:
+        raise OpmlError("not OPML: no <body> in <opml>")
+    return Outlines(title, tuple(feeds))
+
+
+def _in_body(parent: str, folder: str | None, depth: int) -> bool:
+    """Whether an outline under ``parent`` at ``depth`` is the body's: a feed or a folder."""
+    return (parent == "body" and depth == 2) or (parent == "outline" and folder is not None)
+
+
+def _outline_feed(attrs: dict[str, str], url: str, name: str | None, folders: str) -> OutlineFeed:
+    """A feed's outline: its folders' path and its categories become its tags."""
+    namespaced = f"{{{NAMESPACE}}}".lower()
+    categories = (attrs.get("category") or "").split(",")
+    return OutlineFeed(
+        url=url.strip(),
+        name=name,
+        tags=tuple(dict.fromkeys(t for t in map(clean_tag, [folders, *categories]) if t)),
+        every=_text(attrs.get(f"{namespaced}every")),
+        full_text=(attrs.get(f"{namespaced}fulltext") or "").strip().lower()
+        in ("true", "1", "yes"),
+    )
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """What the XML parser raises, as an OpmlError with a one-line reason."""
+    try:
+        yield
     except DTDForbidden:
         raise OpmlError("refused: the file declares a DTD (entities are never expanded)") from None
     except DefusedXmlException as exc:
@@ -151,9 +166,6 @@ def read_opml(data: bytes) -> Outlines:
         raise OpmlError(f"not well-formed XML: {exc}") from None
     except RecursionError:
         raise OpmlError("nested too deeply") from None
-    if not saw_body:
-        raise OpmlError("not OPML: no <body> in <opml>")
-    return Outlines(title, tuple(feeds))
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,8 @@ import certifi
 import orjson
 
 from tracker.config import FetchSettings
-from tracker.ingest.fetch import Fetcher, is_public_address
+from tracker.ingest.addresses import is_public_address
+from tracker.ingest.fetch import Fetcher
 from tracker.notify.config import AlertChannel
 
 SIGNATURE_HEADER = "X-Tracker-Signature"

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from tracker.config import read_toml
 from tracker.errors import ConfigError
-from tracker.ingest.fetch import check_feed_url, redact_url
+from tracker.ingest.urls import check_feed_url, redact_url
 
 ALERTS_FILE = "alerts.toml"
 KINDS = ("webhook", "ntfy", "email")

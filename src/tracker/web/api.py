@@ -112,6 +112,18 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
     )
     _errors(api)
 
+    _guard(api, loopback_only=loopback_only)
+    _story_routes(api, tracker)
+    _record_routes(api, tracker)
+    _operation_routes(api, tracker)
+    pages.add_routes(api, tracker)
+    return api
+
+
+def _guard(api: FastAPI, *, loopback_only: bool) -> None:
+    """Every response gets the security headers; with ``loopback_only``, a request whose
+    Host is no loopback name gets a 400."""
+
     @api.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Any:
         if loopback_only and not _loopback_host(request.headers.get("host", "")):
@@ -120,6 +132,10 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
             response = await call_next(request)
         response.headers.update(_HEADERS)
         return response
+
+
+def _story_routes(api: FastAPI, tracker: Tracker) -> None:
+    """The stories, a story's page and state, and a question's answer."""
 
     @api.get("/api/stories", response_class=JSON, summary="The stories followed (`stories`)")
     def list_stories() -> JSON:
@@ -140,6 +156,10 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
     )
     def ask(story_id: str, question: str, at: At = None, known_at: KnownAt = None) -> JSON:
         return JSON(app.ask(tracker, question, story=story_id, **clocks(tracker, at, known_at)))
+
+
+def _record_routes(api: FastAPI, tracker: Tracker) -> None:
+    """What changed and who said what: history, replay, statements."""
 
     @api.get(
         "/api/stories/{story_id}/history/{subject:path}",
@@ -179,6 +199,10 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
     ) -> JSON:
         return JSON(app.statements(tracker, by=by, story=story_id, **clocks(tracker, at, known_at)))
 
+
+def _operation_routes(api: FastAPI, tracker: Tracker) -> None:
+    """The feeds and the service, as they are now."""
+
     @api.get("/api/feeds", response_class=JSON, summary="`feeds list --json`")
     def feeds(at: At = None, known_at: KnownAt = None) -> JSON:
         _present_only(at, known_at, "feeds and their health")
@@ -188,9 +212,6 @@ def create_app(tracker: Tracker, *, loopback_only: bool = True) -> FastAPI:
     def status(at: At = None, known_at: KnownAt = None) -> JSON:
         _present_only(at, known_at, "the service's status and polls")
         return JSON(app.service_status(tracker))
-
-    pages.add_routes(api, tracker)
-    return api
 
 
 def _loopback_host(header: str) -> bool:

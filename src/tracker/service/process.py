@@ -1,43 +1,18 @@
-"""`tracker run`: polls feeds on schedule and keeps projections and alerts current.
-
-The schedule's truth is the database: each feed's next due time and its claim. The
-service runs one APScheduler job, the tick. Each tick, in this order: it checks the
-leader's lock (PostgreSQL), writes the heartbeat when one is due, releases what failed
-polls left claimed and renews long polls' claims, and, when leading, reconciles the feeds
-table with feeds.toml at its interval; then it claims the feeds that are due (bounded per
-host across every process) and hands them to a pool of workers; then, when leading, it
-hands projection catch-up and alert delivery to the leader's own worker. Each poll stores
-its documents and releases its feed, with the next due time, in one transaction. A
-restart resumes where the last run stopped.
-
-On PostgreSQL any number of these processes share the feeds: claims are taken with
-``FOR UPDATE SKIP LOCKED`` and last for a lease, so a process killed mid-poll leaves its
-feeds to the others when the lease runs out. Catch-up, alert delivery and the feeds.toml
-reconciliation run only in the process holding the leader's advisory lock; when it dies
-another takes the lock within seconds. On SQLite one service runs per database (a lock
-file) and it leads.
-
-SIGTERM and SIGINT stop it cleanly: running polls finish (each within its fetch
-timeouts) and no half-written document is left, since a poll commits in one transaction.
-"""
+"""The service process: its run from start to stop, and the tick."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
 import signal
 import socket
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor as Pool
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.base import JobLookupError
-from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -45,6 +20,8 @@ from tracker import app
 from tracker.app import HEARTBEAT_SECONDS, Tracker
 from tracker.domain.feeds import Feed
 from tracker.errors import ServiceLockedError, TrackerError
+from tracker.service.claims import Claims
+from tracker.service.steps import Steps
 from tracker.store.locks import Seat, ServiceLock, presence
 
 log = logging.getLogger("tracker")
@@ -59,7 +36,7 @@ SETTLE_DEAD_SECONDS = 3600
 
 
 def _locked_message(tracker: Tracker) -> str:
-    run = tracker.feeds.latest_run()
+    run = tracker.runs.latest_run()
     where = (
         f" (pid {run['pid']} on {run['host']}, since {run['started_at']:%Y-%m-%d %H:%M})"
         if run and run["stopped_at"] is None
@@ -91,23 +68,21 @@ class Service:
         self.leading = False
         self.stop_reason = "stopped"
         self.stopping = threading.Event()
-        self._busy = 0
-        self._idle = threading.Condition()
-        self._claiming = threading.Lock()
-        self._claimed: set[int] = set()  # feeds this run holds, queued or polling
-        self._polling: set[int] = set()  # of those, the ones whose poll has started
-        self._strays: set[int] = set()  # polls that ended without releasing their feed
-        self._stored = threading.Event()  # a poll of this run stored documents
-        self._leader_queued = False
-        # When each periodic step of the tick is next due (set by begin()).
-        self._next: dict[str, datetime] = {}
-
-    @property
-    def lease(self) -> timedelta:
-        settings = self.tracker.settings
-        return timedelta(
-            seconds=settings.fetch.total_timeout + settings.service.lease_margin_seconds
+        self.steps = Steps(tracker.clock, self.stopping)
+        settings = tracker.settings
+        self.claims = Claims(
+            tracker.claims,
+            tracker.clock,
+            workers=self.workers,
+            # A claim outlives the slowest fetch by the margin (renewed while the poll runs).
+            lease=timedelta(
+                seconds=settings.fetch.total_timeout + settings.service.lease_margin_seconds
+            ),
+            per_host=settings.service.per_host,
         )
+        self._stored = threading.Event()  # a poll of this run stored documents
+        self._turn = threading.Lock()
+        self._leader_queued = False
 
     def run(self) -> None:
         if self.postgres:
@@ -117,7 +92,7 @@ class Service:
                 if not taken:
                     raise ServiceLockedError(_locked_message(self.tracker))
                 self._serve()
-        if self._busy:
+        if self.steps.busy:
             # A job still running past the grace (extraction of a huge text, a stuck
             # driver) would hold the interpreter's exit, which joins worker threads.
             # A poll commits in one transaction, so leaving it half-way loses nothing.
@@ -133,7 +108,9 @@ class Service:
         try:
             self.scheduler.start()
             # Every fetch ends by its deadline; a few seconds more let its poll commit.
-            self._wait_until_idle(self.tracker.settings.fetch.total_timeout + STOP_GRACE_SECONDS)
+            self.steps.wait_until_idle(
+                self.tracker.settings.fetch.total_timeout + STOP_GRACE_SECONDS
+            )
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -142,23 +119,20 @@ class Service:
     def begin(self) -> None:
         """Record the run, take the lead on SQLite, and schedule the tick (not started)."""
         tracker = self.tracker
-        store = tracker.feeds
+        runs = tracker.runs
         now = tracker.clock()
-        self.run_id = run_id = store.start_run(host=socket.gethostname(), pid=os.getpid(), now=now)
+        self.run_id = run_id = runs.start_run(host=socket.gethostname(), pid=os.getpid(), now=now)
         if self.postgres:
             self.seat = Seat(tracker.engine, run_id)
         else:
             # The lock file proves every earlier run dead: their claims and rows are settled.
-            store.release_claims(None)
-            store.settle_dead_runs({r["id"] for r in store.unstopped_runs()} - {run_id})
+            tracker.claims.release_claims(None)
+            runs.settle_dead_runs({r["id"] for r in runs.unstopped_runs()} - {run_id})
             self.leading = True
-            store.set_leader(run_id, now)
-        self._next = {
-            "heartbeat": now + timedelta(seconds=HEARTBEAT_SECONDS),
-            "reconcile": now,
-            "catch-up": now,
-            "alerts": now,
-        }
+            runs.set_leader(run_id, now)
+        self.steps.due_at("heartbeat", now + timedelta(seconds=HEARTBEAT_SECONDS))
+        for step in ("reconcile", "catch-up", "alerts"):
+            self.steps.due_at(step, now)
         log.info(
             "service-start",
             extra={"fields": {"pid": os.getpid(), "run": run_id, "workers": self.workers}},
@@ -174,7 +148,7 @@ class Service:
         self._let_go()
         log.info(
             "service-stop",
-            extra={"fields": {"reason": self.stop_reason, "busy": self._busy}},
+            extra={"fields": {"reason": self.stop_reason, "busy": self.steps.busy}},
         )
 
     def _let_go(self) -> None:
@@ -182,10 +156,8 @@ class Service:
         tracker = self.tracker
         assert self.run_id is not None
         try:
-            with self._idle:
-                unstarted = (self._claimed - self._polling) | self._strays
-            tracker.feeds.release_claims(self.run_id, unstarted)
-            tracker.feeds.stop_run(self.run_id, tracker.clock(), self.stop_reason)
+            tracker.claims.release_claims(self.run_id, self.claims.unstarted())
+            tracker.runs.stop_run(self.run_id, tracker.clock(), self.stop_reason)
         except TrackerError as exc:
             # Claims left behind run out with their lease; the run then shows as dead.
             log.error("service-stop-record-failed", extra={"fields": {"error": str(exc)}})
@@ -201,10 +173,6 @@ class Service:
         # poll holds. Polls and the leader's work are awaited in _serve().
         self.scheduler.shutdown(wait=False)
 
-    def _wait_until_idle(self, seconds: float) -> None:
-        with self._idle:
-            self._idle.wait_for(lambda: self._busy == 0, timeout=seconds)
-
     # -- the tick -------------------------------------------------------------------------
 
     def tick(self) -> None:
@@ -213,24 +181,17 @@ class Service:
         Each step is guarded on its own, so a failing one (feeds.toml refused, the
         database away for a moment) never keeps the others from running.
         """
+        steps = self.steps
         if self.seat is not None:
-            self._guarded("lead", self._lead)
-        if self._due("heartbeat", HEARTBEAT_SECONDS):
-            self._guarded("heartbeat", self._heartbeat)
-        self._guarded("claims", self._tidy_claims)
-        if self.leading and self._due("reconcile", self.tracker.settings.service.reconcile_seconds):
-            self._guarded("reconcile", self._reconcile)
-        self._guarded("claim", self._claim)
+            steps.run("lead", self._lead)
+        if steps.due("heartbeat", HEARTBEAT_SECONDS):
+            steps.run("heartbeat", self._heartbeat)
+        steps.run("claims", self._tidy_claims)
+        if self.leading and steps.due("reconcile", self.tracker.settings.service.reconcile_seconds):
+            steps.run("reconcile", self._reconcile)
+        steps.run("claim", self._claim)
         if self.leading:
             self._hand_to_leader()
-
-    def _due(self, step: str, every: float) -> bool:
-        """Whether ``step`` is due now; if so it is next due ``every`` seconds on."""
-        now = self.tracker.clock()
-        if now < self._next[step]:
-            return False
-        self._next[step] = now + timedelta(seconds=every)
-        return True
 
     def _lead(self) -> None:
         """Take the leader's lock when it is free; notice when this process lost it."""
@@ -241,33 +202,19 @@ class Service:
         self.leading = leading
         now = self.tracker.clock()
         log.info("leader" if leading else "leader-lost", extra={"fields": {"run": self.run_id}})
-        self.tracker.feeds.set_leader(self.run_id, now if leading else None)
+        self.tracker.runs.set_leader(self.run_id, now if leading else None)
         if leading:
             # Whatever the last leader left undone starts now, not at the next interval.
             for step in ("reconcile", "catch-up", "alerts"):
-                self._next[step] = now
+                self.steps.due_at(step, now)
 
     def _heartbeat(self) -> None:
         assert self.run_id is not None
-        self.tracker.feeds.heartbeat(self.run_id, self.tracker.clock())
+        self.tracker.runs.heartbeat(self.run_id, self.tracker.clock())
 
     def _tidy_claims(self) -> None:
-        """Release what failed polls left claimed; renew the claims of long polls."""
         assert self.run_id is not None
-        store, now = self.tracker.feeds, self.tracker.clock()
-        with self._claiming:
-            with self._idle:
-                strays = set(self._strays)
-            if strays:
-                store.release_claims(self.run_id, strays)
-                with self._idle:
-                    self._strays -= strays
-            with self._idle:
-                polling = bool(self._polling)
-            if polling:
-                # A claim is renewed when half its lease is gone: only polls that run long.
-                lease = self.lease
-                store.renew_claims(self.run_id, before=now + lease / 2, until=now + lease)
+        self.claims.tidy(self.run_id)
 
     def _reconcile(self) -> None:
         """Add and drop the feeds config/feeds.toml declares; settle long-dead runs."""
@@ -278,41 +225,23 @@ class Service:
             limit = tracker.clock() - timedelta(seconds=SETTLE_DEAD_SECONDS)
             dead = {
                 r["id"]
-                for r in tracker.feeds.unstopped_runs()
+                for r in tracker.runs.unstopped_runs()
                 if r["id"] not in alive and r["heartbeat_at"] < limit
             }
-            tracker.feeds.settle_dead_runs(dead)
+            tracker.runs.settle_dead_runs(dead)
 
     def _claim(self) -> None:
         """Claim as many due feeds as there are free workers and hand them to the pool."""
-        if self.stopping.is_set() or not self._claiming.acquire(blocking=False):
-            return  # another thread is claiming now; the next tick or poll claims again
-        try:
-            assert self.run_id is not None
-            with self._idle:
-                free = self.workers - len(self._claimed)
-            if free <= 0:
-                return
-            now = self.tracker.clock()
-            claimed = self.tracker.feeds.claim_due(
-                self.run_id,
-                now=now,
-                until=now + self.lease,
-                limit=free,
-                per_host=self.tracker.settings.service.per_host,
-            )
-            with self._idle:
-                self._claimed.update(feed.id for feed in claimed)
-            for feed in claimed:
-                self.pool.submit(self.poll, feed)
-        finally:
-            self._claiming.release()
+        if self.stopping.is_set():
+            return
+        assert self.run_id is not None
+        self.claims.claim(self.run_id, lambda feed: self.pool.submit(self.poll, feed))
 
     # -- the leader's work, on its own worker ---------------------------------------------
 
     def _hand_to_leader(self) -> None:
         """Queue catch-up and alerts on the leader's worker, unless a turn is queued."""
-        with self._idle:
+        with self._turn:
             if self._leader_queued or self.stopping.is_set():
                 return
             self._leader_queued = True
@@ -324,18 +253,18 @@ class Service:
             # This run's polls stored documents: their views are wanted now. Others'
             # (other processes on PostgreSQL) are caught up at the interval.
             fresh = self._stored.is_set()
-            if self.leading and (self._due("catch-up", settings.catch_up_seconds) or fresh):
+            if self.leading and (self.steps.due("catch-up", settings.catch_up_seconds) or fresh):
                 self._stored.clear()
-                self._guarded("catch-up", self.tracker.runner.catch_up)
+                self.steps.run("catch-up", self.tracker.runner.catch_up)
             if (
                 self.leading
                 and self.tracker.alert_channels
-                and self._due("alerts", settings.alerts_seconds)
+                and self.steps.due("alerts", settings.alerts_seconds)
             ):
                 # What the catch-up just put in the outbox goes out in the same turn.
-                self._guarded("alerts", lambda: app.deliver_alerts(self.tracker))
+                self.steps.run("alerts", lambda: app.deliver_alerts(self.tracker))
         finally:
-            with self._idle:
+            with self._turn:
                 self._leader_queued = False
 
     # -- a poll, on the pool --------------------------------------------------------------
@@ -347,8 +276,7 @@ class Service:
 
         def once() -> None:
             nonlocal released
-            with self._idle:
-                self._polling.add(feed.id)
+            self.claims.started(feed.id)
             jitter = random.uniform(0, tracker.settings.service.jitter_seconds)
             result = app.poll_feed(tracker, feed, claim=self.run_id, jitter=jitter)
             released = True
@@ -358,66 +286,10 @@ class Service:
                     self._hand_to_leader()
 
         try:
-            self._guarded(f"poll feed {feed.name}", once)
+            self.steps.run(f"poll feed {feed.name}", once)
         finally:
-            with self._idle:
-                self._claimed.discard(feed.id)
-                self._polling.discard(feed.id)
-                if not released:
-                    self._strays.add(feed.id)
+            self.claims.ended(feed.id, released=released)
         # Half the workers free: claim again now rather than at the next tick. Not after
         # every poll: each claim takes its turn on a lock every process shares.
-        with self._idle:
-            free = self.workers - len(self._claimed)
-        if free >= max(1, self.workers // 2):
-            self._guarded("claim", self._claim)
-
-    def _guarded(self, what: str, action: Callable[[], object]) -> None:
-        # Expected failures (database trouble, a stopped projection) are logged; the
-        # service keeps running and the next tick tries again. Bugs are raised.
-        if self.stopping.is_set():
-            return
-        with self._idle:
-            self._busy += 1
-        try:
-            action()
-        except TrackerError as exc:
-            log.error("job-failed", extra={"fields": {"job": what, "error": str(exc)}})
-        except (JobLookupError, SchedulerNotRunningError, RuntimeError):
-            # The scheduler or a pool shut down under a step that was about to use it.
-            if not self.stopping.is_set():
-                raise
-        except Exception as exc:
-            # A bug, but one step's: logged as one line with its cause; the next tick retries.
-            log.error(
-                "job-failed",
-                extra={"fields": {"job": what, "error": f"{type(exc).__name__}: {exc}"[:1000]}},
-            )
-        finally:
-            with self._idle:
-                self._busy -= 1
-                self._idle.notify_all()
-
-
-class JsonLines(logging.Formatter):
-    """One JSON object per line: time, level, event, and the event's fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname.lower(),
-            "event": record.getMessage(),
-            **getattr(record, "fields", {}),
-        }
-        if record.exc_info:
-            line["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
-
-
-def configure_logging() -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonLines())
-    root = logging.getLogger("tracker")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        if self.claims.free() >= max(1, self.workers // 2):
+            self.steps.run("claim", self._claim)
