@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import clauses, moods, negations
 from tracker.ingest.headline_speakers import HeadlineSpeakers
 from tracker.ingest.nominal_statements import NominalStatements
 from tracker.ingest.rules import ExtractionConfig
@@ -277,7 +277,7 @@ class StatementFinder:
             if speaker.side is None:
                 speaker = replace(speaker, side=self._side_of_place(token))
             made = self._medium_made(token)
-            mood = clauses.mood(made if made is not None else token, sent, self.config)
+            mood = moods.mood(made if made is not None else token, sent, self.config)
             negated = (
                 mood.negated
                 or bool(self.config.silence_phrases.find(text))
@@ -310,11 +310,11 @@ class StatementFinder:
                     mode="direct" if quote and quote[:20] in content else "reported",
                     content=" ".join((content or text).split()),
                     quote=quote,
-                    tense=clauses.tense(token, self.config),
+                    tense=moods.tense(token, self.config),
                     negated=negated,
                     spoken=speaks and not mood.negated,
                     modality=mood.modality,
-                    habitual=clauses.habitual(token, self.config),
+                    habitual=moods.habitual(token, self.config),
                     when_text=clauses.clause_text(token),
                     speaker_span=span,
                 )
@@ -402,7 +402,7 @@ class StatementFinder:
                 continue
             lemma = clause.lemma_.lower()
             if lemma in self.config.silence_verbs - self.config.light_verbs and (
-                clauses.is_negated(clause, self.config)
+                negations.is_negated(clause, self.config)
             ):
                 return True
             if lemma in ("have", "be") and any(
