@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import clauses, moods
 from tracker.ingest.absences import Absences
 from tracker.ingest.claim_places import in_place, placed
 from tracker.ingest.claim_sides import agent_side, headline_subject, holder_side, speaker_is
@@ -123,7 +123,7 @@ class ClaimFinder:
             return None
         if not self._done_by(token, rule, clause, previous):
             return None
-        mood = clauses.mood(token, sent, self.config)
+        mood = moods.mood(token, sent, self.config)
         undone = base is not None and base == (mood.negated or mood.denied)
         if not in_place(rule, token, sent.text, title, denied=undone):
             return None
@@ -144,7 +144,7 @@ class ClaimFinder:
             targets=targets(rule, clause, sent.text),
             value=value,
             modality=modality,
-            tense=clauses.tense(token, self.config),
+            tense=moods.tense(token, self.config),
             how="action",
             when_text=clauses.clause_text(token),
         )

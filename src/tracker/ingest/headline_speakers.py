@@ -51,34 +51,8 @@ class HeadlineSpeakers:
         tokens = [t for t in sent if t.idx + len(t) <= end]
         if not tokens:
             return []
-        # the prefix's own head: "Medvedev on Telegram: ..." is Medvedev speaking
-        roots = [t for t in tokens if t.head.i == t.i or t.head.idx + len(t.head) > end]
-        head = roots[0] if len(roots) == 1 and roots[0].pos_ in ("PROPN", "NOUN") else tokens[-1]
-        if not self._voice(head):
-            # "Kremlin on Paris summit: ...", parsed with "summit" as the head: the one the
-            # topic hangs from
-            head = next(
-                (
-                    t
-                    for t in tokens
-                    if any(c.dep_ == "prep" and c.lower_ in _ON for c in t.children)
-                    and self._voice(t)
-                ),
-                head,
-            )
-        aside = {
-            t.i
-            for c in head.children
-            if c.dep_ == "prep" and c.i > head.i
-            for t in c.subtree
-            if t.idx < end
-        }
-        own = {t.i for t in head.subtree}
-        name = "".join(
-            t.text_with_ws
-            for t in tokens
-            if t.i in own and t.i not in aside and (t.pos_ != "PUNCT" or t.text == "-")
-        ).strip()
+        head = self._prefix_head(tokens, end)
+        name = _prefix_name(head, tokens, end)
         actor = self.voices.actor_named(name)
         if not self._voice(head) and actor is None:
             return []
@@ -86,18 +60,8 @@ class HeadlineSpeakers:
             head.ent_type_ == "GPE" or name.casefold() in self.config.place_labels
         ):
             return []  # "Ukraine war: ...", "Kenya: ..." label a topic or a section, not a voice
-        rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
-        opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
-        if (
-            not opens_quote
-            and not any(t.pos_ in ("VERB", "AUX") for t in rest)
-            and not _QUOTED.search(match.group(2))
-        ):
-            # "Spurs v United: Premier League - live!" says nothing; "Whitaker: US 'no
-            # longer part' of guarantees" quotes its speaker
+        if not _says_something(sent, match):
             return []
-        if not opens_quote and (_LIVE.search(match.group(2)) or rest[0].lower_ == "to"):
-            return []  # "... - live!" is a live page; "Government: to review subsidies" a plan
         speaker = Speaker(
             name,
             actor.id if actor else None,
@@ -119,6 +83,24 @@ class HeadlineSpeakers:
                 speaker_span=(0, match.end(1)),
             )
         ]
+
+    def _prefix_head(self, tokens: list[Any], end: int) -> Any:
+        """The head of the words before the colon: "Medvedev on Telegram: ..." is
+        Medvedev speaking."""
+        roots = [t for t in tokens if t.head.i == t.i or t.head.idx + len(t.head) > end]
+        head = roots[0] if len(roots) == 1 and roots[0].pos_ in ("PROPN", "NOUN") else tokens[-1]
+        if self._voice(head):
+            return head
+        # "Kremlin on Paris summit: ...", parsed with "summit" as the head: the one the
+        # topic hangs from
+        return next(
+            (
+                t
+                for t in tokens
+                if any(c.dep_ == "prep" and c.lower_ in _ON for c in t.children) and self._voice(t)
+            ),
+            head,
+        )
 
     def _voice(self, head: Any) -> bool:
         """Whether a headline's word before a colon can be a speaker: a name, or a word that
@@ -220,3 +202,35 @@ class HeadlineSpeakers:
                 )
             ]
         return []
+
+
+def _prefix_name(head: Any, tokens: list[Any], end: int) -> str:
+    """The name the head of the words before the colon gives, without its topic."""
+    aside = {
+        t.i
+        for c in head.children
+        if c.dep_ == "prep" and c.i > head.i
+        for t in c.subtree
+        if t.idx < end
+    }
+    own = {t.i for t in head.subtree}
+    return "".join(
+        t.text_with_ws
+        for t in tokens
+        if t.i in own and t.i not in aside and (t.pos_ != "PUNCT" or t.text == "-")
+    ).strip()
+
+
+def _says_something(sent: Any, match: re.Match[str]) -> bool:
+    """Whether what follows the colon is a statement: "Spurs v United: Premier League -
+    live!" says nothing; "Whitaker: US 'no longer part' of guarantees" quotes its speaker."""
+    rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
+    opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
+    if (
+        not opens_quote
+        and not any(t.pos_ in ("VERB", "AUX") for t in rest)
+        and not _QUOTED.search(match.group(2))
+    ):
+        return False
+    # "... - live!" is a live page; "Government: to review subsidies" a plan
+    return opens_quote or not (_LIVE.search(match.group(2)) or rest[0].lower_ == "to")

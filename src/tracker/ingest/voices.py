@@ -97,6 +97,14 @@ class Voices:
         ]
         if named:
             return Speaker(_ARTICLE.sub("", core), named[0].id, named[0].group)
+        return self._unlisted(subject, core, own, previous)
+
+    def _unlisted(
+        self, subject: Any, core: str, own: str, previous: Speaker | None
+    ) -> Speaker | None:
+        """A voice no actor's name matches: an actor's spokesman or office, the same voice
+        again, or a named body or person the story does not follow."""
+        head = subject.lower_
         lemma = subject.lemma_.lower()
         is_voice = lemma in self.config.voices or head in self.config.voices
         # a person by role speaks ("Kenyan opposition figure alleges ..."); a plural of one
@@ -108,27 +116,27 @@ class Voices:
             owners = self.actors_in(before)
             if owners:
                 return Speaker(_ARTICLE.sub("", core), owners[-1].id, owners[-1].group)
-        if is_voice or subject.ent_type_ in NAMED or subject.pos_ == "PROPN":
-            if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
-                return None
-            name = _ARTICLE.sub("", core)
-            if not name or len(name) > 80:
-                return None
-            side = self.side_in(own)
-            # "the embassy" after "the Russian embassy in London": the same voice again
-            if (
-                side is None
-                and previous is not None
-                and core.lower().startswith("the ")
-                and (name.lower() in previous.name.lower() or head in _fold(previous.name).split())
-            ):
-                return previous
-            if side is None and any(
-                t.ent_type_ in ("NORP", "GPE") for t in subject.subtree if t.i <= subject.i
-            ):
-                side = "other"  # "Turkish officials": a side, not one the story follows
-            return Speaker(name, None, side, self.official(own))
-        return None
+        if not (is_voice or subject.ent_type_ in NAMED or subject.pos_ == "PROPN"):
+            return None
+        if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
+            return None
+        name = _ARTICLE.sub("", core)
+        if not name or len(name) > 80:
+            return None
+        side = self.side_in(own)
+        # "the embassy" after "the Russian embassy in London": the same voice again
+        if (
+            side is None
+            and previous is not None
+            and core.lower().startswith("the ")
+            and (name.lower() in previous.name.lower() or head in _fold(previous.name).split())
+        ):
+            return previous
+        if side is None and any(
+            t.ent_type_ in ("NORP", "GPE") for t in subject.subtree if t.i <= subject.i
+        ):
+            side = "other"  # "Turkish officials": a side, not one the story follows
+        return Speaker(name, None, side, self.official(own))
 
     def official(self, phrase: str) -> bool:
         """Whether a speaker's phrase makes them speak for a side: not "a pro-war Russian
