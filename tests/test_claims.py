@@ -821,3 +821,27 @@ def test_the_storys_own_hubs_are_context_enough_for_its_ceasefire(
     found = facts(extractor, text, "Truce holds, but military hubs still only on paper")
     assert found == {CEASEFIRE: True, UK_HUBS: False, FR_HUBS: False}
     assert facts(extractor, "The truce holds.", "Truce holds") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an accusation may be false; the ceasefire it names is there
+        (
+            "Kyiv accused Moscow on Friday of breaching the ceasefire with a strike on Kharkiv.",
+            {CEASEFIRE: True},
+        ),
+        (
+            "Ukraine's defence minister said Kyiv will monitor the truce with Russia closely.",
+            {CEASEFIRE: True},
+        ),
+        # an indefinite one may never come
+        ("Moscow said it would respect any ceasefire agreed with Ukraine.", {}),
+        ("Kyiv warned Moscow against breaching a future ceasefire with Ukraine.", {}),
+    ],
+    ids=["accused-of-breaching", "will-monitor-the-truce", "any-ceasefire", "a-future-one"],
+)
+def test_what_a_verb_does_to_the_ceasefire_says_there_is_one(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -439,3 +439,167 @@ def test_what_is_said_around_a_parenthetical_verb_keeps_its_spaces(
     events = extractor.extract(doc(text))
     contents = [e.data["content"] for e in events if e.type == "StatementReported"]
     assert contents[-1] == "Europe would have to provide the backstop"
+
+
+def contents(extractor: RuleExtractor, text: str) -> list[tuple[str, str]]:
+    return [
+        (e.data["speaker_name"], e.data["content"])
+        for e in extractor.extract(doc(text))
+        if e.type == "StatementReported"
+    ]
+
+
+def test_a_second_speaker_joined_by_but_speaks_for_themselves(extractor: RuleExtractor) -> None:
+    text = "The mayor says the bridge will cost $40m but the governor says it will cost twice that."
+    assert contents(extractor, text) == [
+        ("mayor", "the bridge will cost $40m"),
+        ("governor", "it will cost twice that"),
+    ]
+
+
+def test_a_unit_before_a_stop_ends_the_sentence(extractor: RuleExtractor) -> None:
+    text = (
+        "The ministry says the new port is worth $80m. Harbour board chair Maria Lopes "
+        "disagrees, saying the berths alone are worth more."
+    )
+    assert [name for name, _ in contents(extractor, text)] == ["ministry", "Maria Lopes"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "add" speaks only with a clause
+        ("The company added the clause to its terms of service on Monday.", []),
+        ('"We are ready," the company added.', [("company", "We are ready")]),
+        # a participle with its own subject is that subject's
+        (
+            "The union has stepped up its push for talks, with Ambassador Karim Haddad "
+            "outlining a plan to end the fighting.",
+            [("Karim Haddad", "a plan to end the fighting")],
+        ),
+        # a body's whole name, and the body its members speak for
+        (
+            "The plan would fail, said the Ministry of Foreign Affairs of Latvia.",
+            [("Ministry of Foreign Affairs of Latvia", "The plan would fail")],
+        ),
+        (
+            "Members of the Senate Committee on Public Accounts questioned the budget.",
+            [("Members of the Senate Committee on Public Accounts", "the budget")],
+        ),
+    ],
+)
+def test_who_speaks_in_participles_bodies_and_additions(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert contents(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "he" before anyone has spoken is the person just named as a subject
+        (
+            'Finance Minister Anna Berg on Friday visited the flooded port. "Time is short," '
+            "she said.",
+            [("Anna Berg", "Time is short")],
+        ),
+        # ... and no one when no person was named
+        ('The storm hit the coast on Monday. "It was terrible," she said.', []),
+        # a speaker the parser hangs as an apposition of the last name before the verb
+        (
+            "The depots have been built in Poland by Germany and the Netherlands, the "
+            "coalition of donors said in a statement on Monday.",
+            [("coalition", "The depots have been built in Poland by Germany and the Netherlands")],
+        ),
+        # a relative pronoun is the one it stands for
+        (
+            "The minister toured the port with her deputy, Tomas Varga, who said the cranes "
+            "were ready.",
+            [("Tomas Varga", "the cranes were ready")],
+        ),
+        (
+            "Varga, who has run the port for a decade and says it has never been busier, "
+            "was speaking to a newspaper.",
+            [("Varga", "it has never been busier")],
+        ),
+        # a verb whose only object is a pronoun says nothing one can quote
+        ("The mayor faced a council that mocks him.", []),
+        # a speaker the parser hangs on the phrase before a subjectless "said"
+        (
+            "Presenting the annual index, which ranks ports on the speed of their customs, "
+            "its author, Lena Sorensen, said most ports had become slower.",
+            [("Lena Sorensen", "most ports had become slower")],
+        ),
+        # an air force speaks
+        (
+            "Forty drones were shot down overnight, Poland's air force said.",
+            [("Poland's air force", "Forty drones were shot down overnight")],
+        ),
+    ],
+)
+def test_who_speaks_after_a_narrated_person_or_an_apposition(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert contents(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Kremlin on Paris summit: 'a dangerous step'", [("Kremlin", "a dangerous step")]),
+        (
+            "Opposition leaders in the Baltic states on the budget: 'a betrayal'",
+            [("Opposition leaders", "a betrayal")],
+        ),
+        ("Ukraine war: Russia strikes Kyiv again", []),
+    ],
+)
+def test_a_headline_speaker_may_name_their_topic_before_the_colon(
+    extractor: RuleExtractor, title: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [
+        (e.data["speaker_name"], e.data["content"])
+        for e in extractor.extract(doc("The talks went on.", title))
+        if e.type == "StatementReported"
+    ]
+    assert found == expected
+
+
+def test_channels_speak_from_a_side_but_not_for_it(extractor: RuleExtractor) -> None:
+    text = (
+        "Emmanuel Macron rejected claims by pro-Kremlin Telegram channels that said the Paris "
+        "guarantees were a declaration of war."
+    )
+    assert ("pro-Kremlin Telegram channels", "russia") in said(extractor, text)
+    assert answers(extractor, text) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # "the company" is the organisation just named acting
+        (
+            "",
+            "Siemens opened a plant in Lviv on Monday. The company said it would hire 400 workers.",
+            ["Siemens"],
+        ),
+        # a lead's "Watchdog" is the organisation the next lines name acting, not the one
+        # a headline's bare passive acts on
+        (
+            "Ministry told to publish its arms contracts",
+            "Watchdog says the public has a right to know. The ministry has been urged by "
+            "Transparency International to publish every contract.",
+            ["Transparency International", "Transparency International"],
+        ),
+        # "an aid group" is some other group
+        (
+            "",
+            "Oxfam delivered food to Kharkiv. An aid group said the roads were closed.",
+            ["aid group"],
+        ),
+    ],
+)
+def test_an_organisation_named_by_its_kind_is_the_one_just_named(
+    extractor: RuleExtractor, title: str, text: str, expected: list[str]
+) -> None:
+    assert [name for name, _ in said(extractor, text, title)] == expected

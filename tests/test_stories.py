@@ -224,7 +224,7 @@ def test_bad_input_to_the_story_commands(two: tuple[Path, str], tmp_path: Path) 
 
 def test_a_story_names_sides_of_its_own(tmp_path: Path) -> None:
     from tracker.config import load_stories
-    from tracker.ingest.rules import load_extraction_config
+    from tracker.ingest.extraction_config import load_extraction_config
 
     (tmp_path / "stories").mkdir()
     rule = (

@@ -14,7 +14,7 @@ from tracker.app.base import Tracker
 from tracker.app.stories import pick, staged_file, toml_string, writable_config_dir
 from tracker.config import STORIES_DIR, load_stories, read_story_file
 from tracker.errors import ConfigError, InputError
-from tracker.ingest.rules import load_extraction_config
+from tracker.ingest.extraction_config import load_extraction_config
 
 _QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _KEY_PART = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import clauses, moods
 from tracker.ingest.claim_places import in_place
 from tracker.ingest.claim_sides import agent_side
 from tracker.ingest.claim_words import action_at, in_phrase, targets
@@ -41,7 +41,7 @@ class Absences:
             return None
         if not in_place(rule, verb, sent.text, title, denied=True):
             return None
-        mood = clauses.mood(verb, sent, self.config)
+        mood = moods.mood(verb, sent, self.config)
         if mood.negated:
             return None  # "did not end without a deal" says nothing plain
         return Claim(
@@ -49,7 +49,7 @@ class Absences:
             targets=targets(rule, what, sent.text),
             value=False,
             modality=mood.modality,
-            tense=clauses.tense(verb, self.config),
+            tense=moods.tense(verb, self.config),
             how="without",
             when_text=clauses.clause_text(verb),
         )
@@ -90,14 +90,14 @@ class Absences:
         modality = (
             "actual"
             if token_dep == "ROOT" or said or absolute
-            else clauses.modality(head, sent, self.config)
+            else moods.modality(head, sent, self.config)
         )
         return Claim(
             rule=rule,
             targets=targets(rule, sent.text, sent.text),
             value=False,
             modality=modality,
-            tense=clauses.tense(head, self.config),
+            tense=moods.tense(head, self.config),
             how="none-left",
         )
 

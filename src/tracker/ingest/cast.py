@@ -20,9 +20,11 @@ words around them and turns such a speaker into the person:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.ingest import clauses
 from tracker.ingest.voices import Speaker, Voices
 
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "any", "several"})
@@ -34,6 +36,32 @@ _ANONYMOUS = frozenset(
     {"spokesman", "spokeswoman", "spokesperson", "official", "aide", "source", "diplomat"}
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "ROOT"})
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+
+
+def _acting(root: Any) -> bool:
+    """Whether an organisation's name acts in its clause: the subject ("FBI has 'grave
+    concerns'"), or the agent of a passive ("urged by the Tax Justice Network"); not the
+    one acted on in a headline's bare passive ("UN urged to launch ...")."""
+    if root.dep_ == "compound":
+        root = root.head
+    if root.dep_ == "pobj" and root.head.dep_ == "agent":
+        return True
+    verb = root.head
+    bare_passive = verb.tag_ == "VBN" and not any(
+        c.dep_ in ("aux", "auxpass") for c in verb.children
+    )
+    return root.dep_ == "nsubj" and not bare_passive and not clauses.urged(verb)
+
+
+def _described(phrase: Any, head: Any) -> bool:
+    """Whether a phrase names an organisation only by its kind: "the agency", "Campaign
+    group"; not "a Russian group", "Amazon's company", "his union", "an aid group"."""
+    return not any(
+        t.pos_ in ("PROPN", "PRON", "NUM") or t.ent_type_ or t.lower_ in _INDEFINITE
+        for t in phrase
+        if t.i != head.i
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +74,31 @@ class _Person:
     subject: bool  # the subject of its clause ("Douglas Haig named as ..."), not an object
 
 
+@dataclass(frozen=True, slots=True)
+class _Body:
+    name: str
+    sentence: int
+    at: int
+
+
 class Cast:
-    def __init__(self, voices: Voices, roles: frozenset[str]) -> None:
+    def __init__(
+        self, voices: Voices, roles: frozenset[str], bodies: frozenset[str] = frozenset()
+    ) -> None:
         self.voices = voices
         self.roles = roles
+        self.body_nouns = bodies
         self.people: list[_Person] = []
+        self.bodies: list[_Body] = []
 
     def add(self, sent: Any, index: int) -> None:
-        """Note the persons ``sent`` names, with the role words attached to each."""
+        """Note the persons ``sent`` names, with the role words attached to each, and the
+        organisations it names as the ones acting."""
         for ent in getattr(sent, "ents", ()):
+            if ent.label_ == "ORG" and _acting(ent.root):
+                name = _ARTICLE.sub("", str(ent.text)).removesuffix("'s").removesuffix("\u2019s")
+                if 1 < len(name) <= 80:
+                    self.bodies.append(_Body(name, index, ent.start_char))
             if ent.label_ != "PERSON":
                 continue
             name = str(ent.text).removesuffix("'s").removesuffix("\u2019s").strip()
@@ -114,6 +158,11 @@ class Cast:
         if any(t.ent_type_ == "PERSON" for t in phrase if t.i not in aside):
             return speaker
         role = head.lemma_.lower()
+        # a capital only because it starts the line: a standfirst's "Watchdog says ..."
+        kind = head.tag_ == "NN" or (head.tag_ == "NNP" and head.i == head.sent.start)
+        if role in self.body_nouns and kind and not head.ent_type_ and _described(phrase, head):
+            body = self._body(index, phrase.start_char)
+            return self._as_body(body, speaker) if body else speaker
         if (
             (role not in self.roles and head.ent_type_ != "NORP")
             or head.tag_ in ("NNS", "NNPS")
@@ -139,6 +188,26 @@ class Cast:
         }
         return next(iter(names.values())) if len(names) == 1 else None
 
+    def _body(self, index: int, at: int) -> _Body | None:
+        """The organisation "the agency" or a lead's "Campaign group" stands for: the one
+        last named acting just before, else, in the lead, the first named acting after."""
+        before = [
+            b
+            for b in self.bodies
+            if index - _REACH <= b.sentence < index or (b.sentence == index and b.at < at)
+        ]
+        if before:
+            return max(before, key=lambda b: (b.sentence, b.at))
+        if index > _LEAD:
+            return None
+        after = [b for b in self.bodies if index < b.sentence <= index + _REACH]
+        return min(after, key=lambda b: (b.sentence, b.at)) if after else None
+
+    def _as_body(self, body: _Body, speaker: Speaker) -> Speaker:
+        actor = self.voices.actor_named(body.name)
+        side = (actor.group if actor else None) or self.voices.side_in(body.name) or speaker.side
+        return Speaker(body.name, actor.id if actor else None, side)
+
     def _pronoun(self, speaker: Speaker, index: int, at: int) -> Speaker:
         """ "He" after a speaker that is a person is that person; after a team or a ministry,
         the person last named as a subject before it."""
@@ -154,6 +223,15 @@ class Cast:
         ]
         if not before:
             return speaker
+        return self._as(max(before, key=lambda p: (p.sentence, p.at)), None)
+
+    def subject_before(self, index: int) -> Speaker | None:
+        """The person last named as a subject in the sentences just before ``index``: whom
+        a "he said" means when no one has spoken yet ("Zelenskiy pressed allies to ratify.
+        'Words are not armour,' he said.")."""
+        before = [p for p in self.people if p.subject and index - _REACH <= p.sentence < index]
+        if not before:
+            return None
         return self._as(max(before, key=lambda p: (p.sentence, p.at)), None)
 
     def _as(self, person: _Person, role_side: str | None) -> Speaker:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import clauses, moods
 from tracker.ingest.absences import Absences
 from tracker.ingest.claim_places import in_place, placed
 from tracker.ingest.claim_sides import agent_side, headline_subject, holder_side, speaker_is
@@ -123,10 +123,11 @@ class ClaimFinder:
             return None
         if not self._done_by(token, rule, clause, previous):
             return None
-        mood = clauses.mood(token, sent, self.config)
+        mood = moods.mood(token, sent, self.config)
         undone = base is not None and base == (mood.negated or mood.denied)
         if not in_place(rule, token, sent.text, title, denied=undone):
             return None
+        presupposed = base is None
         if base is None:
             if mood.negated or mood.denied:
                 return None
@@ -134,12 +135,16 @@ class ClaimFinder:
         value = base != (mood.negated or mood.denied)
         # what someone denied is a claim about what is, whatever the mood of the denial
         modality = "actual" if mood.denied and mood.modality != "question" else mood.modality
+        if presupposed and modality in _PRESUPPOSITION_HOLDS and _definite_thing(token, rule):
+            # "accused Kyiv of violating the ceasefire", "Moscow would keep to the truce":
+            # what the verb does to "the ceasefire" may not be so; that there is one is
+            modality = "actual"
         return Claim(
             rule=rule,
             targets=targets(rule, clause, sent.text),
             value=value,
             modality=modality,
-            tense=clauses.tense(token, self.config),
+            tense=moods.tense(token, self.config),
             how="action",
             when_text=clauses.clause_text(token),
         )
@@ -200,6 +205,27 @@ def _clause_about(token: Any, rule: QuestionRule, title: str) -> str | None:
             return None
         clause = f"{clause} {' '.join(rule.objects.find(title))}"
     return clause
+
+
+# Moods under which a verb's definite object still exists: an accusation, a modal, a will.
+_PRESUPPOSITION_HOLDS = frozenset({"nominal", "modal", "future", "possible"})
+
+
+def _definite_thing(token: Any, rule: QuestionRule) -> bool:
+    """Whether the rule's thing the verb acts on is a definite one: "the ceasefire",
+    "Moscow's truce"; not "a ceasefire", "any truce"."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+        and rule.objects.find(clauses.phrase(c))
+        and any(
+            (g.dep_ == "det" and g.lower_ in ("the", "this", "that")) or g.dep_ == "poss"
+            for g in c.children
+        )
+        for c in (
+            *token.children,
+            *(g for p in token.children if p.dep_ == "prep" for g in p.children),
+        )
+    )
 
 
 def _thing_itself(token: Any, rule: QuestionRule) -> bool:

@@ -58,7 +58,7 @@ class DocumentReading:
             "feed": document.feed,
             "published_at": document.published_at,
         }
-        self.cast = Cast(voices, config.person_roles)
+        self.cast = Cast(voices, config.person_roles, config.body_nouns)
         for index, (sent, _headline) in enumerate(sentences):
             self.cast.add(sent, index)
         self.whole = " ".join([document.title] + [s.text for s, _ in sentences])
@@ -95,7 +95,12 @@ class DocumentReading:
         )
         said = [
             replace(item, speaker=self.cast.resolve(item.speaker, _phrase(sent, item), index))
-            for item in self.statements.find(sent, self._previous, headline=headline)
+            for item in self.statements.find(
+                sent,
+                self._previous,
+                headline=headline,
+                narrated=None if self._previous else self.cast.subject_before(index),
+            )
         ]
         self._statements(said, index, sentence)
         if said:

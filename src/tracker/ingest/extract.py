@@ -29,14 +29,10 @@ from tracker.domain.events import DocumentIngested, FactAsserted, new_event
 from tracker.domain.log import NewEvent
 from tracker.ingest.claim_finder import ClaimFinder
 from tracker.ingest.document_reading import DocumentReading
+from tracker.ingest.extraction_config import EXTRACTION_FILE, load_extraction_config
 from tracker.ingest.parsing import load_model, parse, readable, sentences
 from tracker.ingest.reading import reading
-from tracker.ingest.rules import (
-    EXTRACTION_FILE,
-    ExtractionConfig,
-    QuestionRule,
-    load_extraction_config,
-)
+from tracker.ingest.rules import ExtractionConfig, QuestionRule
 from tracker.ingest.said import SILENCE_NOUNS
 from tracker.ingest.speakers import StatementFinder
 from tracker.ingest.verdicts import about

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import moods
 from tracker.ingest.open_fact import flat
 from tracker.ingest.rules import ExtractionConfig
 
@@ -18,7 +18,7 @@ def fact_mood(
     verb: Any, sent: Any, config: ExtractionConfig
 ) -> tuple[bool, str, str | None] | None:
     """(negated, modality, condition) of the verb's clause; None for a question."""
-    mood = clauses.mood(verb, sent, config)
+    mood = moods.mood(verb, sent, config)
     if mood.modality == "question":
         return None
     negated = mood.negated or mood.denied

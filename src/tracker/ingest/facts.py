@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import clauses, moods
 from tracker.ingest.actives import active
 from tracker.ingest.cast import Cast
 from tracker.ingest.copulas import copula, participle
@@ -100,7 +100,7 @@ class FactReader:
         base = {
             "modality": modality,
             "quote": quote,
-            "tense": clauses.tense(verb, self.config),
+            "tense": moods.tense(verb, self.config),
             "when_text": quote,
             "condition": condition,
             "lemma": verb.lemma_.lower(),

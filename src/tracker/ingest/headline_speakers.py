@@ -20,6 +20,8 @@ _QUOTED = re.compile(
 )
 # "Russia, Ukraine conclude ceasefire agreement - Russian delegation"
 _TRAILING = re.compile("^(.{8,}?)\\s+[-\u2013\u2014]\\s+([^-\u2013\u2014]{2,50})$")
+_ON = frozenset({"on", "over", "about"})
+_TOPIC = re.compile(r"\s(?:on|over|about)\s")
 _LIVE = re.compile(r"[-\u2013\u2014]\s*(live|as it happened)\W*$", re.IGNORECASE)
 
 
@@ -41,45 +43,25 @@ class HeadlineSpeakers:
     def _headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
         """ "Petrov: plan is a dead end" — a short name before a colon is the speaker."""
         match = _HEADLINE.match(sent.text)
-        if match is None or len(match.group(1).split()) > 6:
+        if match is None or len(_TOPIC.split(match.group(1))[0].split()) > 6:
+            return []  # a name, perhaps with its topic: "Late-night hosts on State of the Union"
+        if len(match.group(1).split()) > 12:
             return []
         end = sent.start_char + match.end(1)
         tokens = [t for t in sent if t.idx + len(t) <= end]
         if not tokens:
             return []
-        # the prefix's own head: "Medvedev on Telegram: ..." is Medvedev speaking
-        roots = [t for t in tokens if t.head.i == t.i or t.head.idx + len(t.head) > end]
-        head = roots[0] if len(roots) == 1 and roots[0].pos_ in ("PROPN", "NOUN") else tokens[-1]
-        aside = {
-            t.i
-            for c in head.children
-            if c.dep_ == "prep" and c.i > head.i
-            for t in c.subtree
-            if t.idx < end
-        }
-        name = " ".join(t.text for t in tokens if t.i not in aside and t.pos_ != "PUNCT")
+        head = self._prefix_head(tokens, end)
+        name = _prefix_name(head, tokens, end)
         actor = self.voices.actor_named(name)
-        named = head.ent_type_ in ("PERSON", "ORG", "NORP") or (
-            head.pos_ == "PROPN" and not head.ent_type_
-        )
-        if not named and head.lemma_.lower() not in self.config.voices and actor is None:
+        if not self._voice(head) and actor is None:
             return []
         if actor is None and (
             head.ent_type_ == "GPE" or name.casefold() in self.config.place_labels
         ):
             return []  # "Ukraine war: ...", "Kenya: ..." label a topic or a section, not a voice
-        rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
-        opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
-        if (
-            not opens_quote
-            and not any(t.pos_ in ("VERB", "AUX") for t in rest)
-            and not _QUOTED.search(match.group(2))
-        ):
-            # "Spurs v United: Premier League - live!" says nothing; "Whitaker: US 'no
-            # longer part' of guarantees" quotes its speaker
+        if not _says_something(sent, match):
             return []
-        if not opens_quote and (_LIVE.search(match.group(2)) or rest[0].lower_ == "to"):
-            return []  # "... - live!" is a live page; "Government: to review subsidies" a plan
         speaker = Speaker(
             name,
             actor.id if actor else None,
@@ -101,6 +83,34 @@ class HeadlineSpeakers:
                 speaker_span=(0, match.end(1)),
             )
         ]
+
+    def _prefix_head(self, tokens: list[Any], end: int) -> Any:
+        """The head of the words before the colon: "Medvedev on Telegram: ..." is
+        Medvedev speaking."""
+        roots = [t for t in tokens if t.head.i == t.i or t.head.idx + len(t.head) > end]
+        head = roots[0] if len(roots) == 1 and roots[0].pos_ in ("PROPN", "NOUN") else tokens[-1]
+        if self._voice(head):
+            return head
+        # "Kremlin on Paris summit: ...", parsed with "summit" as the head: the one the
+        # topic hangs from
+        return next(
+            (
+                t
+                for t in tokens
+                if any(c.dep_ == "prep" and c.lower_ in _ON for c in t.children) and self._voice(t)
+            ),
+            head,
+        )
+
+    def _voice(self, head: Any) -> bool:
+        """Whether a headline's word before a colon can be a speaker: a name, or a word that
+        speaks ("hosts", "Kremlin")."""
+        return (
+            head.ent_type_ in ("PERSON", "ORG", "NORP")
+            or (head.pos_ == "PROPN" and not head.ent_type_)
+            or head.lemma_.lower() in self.config.voices
+            or head.lower_ in self.config.voices
+        )
 
     def _quote_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
         """A headline that opens with a quote and a colon: the quote is the words of the
@@ -192,3 +202,35 @@ class HeadlineSpeakers:
                 )
             ]
         return []
+
+
+def _prefix_name(head: Any, tokens: list[Any], end: int) -> str:
+    """The name the head of the words before the colon gives, without its topic."""
+    aside = {
+        t.i
+        for c in head.children
+        if c.dep_ == "prep" and c.i > head.i
+        for t in c.subtree
+        if t.idx < end
+    }
+    own = {t.i for t in head.subtree}
+    return "".join(
+        t.text_with_ws
+        for t in tokens
+        if t.i in own and t.i not in aside and (t.pos_ != "PUNCT" or t.text == "-")
+    ).strip()
+
+
+def _says_something(sent: Any, match: re.Match[str]) -> bool:
+    """Whether what follows the colon is a statement: "Spurs v United: Premier League -
+    live!" says nothing; "Whitaker: US 'no longer part' of guarantees" quotes its speaker."""
+    rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
+    opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
+    if (
+        not opens_quote
+        and not any(t.pos_ in ("VERB", "AUX") for t in rest)
+        and not _QUOTED.search(match.group(2))
+    ):
+        return False
+    # "... - live!" is a live page; "Government: to review subsidies" a plan
+    return opens_quote or not (_LIVE.search(match.group(2)) or rest[0].lower_ == "to")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import clauses, moods
 from tracker.ingest.rules import ExtractionConfig
 from tracker.ingest.said import SILENCE_NOUNS, Said, span_of
 from tracker.ingest.voices import Speaker, Voices
@@ -63,7 +63,7 @@ class NominalStatements:
                     mode="reported",
                     content=" ".join(content.split()),
                     quote=quote,
-                    tense=clauses.tense(clause, self.config),
+                    tense=moods.tense(clause, self.config),
                     modality="question" if sent.text.strip().endswith("?") else "actual",
                     speaker_span=span_of(owner, sent),
                     spoken=True,
@@ -92,7 +92,7 @@ class NominalStatements:
                     mode="direct" if quote else "reported",
                     content=" ".join((quote or rest).split()),
                     quote=quote,
-                    tense=clauses.tense(sent.root, self.config),
+                    tense=moods.tense(sent.root, self.config),
                     modality="question" if sent.text.strip().endswith("?") else "actual",
                     speaker_span=span_of(pobj, sent),
                 )
@@ -133,7 +133,7 @@ class NominalStatements:
                     verb="silent",
                     mode="reported",
                     content=" ".join(sent.text.split()),
-                    tense=clauses.tense(sent.root, self.config),
+                    tense=moods.tense(sent.root, self.config),
                     negated=True,
                     speaker_span=span_of(speaker_token, sent),
                 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import clauses, moods, negations
 from tracker.ingest.claim_places import in_place
 from tracker.ingest.claim_sides import first_owner_side, owner_sides
 from tracker.ingest.claim_words import TIME_UNITS, action_at, nominal_value, targets
@@ -45,13 +45,13 @@ class NounClaims:
             return None
         if not in_place(rule, verb, sent.text, title):
             return None
-        mood = clauses.mood(verb, sent, self.config)
+        mood = moods.mood(verb, sent, self.config)
         return Claim(
             rule=rule,
             targets=targets(rule, own, sent.text),
             value=base != (mood.negated or mood.denied),
             modality="actual" if mood.denied else mood.modality,
-            tense=clauses.tense(verb, self.config),
+            tense=moods.tense(verb, self.config),
             how="nominal",
             when_text=clauses.clause_text(verb),
         )
@@ -81,21 +81,10 @@ class NounClaims:
         verb = token.head
         while verb.dep_ in ("pobj", "prep", "dobj", "nsubj", "nsubjpass") and verb.head.i != verb.i:
             verb = verb.head
-        if verb.pos_ in ("VERB", "AUX") and clauses.modality(verb, sent, self.config) != "actual":
-            return None  # "will attend the opening"
-        if (
-            verb.pos_ in ("VERB", "AUX")
-            and token.dep_ == "dobj"
-            and token.head.i == verb.i
-            and verb.lemma_.lower() in self.config.not_done_verbs
-        ):
-            return None  # "planned the deployment", "rehearsed the deployment of a brigade"
-        if verb.pos_ in ("VERB", "AUX") and any(action_at(verb, a) for a in rule.negative_actions):
-            if token.dep_ not in ("nsubj", "nsubjpass") or clauses.is_negated(verb, self.config):
-                return None  # "attended the opening before it was postponed"
-            value = not value  # "Ratification of Italy's commitments was blocked"
-        elif not definite:
-            return None  # "ratification of the commitments is far from complete" says nothing
+        said = self._value_in_clause(sent, token, verb, rule, value, definite)
+        if said is None:
+            return None
+        value = said
         if not all(group.find(own) or group.find(sent.text) for group in rule.participants):
             return None
         if not in_place(rule, token, sent.text, title):
@@ -109,6 +98,28 @@ class NounClaims:
             how="event-noun",
             when_text=clauses.clause_text(verb) if verb.pos_ in ("VERB", "AUX") else "",
         )
+
+    def _value_in_clause(
+        self, sent: Any, token: Any, verb: Any, rule: QuestionRule, value: bool, definite: bool
+    ) -> bool | None:
+        """What the verb an event noun hangs on makes of the event: that it took place
+        (``value``), that it was undone, or nothing."""
+        if verb.pos_ not in ("VERB", "AUX"):
+            # "ratification of the commitments is far from complete" says nothing
+            return value if definite else None
+        if moods.modality(verb, sent, self.config) != "actual":
+            return None  # "will attend the opening"
+        if (
+            token.dep_ == "dobj"
+            and token.head.i == verb.i
+            and verb.lemma_.lower() in self.config.not_done_verbs
+        ):
+            return None  # "planned the deployment", "rehearsed the deployment of a brigade"
+        if any(action_at(verb, a) for a in rule.negative_actions):
+            if token.dep_ not in ("nsubj", "nsubjpass") or negations.is_negated(verb, self.config):
+                return None  # "attended the opening before it was postponed"
+            return not value  # "Ratification of Italy's commitments was blocked"
+        return value if definite else None
 
     def _taken_place(self, token: Any, definite: bool) -> bool:
         """Whether an event noun names an event, not a plan: "the opening of ...", not "the

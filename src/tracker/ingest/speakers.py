@@ -13,41 +13,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from tracker.ingest import clauses
+from tracker.ingest import clauses, moods, negations
 from tracker.ingest.headline_speakers import HeadlineSpeakers
+from tracker.ingest.hidden_speakers import (
+    after_saying,
+    antecedent,
+    gerund_subject,
+    named_just_before,
+)
 from tracker.ingest.nominal_statements import NominalStatements
+from tracker.ingest.reported_content import OBJECT_PRONOUNS, answered, reported_content
 from tracker.ingest.rules import ExtractionConfig
 from tracker.ingest.said import QUOTES, SILENCE_NOUNS, Said, span_of
 from tracker.ingest.voices import Speaker, Voices
-
-# Verbs that take whom they move and a "to" clause: "urged the UN to act".
-_MOVING = frozenset({"urge", "ask", "tell", "order", "press", "encourage", "advise", "invite"})
-
-
-def _urged(verb: Any) -> bool:
-    """A headline's passive without its auxiliary: in "UN urged to launch ..." the UN is
-    the one urged, not the one speaking; with no one urged the verb is not active."""
-    return (
-        (verb.tag_ == "VBN" or verb.lemma_.lower() in _MOVING)
-        and not any(c.dep_ in ("aux", "auxpass", "agent", "dobj", "dative") for c in verb.children)
-        and any(
-            c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-            for c in verb.children
-        )
-    )
-
-
-def _after_saying(verb: Any) -> bool:
-    """ "X has turned to television after revealing he is working on a series": a gerund
-    after a preposition reports when it has a clause of its own; its speaker is the subject
-    of the verb the preposition hangs from."""
-    return (
-        verb.tag_ == "VBG"
-        and verb.head.dep_ == "prep"
-        and verb.head.head.pos_ in ("VERB", "AUX")
-        and any(c.dep_ == "ccomp" for c in verb.children)
-    )
-
 
 _TOPICAL = frozenset({"about", "over", "on", "regarding", "concerning", "at", "to", "for"})
 
@@ -73,77 +51,6 @@ def _says_through_object(verb: Any, objects: frozenset[str]) -> bool:
     return False
 
 
-def _named_just_before(verb: Any) -> Any | None:
-    """ "X is no longer part of the guarantees, Matthew Whitaker, the US ambassador, told
-    reporters", parsed with "told" a conjunct of "is": a reporting verb without a subject
-    of its own, right after a named person and their apposition, is that person's."""
-    if verb.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
-        return None
-    token = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
-    if token is None or token.text != ",":
-        return None
-    for back in range(verb.i - 2, max(verb.sent.start, verb.i - 16) - 1, -1):
-        candidate = verb.doc[back]
-        if candidate.ent_type_ != "PERSON" or candidate.pos_ != "PROPN":
-            continue
-        between = verb.doc[candidate.i + 1 : verb.i]
-        inside = {t.i for t in candidate.subtree}
-        return candidate if all(t.i in inside or t.is_punct for t in between) else None
-    return None
-
-
-def _joined(tokens: list[Any]) -> str:
-    """Tokens as text, a space where a cut left two words touching: "Europe, he said,
-    would" is "Europe would", not "Europewould"."""
-    out: list[str] = []
-    for before, token in zip([None, *tokens], tokens, strict=False):
-        if before is not None and token.i != before.i + 1 and not before.whitespace_:
-            out.append(" ")
-        out.append(token.text_with_ws)
-    return "".join(out)
-
-
-def _content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) -> str:
-    """What a reporting verb reports: its clause, else the main clause it hangs off, else
-    what follows it ("accused Washington of meddling")."""
-    doc = sent.doc
-    for dep in ("ccomp", "xcomp"):
-        clause = next((c for c in verb.children if c.dep_ == dep), None)
-        if clause is not None:
-            # "said X was stoking tension, but made no mention of Y": the speaker's silence
-            # hung on the reported clause is not part of what was said
-            cut = {
-                t.i
-                for c in clause.children
-                if c.dep_ == "conj"
-                and c.lemma_.lower() in silent
-                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
-                for t in (*c.subtree, *(g for g in clause.children if g.dep_ == "cc"))
-            }
-            words = [
-                t.text_with_ws
-                for t in doc[clause.left_edge.i : clause.right_edge.i + 1]
-                if t.i not in cut
-            ]
-            return "".join(words).strip(" ,")
-    if verb.dep_ in ("parataxis", "ccomp", "advcl") and any(
-        c.dep_ == "dobj" and c.i > verb.i for c in verb.children
-    ):
-        # "the ministry has issued no statement on the force, a review found": its object
-        return str(doc[verb.i + 1 : verb.right_edge.i + 1].text).strip(" ,.")
-    if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
-        # "Plan is a dead end, Kremlin says": the rest of the sentence is what was said
-        own = {t.i for t in verb.subtree}
-        return _joined([t for t in sent if t.i not in own]).strip(" ,.-—")
-    start = verb.i + 1
-    if subject is not None and subject.i > verb.i:
-        start = subject.right_edge.i + 1
-    if verb.right_edge.i >= start:
-        return str(doc[start : verb.right_edge.i + 1].text).strip(" ,.")
-    before = [t.text_with_ws for t in sent if t.i < verb.left_edge.i]
-    return "".join(before).strip(" ,.-—")
-
-
 class StatementFinder:
     """Every attributed statement in a sentence, spoken or pointedly not."""
 
@@ -155,100 +62,153 @@ class StatementFinder:
         self.nominal = NominalStatements(voices, config)
         self.headlines = HeadlineSpeakers(voices, config)
 
-    def find(self, sent: Any, previous: Speaker | None, *, headline: bool) -> list[Said]:
+    def find(
+        self,
+        sent: Any,
+        previous: Speaker | None,
+        *,
+        headline: bool,
+        narrated: Speaker | None = None,
+    ) -> list[Said]:
+        """The statements of ``sent``; "he" or "she" is the ``previous`` speaker, else the
+        person the text ``narrated`` just before."""
         text = sent.text
         quotes = [q.strip(" ,.") for q in QUOTES.findall(text)]
         quote = " ".join(quotes) if quotes else None
         quoted = [(m.start(), m.end()) for m in QUOTES.finditer(text)]
-        base = sent.start_char
         found: list[Said] = []
         for token in sent:
-            lemma = token.lemma_.lower()
-            if lemma not in self._verbs or token.pos_ not in ("VERB", "AUX"):
-                continue
-            if token.dep_ in ("pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
-                continue  # "after weeks of tweeting": a verb used as a noun reports nothing
-            if token.dep_ == "pcomp" and not _after_saying(token):
-                continue  # "before saying goodbye" reports no clause
-            if token.dep_ == "acl" and token.tag_ == "VBN":
-                continue  # "the force proposed by Macron": what a noun is, not what was said
-            uttered = lemma in self.config.speech_verbs and _says_through_object(
-                token, self.config.speech_objects
-            )
-            if (
-                lemma in self.config.light_verbs
-                and not uttered
-                and not any(
-                    c.dep_ in ("dobj", "nsubjpass")
-                    and c.lemma_.lower() in self.config.light_objects
-                    for c in token.children
-                )
-            ):
-                continue
-            if lemma not in self._speech and not (uttered):
-                continue
-            if any(a <= token.idx - base < b for a, b in quoted):
-                continue  # a verb inside a quotation is part of what was said
-            subject = self._speaking_subject(token)
-            if subject is None:
-                continue
-            if any(a <= subject.idx - base < b for a, b in quoted):
-                continue
-            if any(t.text == ":" for t in sent.doc[subject.i : token.i]) and subject.i < token.i:
-                continue  # "Botswana: Malaria Claims One": a label before a colon says nothing
-            if _urged(token):
-                continue  # "Government Urged to Review Subsidies": the one urged says nothing
-            # "..., say the scientists, but they also caution that ...": a pronoun after a
-            # speaker of the same sentence is that speaker
-            speaker = self.voices.resolve(subject, found[-1].speaker if found else previous)
-            if speaker is None:
-                continue
-            if speaker.side is None:
-                speaker = replace(speaker, side=self._side_of_place(token))
-            made = self._medium_made(token)
-            mood = clauses.mood(made if made is not None else token, sent, self.config)
-            negated = (
-                mood.negated
-                or bool(self.config.silence_phrases.find(text))
-                or self._says_no_comment(token)
-            )
-            speaks = lemma in self.config.reporting_verbs or uttered
-            if not speaks and not negated:
-                continue  # "comment", "respond" report speech only when denied it
-            if lemma in self.config.clause_verbs and not self._reports_clause(token, subject):
-                continue  # "the study shows that ..." reports; "the map shows roads" does not
-            outer = self._inside_report(token)
-            if (
-                outer is not None
-                and getattr(clauses.subject_of(outer), "i", -1) != subject.i
-                and not self._documented(outer)
-            ):
-                # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
-                # the outer speaker's words, not a statement of Moscow's
-                continue
-            clause = _content(sent, token, subject, self.config.silence_verbs)
-            content = clause if len(clause.split()) >= 3 or not quote else quote
-            span = span_of(subject, sent)
-            found.append(
-                Said(
-                    speaker=speaker,
-                    verb=lemma,
-                    mode="direct" if quote and quote[:20] in content else "reported",
-                    content=" ".join((content or text).split()),
-                    quote=quote,
-                    tense=clauses.tense(token, self.config),
-                    negated=negated,
-                    spoken=speaks and not mood.negated,
-                    modality=mood.modality,
-                    habitual=clauses.habitual(token, self.config),
-                    when_text=clauses.clause_text(token),
-                    speaker_span=span,
-                )
-            )
+            last = found[-1].speaker if found else previous
+            said = self._statement(sent, token, quote, quoted, last, narrated)
+            if said is not None:
+                found.append(said)
         found += self.nominal.find(sent, previous, quote)
         if headline and not found:
             found += self.headlines.find(sent, previous)
         return found
+
+    def _statement(
+        self,
+        sent: Any,
+        token: Any,
+        quote: str | None,
+        quoted: list[tuple[int, int]],
+        last: Speaker | None,
+        narrated: Speaker | None,
+    ) -> Said | None:
+        """What ``token`` reports, when it is a reporting verb with a speaker."""
+        verb = self._reporting_verb(token)
+        if verb is None:
+            return None
+        lemma, uttered = verb
+        if any(a <= token.idx - sent.start_char < b for a, b in quoted):
+            return None  # a verb inside a quotation is part of what was said
+        spoken_by = self._speaker(sent, token, quoted, last, narrated)
+        if spoken_by is None:
+            return None
+        subject, speaker = spoken_by
+        made = self._medium_made(token)
+        mood = moods.mood(made if made is not None else token, sent, self.config)
+        negated = (
+            mood.negated
+            or bool(self.config.silence_phrases.find(sent.text))
+            or self._says_no_comment(token)
+        )
+        speaks = lemma in self.config.reporting_verbs or uttered
+        if not speaks and not negated:
+            return None  # "comment", "respond" report speech only when denied it
+        if not self._reports_here(token, lemma, subject):
+            return None
+        clause = reported_content(sent, token, subject, self.config.silence_verbs)
+        if not quote and clause.casefold() in OBJECT_PRONOUNS:
+            return None  # "a Congress that ridicules him" says nothing one can quote
+        content = clause if len(clause.split()) >= 3 or not quote else quote
+        return Said(
+            speaker=speaker,
+            verb=lemma,
+            mode="direct" if quote and quote[:20] in content else "reported",
+            content=" ".join((content or sent.text).split()),
+            quote=quote,
+            tense=moods.tense(token, self.config),
+            negated=negated,
+            spoken=speaks and not mood.negated,
+            modality=mood.modality,
+            habitual=moods.habitual(token, self.config),
+            when_text=clauses.clause_text(token),
+            speaker_span=span_of(subject, sent),
+        )
+
+    def _reporting_verb(self, token: Any) -> tuple[str, bool] | None:
+        """A verb that may report: its lemma and whether it speaks through its object
+        ("raised concerns about"); None for a verb used as a noun or saying nothing."""
+        lemma = token.lemma_.lower()
+        if lemma not in self._verbs or token.pos_ not in ("VERB", "AUX"):
+            return None
+        if token.dep_ in ("pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
+            return None  # "after weeks of tweeting": a verb used as a noun reports nothing
+        if token.dep_ == "pcomp" and not (after_saying(token) or gerund_subject(token)):
+            return None  # "before saying goodbye" reports no clause
+        if token.dep_ == "acl" and token.tag_ == "VBN":
+            return None  # "the force proposed by Macron": what a noun is, not what was said
+        uttered = lemma in self.config.speech_verbs and _says_through_object(
+            token, self.config.speech_objects
+        )
+        if (
+            lemma in self.config.light_verbs
+            and not uttered
+            and not any(
+                c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in self.config.light_objects
+                for c in token.children
+            )
+        ):
+            return None
+        if lemma not in self._speech and not (uttered):
+            return None
+        return lemma, uttered
+
+    def _speaker(
+        self,
+        sent: Any,
+        token: Any,
+        quoted: list[tuple[int, int]],
+        last: Speaker | None,
+        narrated: Speaker | None,
+    ) -> tuple[Any, Speaker] | None:
+        """Who says what ``token`` reports: the subject in the text and the speaker it is."""
+        subject = antecedent(self._speaking_subject(token), token)
+        if subject is None:
+            return None
+        if any(a <= subject.idx - sent.start_char < b for a, b in quoted):
+            return None
+        if any(t.text == ":" for t in sent.doc[subject.i : token.i]) and subject.i < token.i:
+            return None  # "Botswana: Malaria Claims One": a label before a colon says nothing
+        if clauses.urged(token):
+            return None  # "Government Urged to Review Subsidies": the one urged says nothing
+        # "..., say the scientists, but they also caution that ...": a pronoun after a
+        # speaker of the same sentence is that speaker
+        speaker = self.voices.resolve(subject, last)
+        if speaker is None and subject.lower_ in ("he", "she"):
+            speaker = narrated
+        if speaker is None:
+            return None
+        if speaker.side is None:
+            speaker = replace(speaker, side=self._side_of_place(token))
+        return subject, speaker
+
+    def _reports_here(self, token: Any, lemma: str, subject: Any) -> bool:
+        """Whether the statement is the speaker's own: a verb that reports only with a
+        clause has one, and it is not inside another speaker's report."""
+        if lemma in self.config.clause_verbs and not self._reports_clause(token, subject):
+            return False  # "the study shows that ..." reports; "the map shows roads" does not
+        outer = self._inside_report(token)
+        # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
+        # the outer speaker's words, not a statement of Moscow's
+        return not (
+            outer is not None
+            and not answered(token, outer)
+            and getattr(clauses.subject_of(outer), "i", -1) != subject.i
+            and not self._documented(outer)
+        )
 
     def _side_of_place(self, verb: Any) -> str | None:
         """ "In Moscow, the foreign ministry said ...": a capital the verb is said in."""
@@ -265,9 +225,12 @@ class StatementFinder:
     def _speaking_subject(self, verb: Any) -> Any | None:
         """Who speaks: the verb's subject; for "..., saying/telling/calling ..." the subject
         of the reporting verb it trails, however the parser attached it."""
-        named = _named_just_before(verb)
+        named = named_just_before(verb)
         if named is not None:
             return named
+        own = gerund_subject(verb)
+        if own is not None:
+            return own
         if verb.dep_ == "pcomp":
             return clauses.subject_of(verb.head.head)  # "X turned to TV after revealing ..."
         if verb.dep_ == "acl" and verb.tag_ == "VBG":
@@ -325,7 +288,7 @@ class StatementFinder:
                 continue
             lemma = clause.lemma_.lower()
             if lemma in self.config.silence_verbs - self.config.light_verbs and (
-                clauses.is_negated(clause, self.config)
+                negations.is_negated(clause, self.config)
             ):
                 return True
             if lemma in ("have", "be") and any(

@@ -97,6 +97,14 @@ class Voices:
         ]
         if named:
             return Speaker(_ARTICLE.sub("", core), named[0].id, named[0].group)
+        return self._unlisted(subject, core, own, previous)
+
+    def _unlisted(
+        self, subject: Any, core: str, own: str, previous: Speaker | None
+    ) -> Speaker | None:
+        """A voice no actor's name matches: an actor's spokesman or office, the same voice
+        again, or a named body or person the story does not follow."""
+        head = subject.lower_
         lemma = subject.lemma_.lower()
         is_voice = lemma in self.config.voices or head in self.config.voices
         # a person by role speaks ("Kenyan opposition figure alleges ..."); a plural of one
@@ -108,27 +116,27 @@ class Voices:
             owners = self.actors_in(before)
             if owners:
                 return Speaker(_ARTICLE.sub("", core), owners[-1].id, owners[-1].group)
-        if is_voice or subject.ent_type_ in NAMED or subject.pos_ == "PROPN":
-            if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
-                return None
-            name = _ARTICLE.sub("", core)
-            if not name or len(name) > 80:
-                return None
-            side = self.side_in(own)
-            # "the embassy" after "the Russian embassy in London": the same voice again
-            if (
-                side is None
-                and previous is not None
-                and core.lower().startswith("the ")
-                and (name.lower() in previous.name.lower() or head in _fold(previous.name).split())
-            ):
-                return previous
-            if side is None and any(
-                t.ent_type_ in ("NORP", "GPE") for t in subject.subtree if t.i <= subject.i
-            ):
-                side = "other"  # "Turkish officials": a side, not one the story follows
-            return Speaker(name, None, side, self.official(own))
-        return None
+        if not (is_voice or subject.ent_type_ in NAMED or subject.pos_ == "PROPN"):
+            return None
+        if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
+            return None
+        name = _ARTICLE.sub("", core)
+        if not name or len(name) > 80:
+            return None
+        side = self.side_in(own)
+        # "the embassy" after "the Russian embassy in London": the same voice again
+        if (
+            side is None
+            and previous is not None
+            and core.lower().startswith("the ")
+            and (name.lower() in previous.name.lower() or head in _fold(previous.name).split())
+        ):
+            return previous
+        if side is None and any(
+            t.ent_type_ in ("NORP", "GPE") for t in subject.subtree if t.i <= subject.i
+        ):
+            side = "other"  # "Turkish officials": a side, not one the story follows
+        return Speaker(name, None, side, self.official(own))
 
     def official(self, phrase: str) -> bool:
         """Whether a speaker's phrase makes them speak for a side: not "a pro-war Russian
@@ -165,7 +173,36 @@ def _core(subject: Any) -> str:
     ]
     if not tokens:
         return str(subject.text)
-    return str(subject.doc[tokens[0].i : subject.i + 1].text)
+    return str(subject.doc[tokens[0].i : _name_end(subject) + 1].text)
+
+
+def _name_end(subject: Any) -> int:
+    """Where a subject's name ends: its head, or the end of the name it begins ("the US
+    Department of Defense", "the Senate Committee on Capital Market"), or of the body it
+    is part of ("Members of the Senate Committee")."""
+    doc = subject.doc
+    ent = next((e for e in doc.ents if e.start <= subject.i < e.end), None)
+    if ent is not None and ent.label_ in _BODIES and _within(subject, ent.end):
+        return int(ent.end) - 1
+    of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    body = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+    if body is not None and body.ent_type_ in _BODIES and subject.pos_ != "PROPN":
+        inner = next((e for e in doc.ents if e.start <= body.i < e.end), None)
+        if inner is not None and inner.start <= body.left_edge.i + 1 and _within(body, inner.end):
+            return int(inner.end) - 1
+    return int(subject.i)
+
+
+def _within(head: Any, end: int) -> bool:
+    """Whether the words from ``head`` up to ``end`` are all its own and end on a noun:
+    not "Mineworkers Union Calls for", an entity read across the verb."""
+    words = head.doc[head.i + 1 : end]
+    inside = {t.i for t in head.subtree}
+    return bool(words) and all(t.i in inside for t in words) and words[-1].pos_ in _NOUNS
+
+
+_BODIES = frozenset({"ORG", "NORP", "FAC"})
+_NOUNS = frozenset({"PROPN", "NOUN"})
 
 
 def _inside_appos(token: Any, subject: Any) -> bool:

@@ -1,0 +1,301 @@
+"""A clause's mood and tense: whether its verb happened, will, may, is planned, or waits
+on a condition.
+
+Read from spaCy's dependency parse (``aux``, ``mark``, ``xcomp``, ``acl``) with the word
+lists in config as the vocabulary, not the mechanism: "will sign" is future; "could be
+deployed" modal; "plans to deploy" planned; "if a ceasefire is agreed" conditional; a
+sentence ending in "?" a question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.ingest.clauses import SUBJECT_DEPS, reduced_main
+from tracker.ingest.negations import is_denied, is_negated, still_to
+from tracker.ingest.rules import ExtractionConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Mood:
+    negated: bool
+    modality: str  # actual | future | modal | planned | conditional | question
+    denied: bool = False
+
+
+def mood(verb: Any, sentence: Any, config: ExtractionConfig) -> Mood:
+    return Mood(
+        negated=is_negated(verb, config),
+        modality=modality(verb, sentence, config),
+        denied=is_denied(verb, config),
+    )
+
+
+def tense(verb: Any, config: ExtractionConfig) -> str:
+    if any(w in config.future_aux for w in _aux_words(verb)):
+        return "future"
+    return "past" if verb.tag_ in ("VBD", "VBN") else "present"
+
+
+def habitual(verb: Any, config: ExtractionConfig) -> bool:
+    """A standing position ("has repeatedly warned"), not a reaction to the news."""
+    for child in verb.children:
+        if child.dep_ in ("advmod", "npadvmod") and child.lemma_.lower() in config.habitual:
+            return True
+        if child.dep_ == "prep" and " ".join(t.lower_ for t in child.subtree) in (
+            "for years",
+            "for months",
+            "for decades",
+        ):
+            return True
+    return False
+
+
+def _aux_words(verb: Any) -> list[str]:
+    return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD"]
+
+
+_AS_ITS_VERB = frozenset({"after", "since", "upon", "on", "by", "while", "in"})
+_GENERIC = ("any", "every", "each")
+
+
+def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
+    """actual | future | modal | planned | conditional | question | nominal."""
+    if sentence.text.strip().rstrip("\"'\u201d\u2019 ").endswith("?"):
+        return "question"
+    found = _of_gerund(verb, sentence, config) or _of_infinitive(verb)
+    if found is not None:
+        return found
+    if _whatever_might(verb):
+        return "conditional"
+    return _through_clauses(verb, config)
+
+
+def _of_gerund(verb: Any, sentence: Any, config: ExtractionConfig) -> str | None:
+    """The mood of a gerund, or of a participle after "being", by what it hangs on."""
+    # "thanked the parliaments for ratifying": thanks, praise and blame are for what was done
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "pcomp"
+        and verb.head.lower_ == "for"
+        and _credited(verb, config)
+    ):
+        return "actual"
+    # "X turned to television after revealing ...": a gerund after a preposition of time
+    # or means, hung on a verb, happened as that verb did
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "pcomp"
+        and verb.head.lower_ in _AS_ITS_VERB
+        and verb.head.head.pos_ in ("VERB", "AUX")
+        and verb.head.head.i != verb.i
+    ):
+        return modality(verb.head.head, sentence, config)
+    # "the importance of the countries ratifying": a gerund names the act, asserts nothing;
+    # "With the ceasefire holding, ...": with its own subject after "with", it does
+    absolute = verb.head.lower_ == "with" and any(c.dep_ == "nsubj" for c in verb.children)
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ in ("pcomp", "pobj", "amod", "compound", "acl", "nsubj")
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        and not absolute
+    ):
+        return "nominal"
+    if verb.dep_ in ("acl", "pcomp", "pobj") and any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ == "being" for c in verb.children
+    ):
+        return "nominal"  # "within 30 days of a ceasefire being signed"
+    return None
+
+
+def _credited(verb: Any, config: ExtractionConfig) -> bool:
+    """ "thanked the parliaments of the coalition for ratifying", the "for" hung on a noun
+    of the object: whether the verb the noun phrase belongs to gives credit."""
+    owner = verb.head.head
+    for _ in range(6):
+        if owner.pos_ in ("VERB", "AUX") or owner.head.i == owner.i:
+            break
+        if owner.dep_ not in ("pobj", "prep", "dobj", "conj", "appos"):
+            break
+        owner = owner.head
+    return bool(owner.lemma_.lower() in config.credit_verbs)
+
+
+def _of_infinitive(verb: Any) -> str | None:
+    if (
+        verb.dep_ == "ROOT"
+        and verb.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        and not still_to(verb)
+    ):
+        return "future"  # a headline's "UK, France to set up hubs": what is to come
+    if still_to(verb):
+        return "actual"  # "still to open": a state now, not a plan
+    return None
+
+
+def _whatever_might(verb: Any) -> bool:
+    """ "any soldier who set foot in Ukraine", "any ceasefire agreed with Kyiv": whatever
+    might; "any US involvement ... would be a mistake"; not "every member has now
+    ratified", which says what happened."""
+    if verb.dep_ in ("relcl", "acl") and any(
+        c.dep_ == "det" and c.lower_ in _GENERIC for c in verb.head.children
+    ):
+        return True
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    done = verb.tag_ in ("VBD", "VBN") and bool({"has", "have", "had"} & set(_aux_words(verb)))
+    return subject is not None and any(
+        c.dep_ == "det" and (c.lower_ == "any" or (c.lower_ in _GENERIC and not done))
+        for c in subject.children
+    )
+
+
+def _through_clauses(verb: Any, config: ExtractionConfig) -> str:
+    """The mood the clause's own words give, else that of the clause it hangs on."""
+    token = verb
+    for _ in range(6):
+        found = _marked(token, config) or _auxiliary(token, config)
+        if found is not None:
+            return found
+        found, governor = _governor(token, verb, config)
+        if found is not None:
+            return found
+        if governor is None:
+            break
+        token = governor
+    return "actual"
+
+
+def _marked(token: Any, config: ExtractionConfig) -> str | None:
+    """The mood a clause's mark, or the word order of a condition, gives it."""
+    marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+    if marks & config.conditional_marks:
+        return "conditional"
+    if "for" in marks and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return "planned"  # "calls for Britain to start building hubs": what is wanted
+    past = token.tag_ == "VBD" or {"had", "was", "were", "did"} & set(_aux_words(token))
+    if marks & config.temporal_marks and not past:
+        return "conditional"  # "once it is signed" may never come; "after it was" did
+    if marks & {"until", "till"} and (
+        _unrealised(token, config) or _unrealised(token.head, config)
+    ):
+        # "would not exist until Russia agreed to stop": not yet (the parser may hang
+        # the "would not" of the ellipsis on the "until" clause itself)
+        return "conditional"
+    if _after_time_noun(token, config) and not past:
+        return "conditional"  # "could do so the moment a ceasefire is signed"
+    if _inverted(token, config):
+        return "conditional"  # "Should Washington withdraw its support, ..."
+    return None
+
+
+def _auxiliary(token: Any, config: ExtractionConfig) -> str | None:
+    words = _aux_words(token)
+    if any(w in config.future_aux for w in words):
+        return "future"
+    if any(w in config.possible_aux for w in words):
+        return "possible"  # "may walk away": what might be
+    if any(w in config.modal_aux for w in words):
+        return "modal"
+    return None
+
+
+def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[str | None, Any]:
+    """When a clause's own words say nothing: its mood, or the clause whose mood it takes,
+    or neither when it stands on its own (it happened)."""
+    if (
+        token.dep_ == "acl"
+        and token.head.lemma_.lower() in config.decision_nouns
+        and token.head.head.i != token.head.i
+    ):
+        # "regretted Washington's decision to withdraw": a decision taken is an act;
+        # its mood is that of the clause the noun is in
+        return None, token.head.head
+    # a bare infinitive ("... to ratify their commitments") states a purpose or a call
+    if (
+        token.i == verb.i
+        and token.tag_ == "VB"
+        and token.dep_ not in ("ROOT", "xcomp")
+        and not any(c.lower_ in ("do", "does", "did") for c in token.children)
+        and not reduced_main(token)
+    ):
+        return "planned", None
+    if token.dep_ == "acl" and token.tag_ == "VBN" and token.head.head.i != token.head.i:
+        # "soldiers deployed to Ukraine would be regarded as invaders": the mood of the
+        # clause the noun belongs to
+        return None, token.head.head
+    if token.dep_ in ("xcomp", "acl") and token.head.i != token.i and not reduced_main(token):
+        return _wanted(token, config), token.head
+    if token.dep_ == "conj" and token.head.i != token.i:
+        if not any(c.dep_ in SUBJECT_DEPS for c in token.children):
+            return None, token.head
+        return None, None
+    if token.dep_ == "advcl" and token.head.i != token.i:
+        if _factive(token, config):
+            return None, None  # "Now that the ceasefire is in force, France will ...": it is
+        return None, token.head
+    return None, None
+
+
+def _wanted(token: Any, config: ExtractionConfig) -> str | None:
+    """ "plans to deploy", "the plan to deploy", "is going to": what the verb a clause
+    complements makes of it; not "US support, restored in July"."""
+    head = token.head
+    planning = head.lemma_.lower() in config.planning or head.lower_ in config.planning
+    if planning and (head.pos_ != "NOUN" or token.tag_ == "VB"):
+        return "planned"
+    if head.lemma_ == "go" and head.tag_ == "VBG":
+        return "future"
+    if (
+        token.dep_ == "xcomp"
+        and head.pos_ == "VERB"
+        and head.lemma_.lower() not in config.implicative
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    ):
+        return "planned"  # "pressure is mounting on parliaments to ratify"
+    return None
+
+
+def _unrealised(verb: Any, config: ExtractionConfig) -> bool:
+    """Whether a verb is a future or a modal: what waits on an "until" clause has not come."""
+    return bool(set(_aux_words(verb)) & (config.future_aux | config.modal_aux))
+
+
+def _factive(verb: Any, config: ExtractionConfig) -> bool:
+    """A clause whose mark says it is so: "because", "although", "now that"."""
+    marks = [c for c in verb.children if c.dep_ == "mark"]
+    if any(m.lower_ in config.factive_marks for m in marks):
+        return True
+    return any(m.lower_ == "that" for m in marks) and any(
+        c.lower_ == "now" and c.i < verb.i for c in verb.subtree
+    )
+
+
+def _after_time_noun(verb: Any, config: ExtractionConfig) -> bool:
+    """ "the moment a ceasefire is signed", "the day the hubs open": the clause that a noun
+    of time introduces, however the parser hung it."""
+    if verb.dep_ == "relcl" and verb.head.lemma_.lower() in config.temporal_nouns:
+        return True
+    doc = verb.doc
+    return any(
+        doc[s.left_edge.i - 1].lemma_.lower() in config.temporal_nouns
+        and doc[s.left_edge.i - 2].lower_ == "the"
+        for s in verb.children
+        if s.dep_ in ("nsubj", "nsubjpass") and s.left_edge.i >= 2
+    )
+
+
+def _inverted(verb: Any, config: ExtractionConfig) -> bool:
+    """ "Should Washington withdraw", "Were France to deploy": an auxiliary put before the
+    subject of a clause that hangs on another is a condition."""
+    if verb.dep_ != "advcl":
+        return False
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and any(
+        c.dep_ in ("aux", "auxpass")
+        and c.lower_ in config.inverting_aux
+        and c.i < subject.i
+        and c.i == verb.left_edge.i
+        for c in verb.children
+    )

@@ -1,0 +1,85 @@
+"""What a reporting verb reports: its clause, else the main clause it hangs off, else what
+follows it, cut where another speaker's words or a silence begin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+OBJECT_PRONOUNS = frozenset({"him", "her", "them", "it", "us", "me", "you", "this", "that"})
+_CONTRASTS = frozenset({"but", "while", "whereas", "yet"})
+
+
+def answered(verb: Any, outer: Any) -> bool:
+    """Whether ``verb``, joined by "but" to the clause ``outer`` reports, is another
+    speaker's report in the same tense: "Trump says the club is worth $50m but the
+    appraiser says it is worth $19m". The parse hangs it on the reported clause."""
+    return (
+        verb.dep_ == "conj"
+        and verb.lemma_ == outer.lemma_
+        and verb.tag_ == outer.tag_
+        and any(c.dep_ == "nsubj" for c in verb.children)
+        and any(c.dep_ == "cc" and c.lower_ in _CONTRASTS for c in verb.head.children)
+    )
+
+
+def _joined(tokens: list[Any]) -> str:
+    """Tokens as text, a space where a cut left two words touching: "Europe, he said,
+    would" is "Europe would", not "Europewould"."""
+    out: list[str] = []
+    for before, token in zip([None, *tokens], tokens, strict=False):
+        if before is not None and token.i != before.i + 1 and not before.whitespace_:
+            out.append(" ")
+        out.append(token.text_with_ws)
+    return "".join(out)
+
+
+def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) -> str:
+    """What a reporting verb reports: its clause, else the main clause it hangs off, else
+    what follows it ("accused Washington of meddling")."""
+    doc = sent.doc
+    for dep in ("ccomp", "xcomp"):
+        clause = next((c for c in verb.children if c.dep_ == dep), None)
+        if clause is not None:
+            # "said X was stoking tension, but made no mention of Y": the speaker's silence
+            # hung on the reported clause is not part of what was said
+            # "says the club is worth $50m but the appraiser says ...": the other speaker's
+            # words are theirs
+            cut = {
+                t.i
+                for c in clause.children
+                if c.dep_ == "conj"
+                and (
+                    (
+                        c.lemma_.lower() in silent
+                        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                    )
+                    or answered(c, verb)
+                )
+                for t in (*c.subtree, *(g for g in clause.children if g.dep_ == "cc"))
+            }
+            words = [
+                t.text_with_ws
+                for t in doc[clause.left_edge.i : clause.right_edge.i + 1]
+                if t.i not in cut
+            ]
+            return "".join(words).strip(" ,")
+    if subject is not None and subject.dep_ == "appos" and verb.dep_ == "conj":
+        # "Hubs have been set up by the UK and France, the coalition said in a statement":
+        # what comes before the speaker
+        return _joined(list(doc[sent.start : subject.left_edge.i])).strip(" ,.-—")
+    if verb.dep_ in ("parataxis", "ccomp", "advcl") and any(
+        c.dep_ == "dobj" and c.i > verb.i for c in verb.children
+    ):
+        # "the ministry has issued no statement on the force, a review found": its object
+        return str(doc[verb.i + 1 : verb.right_edge.i + 1].text).strip(" ,.")
+    if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
+        # "Plan is a dead end, Kremlin says": the rest of the sentence is what was said
+        own = {t.i for t in verb.subtree}
+        return _joined([t for t in sent if t.i not in own]).strip(" ,.-—")
+    start = verb.i + 1
+    if subject is not None and subject.i > verb.i:
+        start = subject.right_edge.i + 1
+    if verb.right_edge.i >= start:
+        return str(doc[start : verb.right_edge.i + 1].text).strip(" ,.")
+    before = [t.text_with_ws for t in sent if t.i < verb.left_edge.i]
+    return "".join(before).strip(" ,.-—")
