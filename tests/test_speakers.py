@@ -603,3 +603,35 @@ def test_an_organisation_named_by_its_kind_is_the_one_just_named(
     extractor: RuleExtractor, title: str, text: str, expected: list[str]
 ) -> None:
     assert [name for name, _ in said(extractor, text, title)] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # "what the report says" names no words
+        ("What the audit report says, and what it means politically", "The port opened.", []),
+        # a gerund with nothing after it reports nothing
+        (
+            "After weeks of posting, the mayor and team face open questioning this coming week",
+            "The port opened.",
+            [],
+        ),
+        # ... but one with a clause does
+        (
+            "",
+            "The minister spoke for an hour, questioning whether the port would open.",
+            [("minister", "whether the port would open")],
+        ),
+        # a dateline after a dash is no speaker
+        ("Port reopens after strike - Regional News Briefs - March 3, 2026", "It opened.", []),
+    ],
+)
+def test_no_words_no_statement(
+    extractor: RuleExtractor, title: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [
+        (e.data["speaker_name"], e.data["content"])
+        for e in extractor.extract(doc(text, title))
+        if e.type == "StatementReported"
+    ]
+    assert found == expected

@@ -154,6 +154,8 @@ class HeadlineSpeakers:
             return []
         start = sent.start_char + match.start(2)
         tail = [t for t in sent if t.idx >= start]
+        if any(t.ent_type_ == "DATE" or t.like_num for t in tail):
+            return []  # "... - South African News Briefs - February 17, 2025" is a dateline
         heads = [t for t in tail if t.head.i == t.i or t.head.idx < start]
         if len(heads) != 1 or heads[0].pos_ not in ("NOUN", "PROPN"):
             return []

@@ -27,6 +27,11 @@ from tracker.ingest.rules import ExtractionConfig
 from tracker.ingest.said import QUOTES, SILENCE_NOUNS, Said, span_of
 from tracker.ingest.voices import Speaker, Voices
 
+# What a gerund reports through: a clause, an object, a phrase ("questioning whether ...",
+# "questioning the plan", "warning of ...").
+_COMPLEMENTS = frozenset(
+    {"ccomp", "xcomp", "dobj", "prep", "parataxis", "dative", "attr", "advcl", "acomp", "oprd"}
+)
 _TOPICAL = frozenset({"about", "over", "on", "regarding", "concerning", "at", "to", "for"})
 
 
@@ -150,6 +155,16 @@ class StatementFinder:
             return None  # "before saying goodbye" reports no clause
         if token.dep_ == "acl" and token.tag_ == "VBN":
             return None  # "the force proposed by Macron": what a noun is, not what was said
+        if any(c.dep_ == "dobj" and c.tag_ == "WP" for c in token.children) and not any(
+            c.dep_ in ("ccomp", "xcomp") for c in token.children
+        ):
+            return None  # "What the report says, and what it means": not what it says
+        if (
+            token.tag_ == "VBG"
+            and token.dep_ == "advcl"
+            and not any(c.dep_ in _COMPLEMENTS for c in token.children)
+        ):
+            return None  # "Trump and team face open questioning this week": no words
         uttered = lemma in self.config.speech_verbs and _says_through_object(
             token, self.config.speech_objects
         )
