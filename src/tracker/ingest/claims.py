@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.ingest.rules import FactTarget, QuestionRule
+from tracker.ingest.rules import FactTarget, Modality, QuestionRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class Claim:
     rule: QuestionRule
     targets: tuple[FactTarget, ...]
     value: bool
-    modality: str
+    modality: Modality
     tense: str
     how: str  # action | nominal | event-noun | anchored | without | none-left | headline
     when_text: str = ""  # the verb's own clause, where its date is ("signed ... on Thursday")

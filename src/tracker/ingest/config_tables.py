@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import ConfigError
-from tracker.ingest.rules import MODALITIES, Terms
+from tracker.ingest.rules import MODALITIES, Modality, Terms
 
 
 class ConfigTable:
@@ -77,9 +77,9 @@ class ConfigTable:
             raise self._fail(key, "a list of lists of strings")
         return tuple(Terms.of(tuple(g)) for g in value)
 
-    def modalities(self, key: str, default: tuple[str, ...]) -> frozenset[str]:
+    def modalities(self, key: str, default: tuple[Modality, ...]) -> frozenset[Modality]:
         chosen = self.strings(key) or default
         unknown = sorted(set(chosen) - set(MODALITIES))
         if unknown:
             raise self._fail(key, f"modalities among {', '.join(MODALITIES)}; got {unknown}")
-        return frozenset(chosen)
+        return frozenset(m for m in MODALITIES if m in chosen)

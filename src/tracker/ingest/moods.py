@@ -14,13 +14,13 @@ from typing import Any
 
 from tracker.ingest.clauses import SUBJECT_DEPS, reduced_main
 from tracker.ingest.negations import is_denied, is_negated, still_to
-from tracker.ingest.rules import ExtractionConfig
+from tracker.ingest.rules import ExtractionConfig, Modality
 
 
 @dataclass(frozen=True, slots=True)
 class Mood:
     negated: bool
-    modality: str  # actual | future | modal | planned | conditional | question
+    modality: Modality
     denied: bool = False
 
 
@@ -60,7 +60,7 @@ _AS_ITS_VERB = frozenset({"after", "since", "upon", "on", "by", "while", "in"})
 _GENERIC = ("any", "every", "each")
 
 
-def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
+def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality:
     """actual | future | modal | planned | conditional | question | nominal."""
     if sentence.text.strip().rstrip("\"'\u201d\u2019 ").endswith("?"):
         return "question"
@@ -72,7 +72,7 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> str:
     return _through_clauses(verb, config)
 
 
-def _of_gerund(verb: Any, sentence: Any, config: ExtractionConfig) -> str | None:
+def _of_gerund(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality | None:
     """The mood of a gerund, or of a participle after "being", by what it hangs on."""
     # "thanked the parliaments for ratifying": thanks, praise and blame are for what was done
     if (
@@ -122,7 +122,7 @@ def _credited(verb: Any, config: ExtractionConfig) -> bool:
     return bool(owner.lemma_.lower() in config.credit_verbs)
 
 
-def _of_infinitive(verb: Any) -> str | None:
+def _of_infinitive(verb: Any) -> Modality | None:
     if (
         verb.dep_ == "ROOT"
         and verb.tag_ == "VB"
@@ -151,7 +151,7 @@ def _whatever_might(verb: Any) -> bool:
     )
 
 
-def _through_clauses(verb: Any, config: ExtractionConfig) -> str:
+def _through_clauses(verb: Any, config: ExtractionConfig) -> Modality:
     """The mood the clause's own words give, else that of the clause it hangs on."""
     token = verb
     for _ in range(6):
@@ -167,7 +167,7 @@ def _through_clauses(verb: Any, config: ExtractionConfig) -> str:
     return "actual"
 
 
-def _marked(token: Any, config: ExtractionConfig) -> str | None:
+def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
     """The mood a clause's mark, or the word order of a condition, gives it."""
     marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
     if marks & config.conditional_marks:
@@ -190,7 +190,7 @@ def _marked(token: Any, config: ExtractionConfig) -> str | None:
     return None
 
 
-def _auxiliary(token: Any, config: ExtractionConfig) -> str | None:
+def _auxiliary(token: Any, config: ExtractionConfig) -> Modality | None:
     words = _aux_words(token)
     if any(w in config.future_aux for w in words):
         return "future"
@@ -201,7 +201,7 @@ def _auxiliary(token: Any, config: ExtractionConfig) -> str | None:
     return None
 
 
-def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[str | None, Any]:
+def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality | None, Any]:
     """When a clause's own words say nothing: its mood, or the clause whose mood it takes,
     or neither when it stands on its own (it happened)."""
     if (
@@ -238,7 +238,7 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[str | No
     return None, None
 
 
-def _wanted(token: Any, config: ExtractionConfig) -> str | None:
+def _wanted(token: Any, config: ExtractionConfig) -> Modality | None:
     """ "plans to deploy", "the plan to deploy", "is going to": what the verb a clause
     complements makes of it; not "US support, restored in July"."""
     head = token.head

@@ -11,17 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
-MODALITIES = (
-    "actual",
-    "future",
-    "modal",
-    "possible",
-    "planned",
-    "conditional",
-    "question",
-    "nominal",
-)
+# How a clause holds what it says: done, to come, possible, wanted, on a condition, asked,
+# or only named ("the signing of a ceasefire").
+Modality = Literal[
+    "actual", "future", "modal", "possible", "planned", "conditional", "question", "nominal"
+]
+MODALITIES: tuple[Modality, ...] = get_args(Modality)
 KINDS = ("statement", "event")
 
 
@@ -95,8 +92,8 @@ class QuestionRule:
     place: Terms
     context: tuple[Terms, ...]
     excludes: Terms
-    true_when: frozenset[str]
-    false_when: frozenset[str]
+    true_when: frozenset[Modality]
+    false_when: frozenset[Modality]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.ingest.rules import Modality
 from tracker.ingest.voices import Speaker
 
 # Nouns of a reaction not given: "no comment from the Kremlin", "no word from Moscow"
@@ -23,7 +24,7 @@ class Said:
     speaker_span: tuple[int, int]  # character offsets of the speaker's phrase in the sentence
     quote: str | None = None
     negated: bool = False
-    modality: str = "actual"
+    modality: Modality = "actual"
     habitual: bool = False
     when_text: str = ""  # the reporting verb's own clause, where its date is
     # the reporting verb happened, whatever it reports: "said it would not comment"

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from tracker.ingest.claim_finder import ClaimFinder
-from tracker.ingest.rules import QuestionRule
+from tracker.ingest.rules import Modality, QuestionRule
 from tracker.ingest.said import Said
 from tracker.ingest.voices import Speaker
 
@@ -35,7 +35,7 @@ class Finding(NamedTuple):
 
     value: bool
     tense: str
-    modality: str
+    modality: Modality
     quote: str | None
     keys: tuple[str, ...]
     how: str
