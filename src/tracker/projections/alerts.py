@@ -192,24 +192,29 @@ class AlertsProjection:
                 d.json(payload),
             ),
         )
+        self._queue(cursor, identity, change, (story_id, question.id), since)
+        return after
+
+    def _queue(
+        self,
+        cursor: Any,
+        identity: str,
+        change: tuple[int, datetime],
+        about: tuple[str, str],
+        since: dict[str, int],
+    ) -> None:
+        """A pending delivery of the alert on every channel that wants its story and
+        question and had not yet passed its position when it was set up."""
+        d = self._d
+        position, recorded_at = change
         for channel in self._channels:
-            if channel.wants(story_id, question.id) and position > since.get(
-                channel.name, position
-            ):
+            if channel.wants(*about) and position > since.get(channel.name, position):
                 cursor.execute(
                     "INSERT INTO alert_deliveries (alert_id, channel, position, state, "
                     f"attempts, next_attempt_at) VALUES ({d.marks(6)}) "
                     "ON CONFLICT (alert_id, channel) DO NOTHING",
-                    (
-                        identity,
-                        channel.name,
-                        position,
-                        "pending",
-                        0,
-                        d.time(recorded_at),
-                    ),
+                    (identity, channel.name, position, "pending", 0, d.time(recorded_at)),
                 )
-        return after
 
     def _answer(self, cursor: Any, question: Question, upto: int) -> Answer:
         """The answer as the log stood at position ``upto``, at the latest valid time:

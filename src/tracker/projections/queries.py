@@ -147,9 +147,8 @@ class StoryQueries:
         (when given) keep those by one of the speakers or from that side."""
         d = self._d
         sql = (
-            "SELECT s.statement_id, s.position, s.speaker, s.speaker_name, s.verb, s.mode, "
-            "s.quote, s.content, s.said_at, s.said_precision, s.about, s.doc_id, s.sentence, "
-            "s.recorded_at, s.side, doc.title, doc.url, doc.feed, doc.published_at "
+            f"SELECT {', '.join('s.' + name for name in _STATEMENT_COLUMNS)}, "
+            "doc.title, doc.url, doc.feed, doc.published_at "
             "FROM statements s LEFT JOIN documents doc ON doc.doc_id = s.doc_id"
         )
         params: tuple[Any, ...] = ()
@@ -163,42 +162,48 @@ class StoryQueries:
         if wheres:
             sql += " WHERE " + " OR ".join(wheres)
         sql += " ORDER BY s.position"
-        names = (
-            "statement_id",
-            "position",
-            "speaker",
-            "speaker_name",
-            "verb",
-            "mode",
-            "quote",
-            "content",
-            "said_at",
-            "said_precision",
-            "about",
-            "doc_id",
-            "sentence",
-            "recorded_at",
-            "side",
+        return [self._statement(row) for row in d.fetch(sql, params)]
+
+    def _statement(self, row: Sequence[Any]) -> dict[str, Any]:
+        """One statement row, with its source document when the document is known."""
+        d = self._d
+        names = _STATEMENT_COLUMNS
+        item = dict(zip(names, row[: len(names)], strict=True))
+        item["about"] = d.read_json(item["about"])
+        for field in ("said_at", "recorded_at"):
+            item[field] = d.read_time(item[field])
+        title, url, feed, published = row[len(names) :]
+        item["source"] = (
+            {
+                "title": title,
+                "url": url,
+                "feed": feed,
+                "published_at": _iso(d.read_time(published)) if published else None,
+            }
+            if title is not None
+            else None
         )
-        out = []
-        for row in d.fetch(sql, params):
-            item = dict(zip(names, row[: len(names)], strict=True))
-            item["about"] = d.read_json(item["about"])
-            for field in ("said_at", "recorded_at"):
-                item[field] = d.read_time(item[field])
-            title, url, feed, published = row[len(names) :]
-            item["source"] = (
-                {
-                    "title": title,
-                    "url": url,
-                    "feed": feed,
-                    "published_at": _iso(d.read_time(published)) if published else None,
-                }
-                if title is not None
-                else None
-            )
-            out.append(item)
-        return out
+        return item
+
+
+# The statements projection's columns, in the order ``statements`` returns them.
+_STATEMENT_COLUMNS = (
+    "statement_id",
+    "position",
+    "speaker",
+    "speaker_name",
+    "verb",
+    "mode",
+    "quote",
+    "content",
+    "said_at",
+    "said_precision",
+    "about",
+    "doc_id",
+    "sentence",
+    "recorded_at",
+    "side",
+)
 
 
 def _iso(value: datetime | None) -> str | None:
