@@ -845,3 +845,70 @@ def test_what_a_verb_does_to_the_ceasefire_says_there_is_one(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+MOSCOW = "moscow/commented-on/paris-meeting"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the parser takes "agreed" for the main verb; "None" is still the subject
+        ("None of the guarantees agreed in Paris has been ratified.", {RATIFIED: False}),
+        ("Most of the guarantees agreed in Paris have been ratified.", {RATIFIED: True}),
+        # the owner of the decision is who stops
+        (
+            "Washington's decision to stop backing the Paris guarantees shocked Europe.",
+            {US: False},
+        ),
+        # what the act is called says it is there; an open question does not
+        (
+            "Starmer said that American support for the guarantees was the missing piece.",
+            {US: True},
+        ),
+        ("US support for the guarantees is an open question.", {}),
+        (
+            "The United States fully supports the commitments made in Paris to protect "
+            "Ukraine after the war.",
+            {US: True},
+        ),
+        # a list's first noun shares the participle hung on its last
+        (
+            "The force includes about 2,400 French soldiers and 1,100 British troops "
+            "stationed across central and western Ukraine.",
+            {TROOPS: True},
+        ),
+        # "its" is the force named in the clause before
+        (
+            "France's reassurance force remains on standby at bases in eastern France, and "
+            "not one of its soldiers has crossed into Ukraine.",
+            {TROOPS: False},
+        ),
+        ("The French reassurance force had not materialised in Ukraine.", {TROOPS: False}),
+        (
+            "French and British soldiers now work side by side at a depot near Vinnytsia.",
+            {TROOPS: True},
+        ),
+        (
+            "Peskov ignored a question about the reassurance force and moved on.",
+            {MOSCOW: False},
+        ),
+    ],
+    ids=[
+        "none-of-them-ratified",
+        "most-of-them-ratified",
+        "decision-to-stop-backing",
+        "support-was-the-missing-piece",
+        "support-an-open-question",
+        "supports-the-commitments",
+        "list-shares-the-participle",
+        "its-soldiers",
+        "had-not-materialised",
+        "work-side-by-side",
+        "ignored-a-question",
+    ],
+)
+def test_subjects_owners_and_lists_the_parse_hides(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -50,8 +50,16 @@ def participant_words(verb: Any, rule: QuestionRule, clause: str) -> str:
         o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
     ]
     kept = [a for a in arguments if rule.objects.find(clauses.phrase(a))]
+    listed = ""
+    if (
+        verb.dep_ in ("relcl", "acl")
+        and verb.head.dep_ == "conj"
+        and verb.head.head.i != verb.head.i
+    ):
+        # "2,400 French soldiers and 1,100 British troops stationed across Ukraine"
+        listed = clauses.phrase(verb.head.head)
     if subject is None and not kept:
-        return clause
+        return f"{clause} {listed}"
     dropped = {
         t.i
         for a in arguments
@@ -61,9 +69,16 @@ def participant_words(verb: Any, rule: QuestionRule, clause: str) -> str:
     words = [t.text for t in clauses.clause_tokens(verb) if t.i not in dropped]
     if subject is not None:
         words.append(clauses.phrase(subject))
+        if verb.dep_ == "conj" and any(
+            t.dep_ == "poss" and t.lower_ in ("its", "their") for t in subject.subtree
+        ):
+            # "France's force remains on standby, and not one of its soldiers has crossed"
+            earlier = clauses.subject_of(verb.head)
+            if earlier is not None:
+                words.append(clauses.phrase(earlier))
     if verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
         words.append(clauses.phrase(verb.head))  # "the French soldiers who arrived"
-    return " ".join(words)
+    return " ".join([*words, listed])
 
 
 TIME_PREPS = frozenset({"after", "before", "since", "until", "during", "following", "till"})
@@ -184,4 +199,44 @@ def nominal_value(rule: QuestionRule, verb: Any) -> bool | None:
         w.lemma_.lower() in HOLDING or any(action_at(w, a) for a in rule.actions) for w in words
     ):
         return True
+    if _named_as_thing(verb):
+        return True
     return None
+
+
+# What a copula's noun calls an act without saying it is there: "US support is an open
+# question", "a thing of the past".
+_NOT_THERE = frozenset(
+    {
+        "question",
+        "issue",
+        "mystery",
+        "doubt",
+        "thing",
+        "matter",
+        "myth",
+        "illusion",
+        "fiction",
+        "hope",
+        "wish",
+        "aim",
+        "goal",
+        "condition",
+        "demand",
+        "prospect",
+        "possibility",
+    }
+)
+
+
+def _named_as_thing(verb: Any) -> bool:
+    """ "American support for the guarantees was the missing piece": what the act is
+    called presupposes it is there."""
+    if verb.lemma_ != "be" or any(c.dep_ == "neg" for c in verb.children):
+        return False
+    attrs = [c for c in verb.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
+    return bool(attrs) and not any(
+        a.lemma_.lower() in _NOT_THERE
+        or any(c.dep_ == "det" and c.lower_ == "no" for c in a.children)
+        for a in attrs
+    )

@@ -162,6 +162,9 @@ def _noun_owner(verb: Any) -> Any | None:
 def _shared_subject(verb: Any) -> Any | None:
     token = verb
     for _ in range(4):
+        if token is not verb and token.dep_ == "acl":
+            # "Washington's decision to stop backing the guarantees": the noun's owner
+            return _noun_owner(token)
         if token.head.i == token.i or not (
             token.dep_ in ("conj", "xcomp", "advcl")
             or (token.dep_ == "acomp" and token.pos_ == "VERB")  # "is broadly holding"
@@ -178,11 +181,19 @@ def _shared_subject(verb: Any) -> Any | None:
 def reduced_main(verb: Any) -> bool:
     """A finite verb the parser hung under a participle: in "the hubs promised to Ukraine
     remain on paper", "remain" is the main verb and "promised" qualifies the hubs."""
+    if verb.dep_ not in ("xcomp", "ccomp") or verb.head.tag_ not in ("VBD", "VBN"):
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children):
+        return False
+    if verb.tag_ in ("VB", "VBP", "VBZ"):
+        return not any(c.dep_ == "aux" for c in verb.children)
+    # "None of the guarantees agreed in Paris has been ratified": the perfect passive
+    # right after the participle's phrase, whose subject is the finite verb's
     return (
-        verb.dep_ in ("xcomp", "ccomp")
-        and verb.tag_ in ("VB", "VBP", "VBZ")
-        and verb.head.tag_ in ("VBD", "VBN")
-        and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in verb.children)
+        verb.tag_ == "VBN"
+        and any(c.dep_ == "auxpass" for c in verb.children)
+        and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP", "VBD") for c in verb.children)
+        and any(c.dep_ == "nsubj" and c.i < verb.head.i for c in verb.head.children)
     )
 
 

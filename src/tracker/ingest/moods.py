@@ -223,8 +223,12 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
         return "planned", None
     if token.dep_ == "acl" and token.tag_ == "VBN" and token.head.head.i != token.head.i:
         # "soldiers deployed to Ukraine would be regarded as invaders": the mood of the
-        # clause the noun belongs to
-        return None, token.head.head
+        # clause the noun belongs to, however far down a list ("French soldiers and
+        # British troops stationed across Ukraine")
+        noun = token.head
+        while noun.dep_ == "conj" and noun.head.i != noun.i:
+            noun = noun.head
+        return None, noun.head
     if token.dep_ in ("xcomp", "acl") and token.head.i != token.i and not reduced_main(token):
         return _wanted(token, config), token.head
     if token.dep_ == "conj" and token.head.i != token.i:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker.ingest.clauses import reduced_main
 from tracker.ingest.rules import ExtractionConfig
 
 
@@ -32,7 +33,12 @@ def is_negated(verb: Any, config: ExtractionConfig) -> bool:
     """The verb is said not to have happened."""
     if any(_negator(c, config) for c in verb.children) or still_to(verb):
         return True
-    for child in verb.children:
+    owned = list(verb.children)
+    if reduced_main(verb):
+        # "None of the guarantees agreed in Paris has been ratified": the subject hangs on
+        # the participle the parser made the main verb
+        owned += [c for c in verb.head.children if c.dep_ == "nsubj"]
+    for child in owned:
         # "No French soldier has crossed", "no ceasefire was signed"
         if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and any(
             g.lower_ in config.negators
