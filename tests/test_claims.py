@@ -912,3 +912,34 @@ def test_subjects_owners_and_lists_the_parse_hides(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "as" read as a preposition: its object is who came into force
+        (
+            "Air raid sirens fell silent across Ukraine early Sunday as a ceasefire between "
+            "Russia and Ukraine came into force at midnight.",
+            {CEASEFIRE: True},
+        ),
+        # "no mention" is the mention's, not the ceasefire's
+        (
+            "He made no mention of the British and French troops now stationed in Ukraine "
+            "under the ceasefire agreed in August.",
+            {CEASEFIRE: True, TROOPS: True},
+        ),
+        ("No statement on the Paris summit was issued by the Kremlin.", {MOSCOW: False}),
+        # what follows "but" holds
+        (
+            "Ratification in the Latvian Saeima had been delayed twice, but on Thursday MPs "
+            "finally approved Latvia's security commitments to Ukraine by 81 votes to 9.",
+            {RATIFIED: True},
+        ),
+    ],
+    ids=["as-it-came-into-force", "no-mention-of", "no-statement-issued", "delayed-but-approved"],
+)
+def test_what_a_misread_preposition_or_a_but_leaves(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -34,6 +34,18 @@ def _overruled(token: Any, claim: Claim, found: list[tuple[Any, Claim]]) -> bool
     """Whether a clause of background is overruled by the clause it hangs on: in "Having
     withdrawn its support in March, Washington now backs the guarantees again" the
     sentence says what holds now."""
+    for later in token.children:
+        # "Ratification had been delayed twice, but on Thursday MPs approved it": what
+        # the sentence says after "but" is what holds
+        contrast = later.dep_ == "conj" and any(
+            c.dep_ == "cc" and c.lower_ in ("but", "yet")
+            for c in (*token.children, *later.children)
+        )
+        if contrast and any(
+            other.value != claim.value and other.rule is claim.rule and t.i == later.i
+            for t, other in found
+        ):
+            return True
     head = token
     for _ in range(8):
         if head.dep_ == "advcl" and head.head.i != head.i:

@@ -96,7 +96,7 @@ def phrase(token: Any) -> str:
 
 def subject_of(verb: Any) -> Any | None:
     """Who does the verb: its subject, the passive agent, else the subject it shares."""
-    for find in (_agent, _own_subject, _reduced_subject, _noun_owner, _shared_subject):
+    for find in (_agent, _own_subject, _reduced_subject, _noun_owner, _as_subject, _shared_subject):
         found = find(verb)
         if found is not None:
             return found
@@ -143,6 +143,23 @@ def _reduced_subject(verb: Any) -> Any | None:
                 g.dep_ in ("aux", "auxpass") for g in child.children
             ):
                 return reduced
+    return None
+
+
+def _as_subject(verb: Any) -> Any | None:
+    """ "Sirens fell silent as a ceasefire came into force": the parser reads "as" as a
+    preposition and hangs "came" on "fell"; the preposition's object is the subject."""
+    if verb.dep_ != "conj" or verb.i == verb.sent.start:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "cc") for c in verb.children):
+        return None
+    token = verb.doc[verb.i - 1]
+    for _ in range(8):
+        if token.dep_ == "prep" and token.lower_ in ("as", "while", "after", "before", "until"):
+            return next((c for c in token.children if c.dep_ == "pobj"), None)
+        if token.head.i == token.i or token.head.i > verb.i:
+            return None
+        token = token.head
     return None
 
 

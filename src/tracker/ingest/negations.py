@@ -40,6 +40,8 @@ def is_negated(verb: Any, config: ExtractionConfig) -> bool:
         owned += [c for c in verb.head.children if c.dep_ == "nsubj"]
     for child in owned:
         # "No French soldier has crossed", "no ceasefire was signed"
+        if child.dep_ in ("nsubj", "nsubjpass") and _misread_mention(verb, child, config):
+            continue
         if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and any(
             g.lower_ in config.negators
             and g.i < child.i
@@ -68,6 +70,18 @@ def is_negated(verb: Any, config: ExtractionConfig) -> bool:
         if verb.dep_ == "xcomp" and is_negated(head, config):
             return True
     return verb.dep_ == "conj" and head.i != verb.i and is_negated_shared(head, verb, config)
+
+
+def _misread_mention(verb: Any, subject: Any, config: ExtractionConfig) -> bool:
+    """ "He made no mention of the troops stationed under the ceasefire agreed in
+    August": the parser makes "mention" the subject of "agreed"; "no" is the mention's."""
+    return (
+        subject.lemma_.lower() in config.light_objects
+        and verb.lemma_.lower() not in config.silence_verbs
+        and subject.head.i == verb.i
+        and verb.doc[verb.i - 1].i != subject.i
+        and any(t.dep_ == "pobj" for t in subject.subtree)
+    )
 
 
 def is_negated_shared(head: Any, verb: Any, config: ExtractionConfig) -> bool:
