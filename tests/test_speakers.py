@@ -635,3 +635,31 @@ def test_no_words_no_statement(
         if e.type == "StatementReported"
     ]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a full name the recogniser does not tag, as an apposition, is the speaker
+        (
+            "Russia's ambassador to France, Alexei Meshkov, said on Thursday that the plan "
+            "was dangerous.",
+            [("Alexei Meshkov", "russia")],
+        ),
+        # a name of one word, or a body, stays the role
+        ("The news agency, Interfax, said the talks had failed.", [("news agency", None)]),
+        # a document speaks for whoever made it
+        (
+            "Not a single parliament has ratified the guarantees, according to a tally by "
+            "the European Council on Foreign Relations.",
+            [("European Council on Foreign Relations", None)],
+        ),
+        ("According to a report from Reuters, the talks failed.", [("Reuters", None)]),
+        ("A report by analysts found that the hubs were empty.", [("report", None)]),
+    ],
+    ids=["untagged-apposition", "one-word-name", "tally-by", "report-from", "unnamed-makers"],
+)
+def test_the_name_behind_a_role_or_a_document(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected

@@ -80,6 +80,11 @@ class Voices:
         """The speaker a subject phrase names, or None when it names no one."""
         if subject.pos_ == "PRON":
             return previous if subject.lower_ in PRONOUNS else None
+        author = self._author(subject)
+        if author is not None:
+            found = self.resolve(author, previous)
+            if found is not None:
+                return found
         own = _own_phrase(subject)
         person = _person_in(subject)
         if person is not None:
@@ -98,6 +103,18 @@ class Voices:
         if named:
             return Speaker(_ARTICLE.sub("", core), named[0].id, named[0].group)
         return self._unlisted(subject, core, own, previous)
+
+    def _author(self, subject: Any) -> Any | None:
+        """ "a survey by the European Council on Foreign Relations found": a document
+        speaks for whoever made it, when the text names them by name."""
+        if subject.lemma_.lower() not in self.config.documents:
+            return None
+        for child in subject.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                made_by = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if made_by is not None and made_by.pos_ == "PROPN":
+                    return made_by
+        return None
 
     def _unlisted(
         self, subject: Any, core: str, own: str, previous: Speaker | None
@@ -222,4 +239,29 @@ def _person_in(subject: Any) -> str | None:
             for ent in doc.ents:
                 if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
                     return str(ent.text).removesuffix("'s").strip()
+    for token in candidates:
+        if token.dep_ == "appos":
+            name = _unrecognised_name(token)
+            if name is not None:
+                return name
     return None
+
+
+# Entity kinds that are no person, even written as a name.
+_NOT_PEOPLE = frozenset(
+    {"GPE", "ORG", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+
+
+def _unrecognised_name(token: Any) -> str | None:
+    """ "Russia's ambassador, Alexei Meshkov, said": an appositive written as a person's
+    full name (two or three capitalised words) that the recogniser did not tag."""
+    words = [t for t in token.subtree if t.i <= token.i]
+    if not 2 <= len(words) <= 3 or words[-1].i - words[0].i != len(words) - 1:
+        return None
+    if any(
+        t.pos_ != "PROPN" or t.ent_type_ in _NOT_PEOPLE or not t.text.istitle() or not t.is_alpha
+        for t in words
+    ):
+        return None
+    return " ".join(t.text for t in words)
