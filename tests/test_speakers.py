@@ -663,3 +663,20 @@ def test_the_name_behind_a_role_or_a_document(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+def test_a_headlines_fronted_words_are_what_was_said(extractor: RuleExtractor) -> None:
+    """ "Not a single French soldier in Ukraine, Paris says": the parser makes the words a
+    second subject of "says"; their "not" does not silence Paris, and Paris is France."""
+    events = extractor.extract(
+        doc(
+            "Developing story; more to follow.",
+            "Not a single French soldier in Ukraine, Paris says after Russian claims",
+        )
+    )
+    spoken = [
+        (e.data["speaker_name"], e.data["side"], e.data["content"])
+        for e in events
+        if e.type == "StatementReported"
+    ]
+    assert spoken == [("Paris", "france", "Not a single French soldier in Ukraine")]

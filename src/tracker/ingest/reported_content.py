@@ -33,6 +33,22 @@ def _joined(tokens: list[Any]) -> str:
     return "".join(out)
 
 
+def content_subject(verb: Any, subject: Any | None) -> Any | None:
+    """A subject of ``verb`` before the speaker's, cut off from it by a comma: what
+    was said, in "No French soldier in Ukraine, Paris says"."""
+    if subject is None or subject.head.i != verb.i:
+        return None
+    for child in verb.children:
+        if (
+            child.dep_ in ("nsubj", "nsubjpass")
+            and child.i < subject.i
+            and child.right_edge.i + 1 < subject.left_edge.i
+            and verb.doc[child.right_edge.i + 1].text == ","
+        ):
+            return child
+    return None
+
+
 def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) -> str:
     """What a reporting verb reports: its clause, else the main clause it hangs off, else
     what follows it ("accused Washington of meddling")."""
@@ -63,6 +79,11 @@ def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozense
                 if t.i not in cut
             ]
             return "".join(words).strip(" ,")
+    fronted = content_subject(verb, subject)
+    if fronted is not None:
+        # "Not a single French soldier in Ukraine, Paris says": the parser made the words
+        # said a second subject of the verb
+        return _joined(list(doc[fronted.left_edge.i : fronted.right_edge.i + 1])).strip(" ,.")
     if subject is not None and subject.dep_ == "appos" and verb.dep_ == "conj":
         # "Hubs have been set up by the UK and France, the coalition said in a statement":
         # what comes before the speaker
