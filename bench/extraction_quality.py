@@ -169,22 +169,33 @@ class Scorer:
         split.labelled += len(labels)
         split.predicted += len(said)
         free = list(said)
-        for label in labels:
-            says = fold(label.get("says", ""))
-            speakers = [s for s in free if self.same_speaker(label["speaker"], s)]
-            whole = [s for s in speakers if says in fold(s["content"])]
-            chosen = (whole or speakers or [None])[0]
-            if chosen is None:
+        # Labels whose words a statement holds are paired first, so that a label matched
+        # by speaker alone cannot take the statement another label's words are in.
+        pairs: dict[int, tuple[dict[str, Any], bool]] = {}
+        for whole_only in (True, False):
+            for n, label in enumerate(labels):
+                if n in pairs:
+                    continue
+                says = fold(label.get("says", ""))
+                speakers = [s for s in free if self.same_speaker(label["speaker"], s)]
+                whole = [s for s in speakers if says in fold(s["content"])]
+                found = whole if whole_only else speakers
+                if found:
+                    free.remove(found[0])
+                    pairs[n] = (found[0], bool(whole))
+        for n, label in enumerate(labels):
+            if n not in pairs:
                 misses.append(f"statement missed: {label['speaker']} / {label.get('says')}")
                 continue
-            free.remove(chosen)
+            chosen, whole_hit = pairs[n]
             split.speaker_hits += 1
-            split.whole_hits += bool(whole)
+            split.whole_hits += whole_hit
             side = chosen.get("side") or "unknown"
             split.side_hits += side == label.get("side", "unknown")
             if side != label.get("side", "unknown"):
                 misses.append(f"side: {label['speaker']}: want {label.get('side')} got {side}")
-            if not whole:
+            if not whole_hit:
+                says = fold(label.get("says", ""))
                 misses.append(
                     f"content: {label['speaker']}: want '{says}' in '{chosen['content']}'"
                 )
