@@ -943,3 +943,33 @@ def test_what_a_misread_preposition_or_a_but_leaves(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the place a move leaves or enters is its object
+        ("French troops left Mali in 2022 and Niger in 2023.", {}),
+        ("French troops left Ukraine on Monday.", {TROOPS: False}),
+        ("French soldiers entered Ukraine on Monday.", {TROOPS: True}),
+        # an indefinite noun with its clause, subject of "is", defines; it reports nothing
+        ("A guarantee that has not been ratified is a promise, nothing more.", {}),
+        ("The guarantee that was ratified on Monday is a promise kept.", {RATIFIED: True}),
+        (
+            "A ceasefire that was signed on Monday between Russia and Ukraine collapsed on Friday.",
+            {CEASEFIRE: True},
+        ),
+    ],
+    ids=[
+        "left-mali",
+        "left-ukraine",
+        "entered-ukraine",
+        "a-definition",
+        "the-one-ratified",
+        "a-ceasefire-that-was-signed",
+    ],
+)
+def test_places_moved_from_and_things_defined(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -680,3 +680,25 @@ def test_a_headlines_fronted_words_are_what_was_said(extractor: RuleExtractor) -
         if e.type == "StatementReported"
     ]
     assert spoken == [("Paris", "france", "Not a single French soldier in Ukraine")]
+
+
+def test_who_was_asked_did_not_speak(extractor: RuleExtractor) -> None:
+    """ "Asked whether Moscow had commented, the embassy referred reporters to the
+    ministry": the embassy was asked; it said nothing about the guarantees."""
+    text = (
+        "Asked whether Moscow had commented on the guarantees agreed in Paris, the Russian "
+        "embassy in Ottawa referred reporters to the foreign ministry."
+    )
+    assert said(extractor, text) == []
+    assert answers(extractor, text) == []
+    asked = "Asked about the Paris summit, Peskov said it was a provocation."
+    assert said(extractor, asked) == [("Peskov", "russia")]
+    assert answers(extractor, asked) == [True]
+
+
+def test_a_military_facility_is_a_topic_of_the_summit(extractor: RuleExtractor) -> None:
+    text = (
+        "The Russian defence ministry said any military facility set up by Britain or "
+        "France in Ukraine would be destroyed at the first opportunity."
+    )
+    assert answers(extractor, text) == [True]

@@ -53,7 +53,20 @@ def named_places(verb: Any) -> list[str]:
             # "near Bila Tserkva": the name with the words compounded into it
             start = min([token.i, *(c.i for c in token.children if c.dep_ == "compound")])
             found.append(str(token.doc[start : token.i + 1].text))
+    if verb.lemma_.lower() in _PLACE_AS_OBJECT:
+        # "French troops left Mali in 2022", "entered Ukraine": the place is the object
+        found += [
+            c.text
+            for c in verb.children
+            if c.dep_ == "dobj"
+            and (c.ent_type_ in ("GPE", "LOC") or (c.pos_ == "PROPN" and c.ent_type_ != "DATE"))
+            and c.i not in nested
+        ]
     return found
+
+
+# Verbs of moving whose object is the place: "left Mali", "entered Ukraine".
+_PLACE_AS_OBJECT = frozenset({"leave", "quit", "exit", "evacuate", "enter", "reach", "cross"})
 
 
 # Verbs that only say where something is: "French troops are in Odesa", "remain there".

@@ -143,11 +143,26 @@ def _whatever_might(verb: Any) -> bool:
         c.dep_ == "det" and c.lower_ in _GENERIC for c in verb.head.children
     ):
         return True
+    if verb.dep_ == "relcl" and _defines(verb.head):
+        return True
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     done = verb.tag_ in ("VBD", "VBN") and bool({"has", "have", "had"} & set(_aux_words(verb)))
     return subject is not None and any(
         c.dep_ == "det" and (c.lower_ == "any" or (c.lower_ in _GENERIC and not done))
         for c in subject.children
+    )
+
+
+def _defines(noun: Any) -> bool:
+    """ "A guarantee that has not been ratified is a promise, nothing more": an
+    indefinite noun with its relative clause, subject of a present "is", says what any
+    such thing is, not what one did."""
+    owner = noun.head
+    return (
+        noun.dep_ == "nsubj"
+        and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
+        and owner.lemma_ == "be"
+        and owner.tag_ in ("VBZ", "VBP")
     )
 
 

@@ -155,6 +155,12 @@ class StatementFinder:
             return None  # "before saying goodbye" reports no clause
         if token.dep_ == "acl" and token.tag_ == "VBN":
             return None  # "the force proposed by Macron": what a noun is, not what was said
+        if (
+            token.dep_ == "advcl"
+            and token.tag_ == "VBN"
+            and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children)
+        ):
+            return None  # "Asked whether Moscow had commented, the embassy ...": it was asked
         if any(c.dep_ == "dobj" and c.tag_ == "WP" for c in token.children) and not any(
             c.dep_ in ("ccomp", "xcomp") for c in token.children
         ):
