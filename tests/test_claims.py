@@ -973,3 +973,24 @@ def test_places_moved_from_and_things_defined(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # to remain, they are there
+        (
+            "Despite the row with Washington, French troops will remain in Ukraine, Emmanuel "
+            "Macron said on Wednesday.",
+            {TROOPS: True},
+        ),
+        ("If deployed, French troops will remain in Ukraine for years.", {}),
+        ("Once a ceasefire is signed, French troops will stay in Ukraine for two years.", {}),
+        ("Hundreds of French paratroopers rolled into western Ukraine yesterday.", {TROOPS: True}),
+    ],
+    ids=["will-remain", "if-deployed", "once-signed", "rolled-into"],
+)
+def test_what_will_go_on_is_there_now(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

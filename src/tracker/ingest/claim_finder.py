@@ -151,6 +151,14 @@ class ClaimFinder:
             # "accused Kyiv of violating the ceasefire", "Moscow would keep to the truce":
             # what the verb does to "the ceasefire" may not be so; that there is one is
             modality = "actual"
+        if (
+            modality == "future"
+            and value
+            and token.lemma_.lower() in _GOING_ON
+            and not _on_condition(token)
+        ):
+            # "French troops will remain in Ukraine": to remain, they are there now
+            modality = "actual"
         return Claim(
             rule=rule,
             targets=targets(rule, clause, sent.text),
@@ -218,6 +226,19 @@ def _clause_about(token: Any, rule: QuestionRule, title: str) -> str | None:
         clause = f"{clause} {' '.join(rule.objects.find(title))}"
     return clause
 
+
+def _on_condition(verb: Any) -> bool:
+    """ "If deployed, French troops will remain for years": a clause the verb waits on."""
+    return any(
+        c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in _CONDITIONS for g in c.children)
+        for c in verb.children
+    )
+
+
+_CONDITIONS = frozenset({"if", "unless", "once", "when", "until", "after", "provided"})
+
+# Verbs whose future says the state holds now: "will remain", "will stay on".
+_GOING_ON = frozenset({"remain", "stay"})
 
 # Moods under which a verb's definite object still exists: an accusation, a modal, a will.
 _PRESUPPOSITION_HOLDS = frozenset({"nominal", "modal", "future", "possible"})
