@@ -702,3 +702,27 @@ def test_a_military_facility_is_a_topic_of_the_summit(extractor: RuleExtractor) 
         "France in Ukraine would be destroyed at the first opportunity."
     )
     assert answers(extractor, text) == [True]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the parser hangs "confirmed" on the apposition it follows
+        (
+            "The US is no longer backing the Paris security framework for Ukraine, a White "
+            "House official confirmed on Thursday.",
+            [("White House official", "united-states")],
+        ),
+        # a "said" after the clause attributes it, even a clause about not commenting
+        (
+            "Moscow has still not commented on the plans for military hubs in Ukraine, a "
+            "Western diplomat in Moscow said, noting that state media had barely covered it.",
+            [("Western diplomat", None)],
+        ),
+    ],
+    ids=["official-confirmed", "diplomat-said"],
+)
+def test_an_attribution_after_its_clause(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected

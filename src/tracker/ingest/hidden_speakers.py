@@ -36,10 +36,17 @@ def named_just_before(verb: Any) -> Any | None:
     of its own, right after a named person and their apposition, is that person's."""
     # (or the root, with the speaker hung on a phrase before: "Commenting on the index,
     # which ranks countries on their sectors, its chief executive, Alex Cobham, said")
-    if verb.dep_ not in ("conj", "ROOT") or any(
+    # (or a past tense hung on the apposition itself: "..., a White House official
+    # confirmed on Thursday")
+    apposed = verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.dep_ == "appos"
+    if (verb.dep_ not in ("conj", "ROOT") and not apposed) or any(
         c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children
     ):
         return None
+    if apposed:
+        head = verb.head
+        start = head.left_edge.i
+        return head if start > verb.sent.start and verb.doc[start - 1].text == "," else None
     token = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
     if token is None:
         return None

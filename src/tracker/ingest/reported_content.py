@@ -84,7 +84,7 @@ def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozense
         # "Not a single French soldier in Ukraine, Paris says": the parser made the words
         # said a second subject of the verb
         return _joined(list(doc[fronted.left_edge.i : fronted.right_edge.i + 1])).strip(" ,.")
-    if subject is not None and subject.dep_ == "appos" and verb.dep_ == "conj":
+    if subject is not None and subject.dep_ == "appos" and verb.dep_ in ("conj", "acl"):
         # "Hubs have been set up by the UK and France, the coalition said in a statement":
         # what comes before the speaker
         return _joined(list(doc[sent.start : subject.left_edge.i])).strip(" ,.-—")

@@ -347,8 +347,13 @@ class StatementFinder:
         for _ in range(6):
             if token.head.i == token.i:
                 return None
-            if token.dep_ in ("ccomp", "parataxis") and (
-                token.head.lemma_.lower() in self.config.reporting_verbs
+            # "Moscow has still not commented on the plans, a diplomat said": a "said"
+            # hung after the clause attributes it; it is not inside "commented"
+            attributes = token.i == verb.i and token.dep_ == "parataxis" and token.i > token.head.i
+            if (
+                token.dep_ in ("ccomp", "parataxis")
+                and not attributes
+                and token.head.lemma_.lower() in self.config.reporting_verbs
             ):
                 return token.head
             token = token.head
