@@ -726,3 +726,13 @@ def test_an_attribution_after_its_clause(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+def test_speech_with_only_a_topic(extractor: RuleExtractor) -> None:
+    """ "has addressed reports linking ...": the embassy spoke, about the reports."""
+    text = (
+        "The Embassy of the Russian Federation in Ghana has addressed reports linking a "
+        "supposed Russian citizen to an incident."
+    )
+    assert said(extractor, text) == [("Embassy", "russia")]
+    assert said(extractor, "Peskov did not address reports that troops had arrived.") == []
