@@ -184,7 +184,7 @@ class EventLog(LogReads, EventStore):
             reader.execute(
                 "SELECT version, event_id, position FROM events WHERE stream = %s AND "
                 "(version = (SELECT max(version) FROM events WHERE stream = %s) "
-                "OR event_id = ANY(%s))",
+                "OR event_id = ANY(%b))",
                 (batch.stream, batch.stream, list(dict.fromkeys(e.event_id for e in batch.events))),
             )
             readers.append((batch, reader))
@@ -202,9 +202,9 @@ class EventLog(LogReads, EventStore):
     def _insert_returning(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the whole batch as one statement that hands back its positions."""
         cursor.execute(
-            f"INSERT INTO events ({INSERT_FIELDS}) SELECT * FROM unnest(%s::uuid[], "
-            "%s::text[], %s::int[], %s::text[], %s::int[], %s::jsonb[], %s::timestamptz[], "
-            "%s::timestamptz[]) ON CONFLICT (stream, event_id) DO NOTHING "
+            f"INSERT INTO events ({INSERT_FIELDS}) SELECT * FROM unnest(%b::uuid[], "
+            "%b::text[], %b::int[], %b::text[], %b::int[], %b::jsonb[], %b::timestamptz[], "
+            "%b::timestamptz[]) ON CONFLICT (stream, event_id) DO NOTHING "
             "RETURNING stream, version, position",
             [list(column) for column in zip(*rows, strict=True)],
         )
