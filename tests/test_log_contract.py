@@ -107,6 +107,14 @@ def test_reappending_stored_event_ids_appends_nothing(log: EventStore) -> None:
     assert [e.data["key"] for e in log.read_stream("doc:a")] == ["a1", "a2", "a3"]
 
 
+def test_an_event_given_twice_in_one_append_is_stored_once(log: EventStore) -> None:
+    result = log.append("doc:a", [new("a1"), new("a2"), new("a1")], expected_version=NO_STREAM)
+    stream = log.read_stream("doc:a")
+    assert [(e.version, e.data["key"]) for e in stream] == [(1, "a1"), (2, "a2")]
+    assert result.appended == tuple(e.position for e in stream)
+    assert result.appended_ids == {e.event_id for e in stream}
+
+
 def test_read_after_pages_through_the_whole_log(log: EventStore) -> None:
     for i in range(25):
         log.append(f"doc:{i % 3}", [new(f"e{i}", n=i)])

@@ -22,7 +22,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from tracker.domain.event_store import EventStore
 from tracker.domain.log import (
+    ANY,
+    NO_STREAM,
     AppendResult,
+    ExpectedVersion,
     StreamBatch,
     Upcasters,
     check_expected,
@@ -35,6 +38,24 @@ from tracker.store.locks import APPEND_LOCK_KEY
 from tracker.store.log_reads import LogReads
 
 _ID_CHUNK = 500
+
+# One stream's events, inserted only if the stream is at the expected version (NULL:
+# any) and holds none of them; versions follow the one read here, in the given order.
+_GUARDED_INSERT = f"""
+INSERT INTO events ({INSERT_FIELDS})
+SELECT e.event_id, s.stream, s.version + e.n::int, e.type, e.schema_version, e.data,
+       e.occurred_at, %(recorded)b
+FROM (SELECT %(stream)b::text AS stream, coalesce(
+        (SELECT max(version) FROM events WHERE stream = %(stream)b::text), 0) AS version) AS s,
+     unnest(%(ids)b::uuid[], %(types)b::text[], %(schemas)b::int[], %(data)b::jsonb[],
+            %(occurred)b::timestamptz[])
+         WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, n)
+WHERE (%(expected)b::int IS NULL OR s.version = %(expected)b::int)
+  AND NOT EXISTS (
+      SELECT 1 FROM events WHERE stream = %(stream)b::text AND event_id = ANY(%(ids)b::uuid[]))
+ORDER BY e.n
+RETURNING version, position
+"""
 
 
 class EventLog(LogReads, EventStore):
@@ -90,11 +111,12 @@ class EventLog(LogReads, EventStore):
             raw.close()
 
     def _append_postgres(self, batches: Sequence[StreamBatch]) -> AppendResult:
-        # Round trips are the cost here: BEGIN, the lock and each stream's state go in
-        # one pipeline, the insert and COMMIT in another. BEGIN and COMMIT are sent as
-        # statements on a connection in autocommit mode, since the driver sends its own
-        # BEGIN in a round trip of its own. The connection is not pinged first: the
-        # first pipeline writes nothing and finds a dead connection itself. One found
+        # Round trips are the cost here. One stream's events are first tried in one
+        # pipeline (see _append_guarded); otherwise BEGIN, the lock and each stream's
+        # state go in one pipeline, the insert and COMMIT in another. BEGIN and COMMIT are
+        # sent as statements on a connection in autocommit mode, since the driver sends
+        # its own BEGIN in a round trip of its own. The connection is not pinged first:
+        # a dead one fails the first pipeline before anything is committed. One found
         # dead is replaced by a pinged one and the append tried once more; appends are
         # idempotent, so a retry after a commit whose answer was lost stores nothing twice.
         for attempt in (1, 2):
@@ -105,6 +127,10 @@ class EventLog(LogReads, EventStore):
             try:
                 pg.autocommit = True
                 with pg.cursor() as cursor:
+                    if len(batches) == 1 and batches[0].events:
+                        done = self._append_guarded(pg, cursor, batches[0])
+                        if done is not None:
+                            return done
                     with pg.pipeline() as pipeline:
                         cursor.execute("BEGIN")
                         states = self._stream_states_pipelined(cursor, batches, pipeline)
@@ -133,6 +159,40 @@ class EventLog(LogReads, EventStore):
                         pg.autocommit = False  # as the pool lends it to everyone else
                 raw.close()
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _append_guarded(self, pg: Any, cursor: Any, batch: StreamBatch) -> AppendResult | None:
+        """PostgreSQL, one stream: the whole append in one round trip, taken on the guess
+        that the stream is where its writer expects and holds none of these events. One
+        statement reads the stream's version and inserts under that guard, the versions
+        counted from the version it read; BEGIN, the lock and COMMIT go in the same
+        pipeline. When the guess is wrong it inserts nothing and commits an empty
+        transaction, and None sends the caller the long way, which sorts out stored
+        events and conflicts."""
+        fresh = {e.event_id: e for e in batch.events}
+        recorded, encode = self.codec.recorded(self._clock()), self.codec.encode
+        rows = [encode(e, batch.stream, 0, recorded) for e in fresh.values()]
+        ids, _, _, types, schemas, data, occurred, _ = (list(c) for c in zip(*rows, strict=True))
+        with pg.pipeline():
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
+            cursor.execute(
+                _GUARDED_INSERT,
+                {
+                    "stream": batch.stream,
+                    "expected": _version_or_null(batch.expected_version),
+                    "ids": ids,
+                    "types": types,
+                    "schemas": schemas,
+                    "data": data,
+                    "occurred": occurred,
+                    "recorded": recorded,
+                },
+            )
+            pg.execute("COMMIT")
+        inserted = sorted(cursor.fetchall())
+        if len(inserted) != len(rows):
+            return None
+        return AppendResult(tuple(p for _, p in inserted), (), frozenset(fresh))
 
     def append_in(self, conn: Connection, batches: Sequence[StreamBatch]) -> AppendResult:
         """Append inside a write transaction the caller owns (e.g. with projection rows)."""
@@ -264,6 +324,16 @@ class EventLog(LogReads, EventStore):
         """Serialise appenders so positions become visible in order (no-op on SQLite)."""
         if self._postgres:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+
+
+def _version_or_null(expected: int | ExpectedVersion) -> int | None:
+    """An expected version as the guarded insert compares it: NULL for any version."""
+    if expected is ANY:
+        return None
+    if expected is NO_STREAM:
+        return 0
+    assert isinstance(expected, int)
+    return expected
 
 
 def _stored_uuid(stored: uuid.UUID | bytes | str) -> uuid.UUID:
