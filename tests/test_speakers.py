@@ -736,3 +736,20 @@ def test_speech_with_only_a_topic(extractor: RuleExtractor) -> None:
     )
     assert said(extractor, text) == [("Embassy", "russia")]
     assert said(extractor, "Peskov did not address reports that troops had arrived.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'One grinning corporal told our reporter: "We\'re here to keep the peace."',
+            [("One grinning corporal", None)],
+        ),
+        ("A French colonel said the hub was operational.", [("French colonel", "france")]),
+    ],
+    ids=["corporal", "colonel"],
+)
+def test_ranks_and_people_by_what_they_do_speak(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected
