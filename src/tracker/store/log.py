@@ -174,7 +174,7 @@ class EventLog(LogReads, EventStore):
         ids, _, _, types, schemas, data, occurred, _ = (list(c) for c in zip(*rows, strict=True))
         with pg.pipeline():
             cursor.execute("BEGIN")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
+            _lock_appends(cursor)
             cursor.execute(
                 _GUARDED_INSERT,
                 {
@@ -237,7 +237,7 @@ class EventLog(LogReads, EventStore):
     ) -> list[tuple[int, dict[uuid.UUID, int]]]:
         """PostgreSQL: take the append lock and read every stream's state in one round
         trip. Each statement reads after the one before it, so under the lock."""
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
+        _lock_appends(cursor)
         readers = []
         for batch in batches:
             reader = cursor.connection.cursor()
@@ -324,6 +324,11 @@ class EventLog(LogReads, EventStore):
         """Serialise appenders so positions become visible in order (no-op on SQLite)."""
         if self._postgres:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+
+
+def _lock_appends(cursor: Any) -> None:
+    """PostgreSQL, on the driver's cursor: one appender at a time, to the transaction's end."""
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
 
 
 def _version_or_null(expected: int | ExpectedVersion) -> int | None:
