@@ -994,3 +994,51 @@ def test_what_will_go_on_is_there_now(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # a headline that opens on a bare verb gives an order, not news
+        ("", "Opinion: Ratify the guarantees, or they are worthless", {}),
+        ("", "Ratify guarantees now, Zelensky tells allies", {}),
+        ("", "Parliaments ratify Ukraine guarantees", {RATIFIED: True}),
+        # what a side only claims may not be so; what it says is read as said
+        (
+            "French troops have been deployed to Ukraine, Russian state television claimed "
+            "on Wednesday.",
+            "",
+            {},
+        ),
+        ("Russian state media alleged that French troops had arrived in Odesa.", "", {}),
+        ("The ministry said French troops had arrived in Odesa.", "", {TROOPS: True}),
+        # a reply named as a noun, with its author after "from"
+        (
+            "The ratification by Westminster of the UK's Paris commitments drew a sharp "
+            "response from Moscow on Thursday.",
+            "",
+            {MOSCOW: True, RATIFIED: True},
+        ),
+        (
+            "There was a furious reaction from the Kremlin to the Paris declaration.",
+            "",
+            {MOSCOW: True},
+        ),
+        ("The Kremlin made no response to the declaration.", "", {}),
+    ],
+    ids=[
+        "opinion-imperative",
+        "imperative-compound",
+        "headline-ratify",
+        "tv-claimed",
+        "media-alleged",
+        "ministry-said",
+        "drew-a-response-from",
+        "reaction-from-to",
+        "no-response",
+    ],
+)
+def test_calls_allegations_and_replies_named_as_nouns(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

@@ -753,3 +753,33 @@ def test_ranks_and_people_by_what_they_do_speak(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # the recogniser takes "Russian MoD" for a person; its adjective still gives a side
+        (
+            "",
+            "Interfax: Russian MoD says Western hubs 'will be destroyed'",
+            [("Russian MoD", "russia")],
+        ),
+        # a spokesman of the body named just before speaks for its side
+        (
+            "The Russian embassy in Paris said it had no reaction to the announcement. An "
+            'embassy spokesman told AFP: "We have nothing to add."',
+            "",
+            [("Russian embassy", "russia"), ("embassy spokesman", "russia")],
+        ),
+        (
+            'An embassy spokesman told AFP: "We have nothing to add."',
+            "",
+            [("embassy spokesman", None)],
+        ),
+    ],
+    ids=["adjective-in-a-misread-name", "body-named-before", "body-named-nowhere"],
+)
+def test_a_side_from_a_misread_name_or_the_body_before(
+    extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text, title) == expected

@@ -63,6 +63,8 @@ class Headlines:
                 ):
                     return []  # what follows is no plain claim; the parse has had its say
                 continue
+            if _imperative(tokens, at):
+                return []  # "Opinion: Ratify the guarantees, or they are worthless": a call
             following = tokens[at + 1 : at + 3]
             if following and following[0].lower_ == "to" and following[-1].pos_ == "VERB":
                 return []  # "agrees to ratify"
@@ -95,3 +97,16 @@ class Headlines:
             return False
         # "UK and France open logistics hub in Poland to supply Ukraine"
         return not (rule.place and not all(rule.place.find(p) for p in headline_places(tokens)))
+
+
+def _imperative(tokens: list[Any], at: int) -> bool:
+    """Whether the action word opens the headline, or its part after a colon or dash, in
+    its bare form with no subject: an order or a call ("Ratify the guarantees")."""
+    token = tokens[at]
+    opens = at == 0 or tokens[at - 1].text in (":", "-", "\u2013", "\u2014")
+    # "Ratify guarantees now, Zelensky tells allies", where the parser makes the verb a
+    # compound of its object
+    bare = token.tag_ == "VB" or (
+        token.dep_ == "compound" and token.lower_ == token.lemma_.lower() and at == 0
+    )
+    return opens and bare and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)

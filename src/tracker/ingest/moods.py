@@ -220,6 +220,12 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
     """When a clause's own words say nothing: its mood, or the clause whose mood it takes,
     or neither when it stands on its own (it happened)."""
     if (
+        token.dep_ == "ccomp"
+        and token.head.lemma_.lower() in config.allege_verbs
+        and not is_negated(token.head, config)
+    ):
+        return "possible", None  # "French troops have been deployed, Russian TV claimed"
+    if (
         token.dep_ == "acl"
         and token.head.lemma_.lower() in config.decision_nouns
         and token.head.head.i != token.head.i

@@ -24,7 +24,50 @@ class NominalStatements:
             self._claimed(sent, previous, quote)
             + self._according_to(sent, previous, quote)
             + self._silence(sent, previous)
+            + self._reaction(sent, previous)
         )
+
+    def _reaction(self, sent: Any, previous: Speaker | None) -> list[Said]:
+        """ "The ratification drew a sharp response from Moscow": the reply's author
+        spoke about what drew it (the verb's subject), or what the reply was "to"."""
+        found = []
+        for token in sent:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in self.config.reaction_nouns:
+                continue
+            if any(c.dep_ == "det" and c.lower_ in self.config.negators for c in token.children):
+                continue  # "no response from the Kremlin" is a silence, read as one
+            source = next(
+                (c for c in token.children if c.dep_ == "prep" and c.lower_ == "from"), None
+            )
+            author = (
+                next((c for c in source.children if c.dep_ == "pobj"), None) if source else None
+            )
+            if author is None:
+                continue
+            to = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+            verb = token.head
+            what = to
+            if what is None and token.dep_ == "dobj" and verb.pos_ in ("VERB", "AUX"):
+                what = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if what is None:
+                continue
+            speaker = self.voices.resolve(author, previous)
+            if speaker is None:
+                continue
+            content = sent.doc[what.left_edge.i : what.right_edge.i + 1].text
+            found.append(
+                Said(
+                    speaker=speaker,
+                    verb=token.lemma_.lower(),
+                    mode="reported",
+                    content=" ".join(content.split()),
+                    tense=moods.tense(verb, self.config),
+                    modality=moods.modality(verb, sent, self.config),
+                    speaker_span=span_of(author, sent),
+                    spoken=True,
+                )
+            )
+        return found
 
     def _claimed(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
         """ "a Russian defence ministry claim that French troops were deployed", "Moscow's

@@ -89,7 +89,11 @@ class Voices:
         person = _person_in(subject)
         if person is not None:
             actor = self.actor_named(person)
-            side = (actor.group if actor else None) or self.side_in(_without(own, person))
+            side = (
+                (actor.group if actor else None)
+                or self.side_in(_without(own, person))
+                or self.side_in(_adjectives(subject))  # "Russian MoD" read as a person's name
+            )
             return Speaker(
                 person, actor.id if actor else None, side, actor is not None or self.official(own)
             )
@@ -149,6 +153,8 @@ class Voices:
             and (name.lower() in previous.name.lower() or head in _fold(previous.name).split())
         ):
             return previous
+        if side is None and previous is not None and _same_body(core, previous, self.config):
+            side = previous.side  # "An embassy spokesman" after "the Russian embassy"
         if side is None and any(
             t.ent_type_ in ("NORP", "GPE") for t in subject.subtree if t.i <= subject.i
         ):
@@ -160,6 +166,17 @@ class Voices:
         blogger", "a Russian analyst"."""
         words = set(re.findall(r"[a-z]+", phrase.casefold()))
         return not words & self.config.unofficial
+
+
+def _adjectives(subject: Any) -> str:
+    """The adjectives before a subject's head: "Russian" of "Russian MoD"."""
+    return " ".join(t.text for t in subject.lefts if t.pos_ == "ADJ" and t.dep_ == "amod")
+
+
+def _same_body(core: str, previous: Speaker, config: ExtractionConfig) -> bool:
+    """Whether a phrase names a body the previous speaker's name also names ("embassy")."""
+    words = set(_fold(core).split()) & config.voices
+    return bool(words & set(_fold(previous.name).split()))
 
 
 def _fold(text: str) -> str:
