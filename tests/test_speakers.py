@@ -783,3 +783,34 @@ def test_a_side_from_a_misread_name_or_the_body_before(
     extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a voice, a colon and a quotation: the voice says it
+        (
+            "Asked whether French soldiers were already in Ukraine, Catherine Vautrin was "
+            'categorical: "No French soldier is deployed in Ukraine today."',
+            [("Catherine Vautrin", "france")],
+        ),
+        ('Peskov was blunt: "There is nothing to discuss in Paris."', [("Peskov", "russia")]),
+        ('The message was clear: "We will not ratify."', []),
+        # the agency a speaker's words came through is no second speaker
+        (
+            "Peskov said the presence of foreign troops remained unacceptable, according to "
+            "Interfax.",
+            [("Peskov", "russia")],
+        ),
+        (
+            "Washington backs the guarantees, but Moscow has said nothing about them, "
+            "according to a senior EU official.",
+            [("senior EU official", "eu")],
+        ),
+    ],
+    ids=["categorical-colon", "blunt-colon", "no-voice-before-colon", "via-agency", "not-said"],
+)
+def test_a_colon_quotation_and_the_agency_a_statement_came_through(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.ingest import clauses, moods
+from tracker.ingest import clauses, moods, negations
 from tracker.ingest.rules import ExtractionConfig
 from tracker.ingest.said import SILENCE_NOUNS, Said, span_of
 from tracker.ingest.voices import Speaker, Voices
@@ -123,6 +123,13 @@ class NominalStatements:
             pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
             if to.lower_ != "to" or pobj is None:
                 continue
+            if any(
+                a.lemma_.lower() in self.config.reporting_verbs
+                and any(c.dep_ == "nsubj" for c in a.children)
+                and not negations.is_negated(a, self.config)
+                for a in token.ancestors
+            ):
+                continue  # "Peskov said ..., according to Interfax": Interfax is the source
             speaker = self.voices.resolve(pobj, previous)
             if speaker is None:
                 continue

@@ -32,6 +32,7 @@ from tracker.ingest.voices import Speaker, Voices
 _COMPLEMENTS = frozenset(
     {"ccomp", "xcomp", "dobj", "prep", "parataxis", "dative", "attr", "advcl", "acomp", "oprd"}
 )
+_OPENING = frozenset({'"', "\u201c", "\u00ab"})
 _TOPICAL = frozenset({"about", "over", "on", "regarding", "concerning", "at", "to", "for"})
 
 
@@ -87,6 +88,8 @@ class StatementFinder:
             said = self._statement(sent, token, quote, quoted, last, narrated)
             if said is not None:
                 found.append(said)
+        if not found and quote:
+            found += self._before_colon(sent, previous)
         found += self.nominal.find(sent, previous, quote)
         if headline and not found:
             found += self.headlines.find(sent, previous)
@@ -142,6 +145,47 @@ class StatementFinder:
             when_text=clauses.clause_text(token),
             speaker_span=span_of(subject, sent),
         )
+
+    def _before_colon(self, sent: Any, previous: Speaker | None) -> list[Said]:
+        """ "Vautrin was categorical: "No French soldier is deployed"": a voice whose
+        clause ends on a colon and a quotation says the quotation."""
+        colon = next((t for t in sent if t.text == ":"), None)
+        if colon is None or colon.i + 1 >= sent.end or sent.doc[colon.i + 1].text not in _OPENING:
+            return []
+        # the top of the words before the colon: the root, or the verb the parser hung on
+        # the quotation
+        root = next(
+            (
+                t
+                for t in sent
+                if t.i < colon.i
+                and t.pos_ in ("VERB", "AUX")
+                and (t.head.i == t.i or t.head.i > colon.i)
+            ),
+            None,
+        )
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None) if root else None
+        if root is None or subject is None:
+            return []
+        speaker = self.voices.resolve(subject, previous)
+        if speaker is None:
+            return []
+        words = sent.doc[colon.i + 1 : sent.end].text.strip(' "\u201c\u201d.')
+        if len(words.split()) < 3:
+            return []
+        return [
+            Said(
+                speaker=speaker,
+                verb=root.lemma_.lower(),
+                mode="direct",
+                content=" ".join(words.split()),
+                quote=words,
+                tense=moods.tense(root, self.config),
+                when_text=clauses.clause_text(root),
+                speaker_span=span_of(subject, sent),
+                spoken=True,
+            )
+        ]
 
     def _reporting_verb(self, token: Any) -> tuple[str, bool] | None:
         """A verb that may report: its lemma and whether it speaks through its object
