@@ -1042,3 +1042,26 @@ def test_calls_allegations_and_replies_named_as_nouns(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Denmark on Tuesday became the first country to ratify the Paris security guarantees.",
+            {RATIFIED: True},
+        ),
+        (
+            "Denmark's parliament on Tuesday became the first to ratify the Paris security "
+            "guarantees.",
+            {RATIFIED: True},
+        ),
+        ("Denmark wants to be the first country to ratify the Paris security guarantees.", {}),
+        ("Denmark is expected to be the next country to ratify the Paris guarantees.", {}),
+    ],
+    ids=["first-country-to", "first-to", "wants-to-be-first", "next-to"],
+)
+def test_the_first_to_act_acted(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -814,3 +814,13 @@ def test_a_colon_quotation_and_the_agency_a_statement_came_through(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+def test_the_latest_to_turn_to_tv_after_revealing(extractor: RuleExtractor) -> None:
+    """The infinitive on "the latest director" is done by whoever became that director, so
+    the gerund after it reports that person's words."""
+    text = (
+        "Michael Haneke has become the latest film director to turn his hand to the small "
+        "screen after revealing he is working on a 10-part TV series."
+    )
+    assert said(extractor, text) == [("Michael Haneke", None)]

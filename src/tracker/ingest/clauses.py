@@ -96,11 +96,58 @@ def phrase(token: Any) -> str:
 
 def subject_of(verb: Any) -> Any | None:
     """Who does the verb: its subject, the passive agent, else the subject it shares."""
-    for find in (_agent, _own_subject, _reduced_subject, _noun_owner, _as_subject, _shared_subject):
+    for find in (
+        _agent,
+        _own_subject,
+        _reduced_subject,
+        _noun_owner,
+        _as_subject,
+        _shared_subject,
+        _first_to,
+    ):
         found = find(verb)
         if found is not None:
             return found
     return None
+
+
+def _first_to(verb: Any) -> Any | None:
+    """ "Denmark became the first country to ratify", "the latest director to turn his
+    hand to TV": the infinitive that qualifies a noun is done by what the noun is said of,
+    or by the noun."""
+    noun = verb.head
+    if verb.dep_ != "relcl" or noun.i == verb.i:
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    if noun.dep_ == "attr":
+        return _own_subject(noun.head)
+    return None
+
+
+_RANKS = frozenset({"first", "second", "third", "fourth", "fifth", "last", "latest", "only"})
+
+
+def ranked_first_to(verb: Any) -> bool:
+    """ "became the first country to ratify": an infinitive on a ranked noun said of
+    someone tells what they did; "the next country to ratify" does not."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    if verb.dep_ == "relcl" and verb.head.dep_ == "attr":
+        noun, copula = verb.head, verb.head.head
+    elif verb.dep_ == "advcl":  # the parser may hang the infinitive on the copula
+        copula = verb.head
+        noun = next((c for c in copula.children if c.dep_ == "attr" and c.i < verb.i), None)
+    else:
+        return False
+    return (
+        noun is not None
+        and copula.lemma_ in ("be", "become")
+        and (
+            noun.lower_ in _RANKS  # "became the first to ratify"
+            or any(c.lower_ in _RANKS for c in noun.children if c.dep_ in ("amod", "advmod"))
+        )
+    )
 
 
 def _agent(verb: Any) -> Any | None:

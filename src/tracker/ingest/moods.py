@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.ingest.clauses import SUBJECT_DEPS, reduced_main
+from tracker.ingest.clauses import SUBJECT_DEPS, ranked_first_to, reduced_main
 from tracker.ingest.negations import is_denied, is_negated, still_to
 from tracker.ingest.rules import ExtractionConfig, Modality
 
@@ -233,6 +233,8 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
         # "regretted Washington's decision to withdraw": a decision taken is an act;
         # its mood is that of the clause the noun is in
         return None, token.head.head
+    if ranked_first_to(token):
+        return None, token.head.head  # "Denmark became the first country to ratify"
     # a bare infinitive ("... to ratify their commitments") states a purpose or a call
     if (
         token.i == verb.i
