@@ -824,3 +824,22 @@ def test_the_latest_to_turn_to_tv_after_revealing(extractor: RuleExtractor) -> N
         "screen after revealing he is working on a 10-part TV series."
     )
     assert said(extractor, text) == [("Michael Haneke", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "State investigators later determined the package did not contain anything hazardous.",
+            [("State investigators", None)],
+        ),
+        ("The court ruled that the ban was lawful.", [("court", None)]),
+        ("Putin has ruled Russia for a quarter of a century.", []),
+        ("The panel determined the order of the speeches.", []),
+    ],
+    ids=["determined-that", "ruled-that", "ruled-a-country", "determined-an-order"],
+)
+def test_a_finding_reports_only_with_a_clause(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected
