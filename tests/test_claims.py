@@ -1065,3 +1065,24 @@ def test_the_first_to_act_acted(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kyiv said Moscow's reaction to the Paris guarantees, a stream of threats, "
+            '"shows exactly why they are needed".',
+            {MOSCOW: True},
+        ),
+        # a reply still awaited has not come, and awaiting it ratifies nothing
+        ("Moscow's reaction to the Paris guarantees is still awaited.", {}),
+        ("Europe awaits Moscow's reaction to the Paris guarantees.", {}),
+        ("The Paris guarantees still await ratification.", {RATIFIED: False}),
+    ],
+    ids=["owner-of-a-reaction", "reaction-awaited", "awaits-a-reaction", "awaits-ratification"],
+)
+def test_a_reply_by_its_owner_and_what_waits_on_it(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -129,7 +129,7 @@ class ClaimFinder:
         if _bare_be(token, rule):
             return None
         clause = _clause_about(token, rule, title)
-        if clause is None:
+        if clause is None or self._acts_on_a_reply(token):
             return None
         if base is None and not _thing_itself(token, rule):
             return None
@@ -169,6 +169,9 @@ class ClaimFinder:
             when_text=clauses.clause_text(token),
         )
 
+    def _acts_on_a_reply(self, token: Any) -> bool:
+        return _acts_on_a_reply_words(token, self.config.reaction_nouns)
+
     def _done_by(
         self, token: Any, rule: QuestionRule, clause: str, previous: Speaker | None
     ) -> bool:
@@ -205,6 +208,14 @@ def _bare_be(token: Any, rule: QuestionRule) -> bool:
     # "the French soldiers in Ukraine were not peacekeepers" says what they are
     return bare_be and any(
         c.dep_ == "attr" and not rule.objects.find(clauses.phrase(c)) for c in token.children
+    )
+
+
+def _acts_on_a_reply_words(token: Any, replies: frozenset[str]) -> bool:
+    """ "Europe awaits Moscow's reaction to the guarantees": the verb acts on a reply, not
+    on the thing the reply is about."""
+    return any(
+        c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in replies for c in token.children
     )
 
 

@@ -42,15 +42,20 @@ class NominalStatements:
             author = (
                 next((c for c in source.children if c.dep_ == "pobj"), None) if source else None
             )
+            to = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+            if to is not None and all(c.pos_ == "PRON" for c in to.children if c.dep_ == "pobj"):
+                to = None  # "the Democrats' response to it": to what, the text said before
+            if author is None and to is not None:
+                # "Moscow's reaction to the Paris guarantees"
+                author = next((c for c in token.children if c.dep_ == "poss"), None)
             if author is None:
                 continue
-            to = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "to"), None)
             verb = token.head
             what = to
             if what is None and token.dep_ == "dobj" and verb.pos_ in ("VERB", "AUX"):
                 what = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if what is None:
-                continue
+            if what is None or verb.lemma_.lower() in self.config.not_done_verbs:
+                continue  # "Moscow's reaction ... is still awaited" has not come
             speaker = self.voices.resolve(author, previous)
             if speaker is None:
                 continue
