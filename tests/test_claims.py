@@ -1086,3 +1086,30 @@ def test_a_reply_by_its_owner_and_what_waits_on_it(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a stand on an act is no act
+        ("A poll found that 54% of French voters oppose sending soldiers to Ukraine.", {}),
+        ("Paris is considering deploying troops to Ukraine.", {}),
+        ("France began deploying troops to Ukraine on Monday.", {TROOPS: True}),
+        # a question answered no
+        (
+            "Asked by AFP whether any French soldiers were currently in Ukraine, an Elysee "
+            'official replied: "Categorically not."',
+            {TROOPS: False},
+        ),
+        (
+            'Asked whether French soldiers were in Ukraine, the minister said: "We never '
+            'comment on deployments."',
+            {},
+        ),
+    ],
+    ids=["oppose-sending", "considering-deploying", "began-deploying", "asked-no", "asked-other"],
+)
+def test_a_stand_on_an_act_and_a_question_answered_no(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -843,3 +843,17 @@ def test_a_finding_reports_only_with_a_clause(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+def test_a_no_after_the_colon_is_what_was_said(extractor: RuleExtractor) -> None:
+    """ "replied: "Categorically not."": the reply was made; its "not" is its words."""
+    text = (
+        "Asked whether any of the hubs had opened, Defence Secretary John Healey replied: "
+        '"Not yet, and not until the guns fall silent."'
+    )
+    found = [
+        (e.data["speaker_name"], e.data["content"])
+        for e in extractor.extract(doc(text))
+        if e.type == "StatementReported"
+    ]
+    assert found == [("John Healey", '"Not yet, and not until the guns fall silent."')]

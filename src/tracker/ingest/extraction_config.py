@@ -81,6 +81,7 @@ def load_extraction_config(
         modal_aux=mood.lemmas("modal"),
         planning=mood.lemmas("planning"),
         not_done_verbs=mood.lemmas("not_done_verbs"),
+        stance_verbs=mood.lemmas("stance_verbs"),
         decision_nouns=mood.lemmas("decision_nouns"),
         credit_verbs=mood.lemmas("credit_verbs"),
         conditional_marks=mood.lemmas("conditional"),

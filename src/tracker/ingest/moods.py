@@ -9,6 +9,7 @@ sentence ending in "?" a question.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +26,40 @@ class Mood:
 
 
 def mood(verb: Any, sentence: Any, config: ExtractionConfig) -> Mood:
+    if _answered_no(verb, sentence):
+        return Mood(negated=True, modality="actual", denied=False)
     return Mood(
         negated=is_negated(verb, config),
         modality=modality(verb, sentence, config),
         denied=is_denied(verb, config),
     )
+
+
+_NO_ANSWER = re.compile(
+    r"^(?:categorically|absolutely|certainly|definitely|flatly|simply)?\s*"
+    r"(?:no|not|none|never|nothing|nobody)\b",
+    re.IGNORECASE,
+)
+
+
+def _answered_no(verb: Any, sentence: Any) -> bool:
+    """ "Asked whether any French soldiers were in Ukraine, an Elysee official replied:
+    "Categorically not."": the question's clause, answered no, is said not to be so."""
+    token = verb
+    for _ in range(6):
+        if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in token.children):
+            asked = token.head
+            if not (asked.lemma_ == "ask" and asked.tag_ == "VBN" and asked.dep_ == "advcl"):
+                return False
+            colon = next((t for t in sentence if t.text == ":" and t.i > asked.right_edge.i), None)
+            if colon is None:
+                return False
+            reply = sentence.doc[colon.i + 1 : sentence.end].text.strip(" \"\u201c\u201d'")
+            return bool(_NO_ANSWER.match(reply))
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
 
 
 def tense(verb: Any, config: ExtractionConfig) -> str:
@@ -207,6 +237,11 @@ def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
 
 def _auxiliary(token: Any, config: ExtractionConfig) -> Modality | None:
     words = _aux_words(token)
+    if token.tag_ == "VBG" and any(
+        c.dep_ == "aux" and c.lemma_.lower() in (config.not_done_verbs | config.stance_verbs)
+        for c in token.children
+    ):
+        return "planned"  # "voters oppose sending soldiers", the verb read as an auxiliary
     if any(w in config.future_aux for w in words):
         return "future"
     if any(w in config.possible_aux for w in words):
@@ -269,6 +304,12 @@ def _wanted(token: Any, config: ExtractionConfig) -> Modality | None:
     """ "plans to deploy", "the plan to deploy", "is going to": what the verb a clause
     complements makes of it; not "US support, restored in July"."""
     head = token.head
+    if (
+        token.tag_ == "VBG"
+        and token.dep_ == "xcomp"
+        and head.lemma_.lower() in (config.not_done_verbs | config.stance_verbs)
+    ):
+        return "planned"  # "oppose sending soldiers", "considered deploying troops"
     planning = head.lemma_.lower() in config.planning or head.lower_ in config.planning
     if planning and (head.pos_ != "NOUN" or token.tag_ == "VB"):
         return "planned"

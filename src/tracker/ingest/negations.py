@@ -22,6 +22,12 @@ def _negator(token: Any, config: ExtractionConfig) -> bool:
     return token.dep_ == "advmod" and any(c.dep_ == "neg" for c in token.children)
 
 
+def _quoted_after(verb: Any, word: Any) -> bool:
+    """ "replied: "Categorically not."": a word after a colon that follows the verb is
+    what was said, not the verb's own."""
+    return word.i > verb.i and any(t.text == ":" for t in verb.doc[verb.i : word.i])
+
+
 def still_to(verb: Any) -> bool:
     """ "UK, France still to open hubs": not done yet."""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and any(
@@ -31,7 +37,9 @@ def still_to(verb: Any) -> bool:
 
 def is_negated(verb: Any, config: ExtractionConfig) -> bool:
     """The verb is said not to have happened."""
-    if any(_negator(c, config) for c in verb.children) or still_to(verb):
+    if any(_negator(c, config) and not _quoted_after(verb, c) for c in verb.children):
+        return True
+    if still_to(verb):
         return True
     owned = list(verb.children)
     if reduced_main(verb):

@@ -101,6 +101,6 @@ def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozense
     if subject is not None and subject.i > verb.i:
         start = subject.right_edge.i + 1
     if verb.right_edge.i >= start:
-        return str(doc[start : verb.right_edge.i + 1].text).strip(" ,.")
+        return str(doc[start : verb.right_edge.i + 1].text).strip(" ,.:")
     before = [t.text_with_ws for t in sent if t.i < verb.left_edge.i]
     return "".join(before).strip(" ,.-—")

@@ -165,6 +165,7 @@ class ExtractionConfig:
     modal_aux: frozenset[str]
     planning: frozenset[str]
     not_done_verbs: frozenset[str]
+    stance_verbs: frozenset[str]
     conditional_marks: frozenset[str]
     temporal_marks: frozenset[str]
     temporal_nouns: frozenset[str]
