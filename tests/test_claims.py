@@ -1113,3 +1113,39 @@ def test_a_stand_on_an_act_and_a_question_answered_no(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what should have been is no stand
+        (
+            'Senator Mike Lee said the United States "should never have backed" the Paris '
+            "security guarantees.",
+            {},
+        ),
+        # "nothing to say" about the thing is silence on it
+        (
+            'Kremlin spokesman Dmitry Peskov said Moscow had "nothing to say" about reports '
+            "that the coalition of the willing would send more troops to Ukraine.",
+            {MOSCOW: False},
+        ),
+        # another summit in Paris
+        (
+            "Maria Zakharova dismissed the artificial intelligence summit that closed in Paris "
+            'on Monday as "theatre for Western tech giants".',
+            {},
+        ),
+        # what a passive's agent condemned is what it spoke about
+        (
+            "The arrival of French troops in Ukraine was condemned by Russia's foreign "
+            'ministry on Wednesday as "the entry of an occupying contingent".',
+            {MOSCOW: True, TROOPS: True},
+        ),
+    ],
+    ids=["should-have-backed", "nothing-to-say", "ai-summit", "condemned-by"],
+)
+def test_counterfactuals_silence_other_summits_and_what_was_condemned(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -246,6 +246,8 @@ def _auxiliary(token: Any, config: ExtractionConfig) -> Modality | None:
         return "future"
     if any(w in config.possible_aux for w in words):
         return "possible"  # "may walk away": what might be
+    if token.tag_ == "VBN" and "have" in words and any(w in config.modal_aux for w in words):
+        return "conditional"  # "should never have backed": what might have been, not a stand
     if any(w in config.modal_aux for w in words):
         return "modal"
     return None

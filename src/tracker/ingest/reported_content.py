@@ -100,6 +100,13 @@ def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozense
     start = verb.i + 1
     if subject is not None and subject.i > verb.i:
         start = subject.right_edge.i + 1
+    passive = next((c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i), None)
+    if passive is not None and subject is not None and subject.head.dep_ == "agent":
+        # "The arrival of French troops was condemned by Russia's foreign ministry as ...":
+        # what was condemned, and how
+        what = _joined(list(doc[passive.left_edge.i : passive.right_edge.i + 1]))
+        rest = str(doc[start : verb.right_edge.i + 1].text) if verb.right_edge.i >= start else ""
+        return f"{what.strip()} {rest.strip(' ,.:')}".strip()
     if verb.right_edge.i >= start:
         return str(doc[start : verb.right_edge.i + 1].text).strip(" ,.:")
     before = [t.text_with_ws for t in sent if t.i < verb.left_edge.i]
