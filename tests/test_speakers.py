@@ -857,3 +857,48 @@ def test_a_no_after_the_colon_is_what_was_said(extractor: RuleExtractor) -> None
         if e.type == "StatementReported"
     ]
     assert found == [("John Healey", '"Not yet, and not until the guns fall silent."')]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # "the Kremlin" must not take the words of the alias "Kremlin spokesman"
+        (
+            'Dmitry Peskov declined to comment. The Kremlin spokesman said he had "no '
+            'information about any such meeting".',
+            "",
+            [("Kremlin spokesman", "russia")],
+        ),
+        # a headline's role, read as the government, is the person the body gives it to
+        (
+            "Russia's sports minister Mikhail Degtyarev on Thursday called the doping ban "
+            '"a political decision dressed up as science".',
+            "Russia's sports minister slams doping ban as 'political'",
+            [("Mikhail Degtyarev", "russia"), ("Mikhail Degtyarev", "russia")],
+        ),
+        # and no one else
+        (
+            "Putin met Xi in Beijing. Russia's foreign minister said the talks were useful.",
+            "",
+            [("Russia's foreign minister", "russia")],
+        ),
+        # a role's apposed name, which the recogniser took for a place
+        (
+            "Russia's ambassador to the United Nations, Vassily Nebenzia, told the Security "
+            "Council that the guarantees were a blueprint for war.",
+            "",
+            [("Vassily Nebenzia", "russia")],
+        ),
+    ],
+    ids=["kremlin-spokesman", "headline-role", "role-nobody-else", "apposed-misread-name"],
+)
+def test_roles_the_document_names(
+    extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text, title) == expected
+
+
+def test_the_kremlin_spokesman_is_the_actor(extractor: RuleExtractor) -> None:
+    text = 'The Kremlin spokesman said he had "no information about any such meeting".'
+    speakers = [e.data["speaker"] for e in extractor.extract(doc(text))]
+    assert speakers == ["peskov"]

@@ -142,7 +142,7 @@ class Cast:
         if len(phrase) == 1 and phrase[0].lower_ in ("he", "she"):
             return self._pronoun(speaker, index, phrase.start_char)
         if speaker.actor is not None:
-            return speaker
+            return self._by_role_given(speaker, phrase, index)
         fuller = self._fuller(speaker.name)
         if fuller is not None:
             return self._as(fuller, speaker.side)
@@ -174,6 +174,29 @@ class Cast:
         else:
             person = self._for_role(role, speaker.side, index, phrase.start_char)
         return self._as(person, speaker.side) if person else speaker
+
+    def _by_role_given(self, speaker: Speaker, phrase: Any, index: int) -> Speaker:
+        """ "Russia's sports minister" above "Russia's sports minister Mikhail Degtyarev":
+        a role read as its country's government is the person the document gives that
+        role, when it gives one; else the government it was read as."""
+        head = phrase.root
+        role = head.lemma_.lower()
+        actor = self.voices.actor_by_id(speaker.actor or "")
+        if role not in self.roles or head.tag_ != "NN":
+            return speaker
+        if actor is not None and role in " ".join((actor.name, *actor.aliases)).casefold():
+            return speaker  # "the Kremlin spokesman" is the actor of that name already
+        if any(t.lower_ in _INDEFINITE or t.ent_type_ == "PERSON" for t in phrase):
+            return speaker
+        fits = [
+            p
+            for p in self.people
+            if role in p.roles and (speaker.side is None or p.side in (None, speaker.side))
+        ]
+        if not fits:
+            return speaker
+        person = min(fits, key=lambda p: (abs(p.sentence - index), p.sentence > index))
+        return self._as(person, speaker.side)
 
     def _introduced(self, role: str, side: str | None, index: int, words: int) -> _Person | None:
         """The headline's person a lead's "A senior opposition leader in Kenya" introduces:

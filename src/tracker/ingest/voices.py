@@ -44,6 +44,10 @@ class Voices:
             for alias in (actor.name, *actor.aliases):
                 self._by_alias.setdefault(_fold(alias), actor)
         self._aliases = Terms.of(tuple(self._by_alias))
+        self._by_id = {actor.id: actor for actor in actors}
+
+    def actor_by_id(self, ident: str) -> Actor | None:
+        return self._by_id.get(ident)
 
     def actor_named(self, name: str) -> Actor | None:
         folded = _fold(name)
@@ -86,7 +90,7 @@ class Voices:
             if found is not None:
                 return found
         own = _own_phrase(subject)
-        person = _person_in(subject)
+        person = _person_in(subject, self.config.person_roles)
         if person is not None:
             actor = self.actor_named(person)
             side = (
@@ -99,9 +103,10 @@ class Voices:
             )
         core = _core(subject)
         head = subject.lower_
+        # "The Kremlin spokesman": "the Kremlin" would take the words "Kremlin spokesman" need
         named = [
             a
-            for a in self.actors_in(core)
+            for a in (*self.actors_in(_ARTICLE.sub("", core)), *self.actors_in(core))
             if head in _fold(a.name).split() or any(head in _fold(x).split() for x in a.aliases)
         ]
         if named:
@@ -247,7 +252,7 @@ def _inside_appos(token: Any, subject: Any) -> bool:
     return False
 
 
-def _person_in(subject: Any) -> str | None:
+def _person_in(subject: Any, roles: frozenset[str] = frozenset()) -> str | None:
     """The person a subject phrase names: its head, an appositive, or a compound before it."""
     doc = subject.doc
     candidates = [subject, *(c for c in subject.children if c.dep_ in ("appos", "compound"))]
@@ -258,26 +263,33 @@ def _person_in(subject: Any) -> str | None:
                     return str(ent.text).removesuffix("'s").strip()
     for token in candidates:
         if token.dep_ == "appos":
-            name = _unrecognised_name(token)
+            # "Russia's ambassador to the UN, Vassily Nebenzia": a role's apposed name is a
+            # person's, whatever kind of name the recogniser took it for
+            name = _unrecognised_name(token, lenient=subject.lemma_.lower() in roles)
             if name is not None:
                 return name
     return None
 
 
+# Entity kinds the small model gives foreign personal names: "Vassily Nebenzia" as a place.
+_MISREAD = frozenset({"GPE", "NORP", "LOC"})
 # Entity kinds that are no person, even written as a name.
 _NOT_PEOPLE = frozenset(
     {"GPE", "ORG", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
 
 
-def _unrecognised_name(token: Any) -> str | None:
+def _unrecognised_name(token: Any, lenient: bool = False) -> str | None:
     """ "Russia's ambassador, Alexei Meshkov, said": an appositive written as a person's
     full name (two or three capitalised words) that the recogniser did not tag."""
     words = [t for t in token.subtree if t.i <= token.i]
     if not 2 <= len(words) <= 3 or words[-1].i - words[0].i != len(words) - 1:
         return None
     if any(
-        t.pos_ != "PROPN" or t.ent_type_ in _NOT_PEOPLE or not t.text.istitle() or not t.is_alpha
+        t.pos_ != "PROPN"
+        or (t.ent_type_ in _NOT_PEOPLE and not (lenient and t.ent_type_ in _MISREAD))
+        or not t.text.istitle()
+        or not t.is_alpha
         for t in words
     ):
         return None
