@@ -902,3 +902,25 @@ def test_the_kremlin_spokesman_is_the_actor(extractor: RuleExtractor) -> None:
     text = 'The Kremlin spokesman said he had "no information about any such meeting".'
     speakers = [e.data["speaker"] for e in extractor.extract(doc(text))]
     assert speakers == ["peskov"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'Zelensky, speaking in Kyiv, called on allies "not to wait for Putin\'s permission".',
+            [("Zelensky", "ukraine")],
+        ),
+        (
+            'Kyiv\'s chief negotiator Rustem Umerov said he was "cautiously hopeful" a truce '
+            'could be agreed before summer, while the Kremlin said it saw "no grounds for '
+            'optimism" yet.',
+            [("Rustem Umerov", "ukraine"), ("Kremlin", "russia")],
+        ),
+    ],
+    ids=["name-read-as-passive-subject", "while-the-kremlin-said"],
+)
+def test_a_subject_misread_and_a_report_set_against_another(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected

@@ -161,6 +161,10 @@ def _agent(verb: Any) -> Any | None:
 
 def _own_subject(verb: Any) -> Any | None:
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects and verb.tag_ == "VBD" and not any(c.dep_ == "auxpass" for c in verb.children):
+        # "Zelensky, speaking in Kyiv, called on allies", the name read as a passive subject
+        # of a verb in the active past
+        subjects = [c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i]
     if not subjects:
         return None
     # the nearest: "As of Tuesday, the eve of Christmas, Moscow had not ..." misparsed

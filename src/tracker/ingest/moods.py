@@ -296,6 +296,10 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
             return None, token.head
         return None, None
     if token.dep_ == "advcl" and token.head.i != token.i:
+        if token.tag_ == "VBD" and any(
+            c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in token.children
+        ):
+            return None, None  # ", while the Kremlin said ...": it did, whatever the other
         if _factive(token, config):
             return None, None  # "Now that the ceasefire is in force, France will ...": it is
         return None, token.head

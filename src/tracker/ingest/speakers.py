@@ -57,6 +57,14 @@ def _says_through_object(verb: Any, objects: frozenset[str]) -> bool:
     return False
 
 
+def _set_against(verb: Any) -> bool:
+    """ "..., while the Kremlin said it saw no grounds for optimism": a report set against
+    the one before it, with a subject of its own, is not inside it."""
+    return any(
+        c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in verb.children
+    ) and any(c.dep_ == "nsubj" for c in verb.children)
+
+
 class StatementFinder:
     """Every attributed statement in a sentence, spoken or pointedly not."""
 
@@ -265,7 +273,7 @@ class StatementFinder:
         clause has one, and it is not inside another speaker's report."""
         if lemma in self.config.clause_verbs and not self._reports_clause(token, subject):
             return False  # "the study shows that ..." reports; "the map shows roads" does not
-        outer = self._inside_report(token)
+        outer = None if _set_against(token) else self._inside_report(token)
         # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
         # the outer speaker's words, not a statement of Moscow's
         return not (

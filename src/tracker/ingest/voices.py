@@ -272,7 +272,7 @@ def _person_in(subject: Any, roles: frozenset[str] = frozenset()) -> str | None:
 
 
 # Entity kinds the small model gives foreign personal names: "Vassily Nebenzia" as a place.
-_MISREAD = frozenset({"GPE", "NORP", "LOC"})
+_MISREAD = frozenset({"GPE", "NORP", "LOC", "ORG"})
 # Entity kinds that are no person, even written as a name.
 _NOT_PEOPLE = frozenset(
     {"GPE", "ORG", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
