@@ -924,3 +924,13 @@ def test_a_subject_misread_and_a_report_set_against_another(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+def test_the_defense_department_is_washington(extractor: RuleExtractor) -> None:
+    text = "Drought topped the list of threats to its bases, said the US Department of Defense."
+    speakers = [
+        (e.data["speaker"], e.data["side"])
+        for e in extractor.extract(doc(text))
+        if e.type == "StatementReported"
+    ]
+    assert speakers == [("washington", "united-states")]
