@@ -934,3 +934,12 @@ def test_the_defense_department_is_washington(extractor: RuleExtractor) -> None:
         if e.type == "StatementReported"
     ]
     assert speakers == [("washington", "united-states")]
+
+
+def test_a_quote_headline_whose_verb_the_parser_took_for_a_noun(
+    extractor: RuleExtractor,
+) -> None:
+    title = "'Extraordinary success': Trump lauds first year at State of the Union \u2013 video"
+    assert said(extractor, "Nothing more.", title) == [("Trump", "united-states")]
+    # a headline quotation before someone named only as an object is no one's
+    assert said(extractor, "Nothing more.", "'A new dawn': the summit in Paris") == []

@@ -123,6 +123,14 @@ class HeadlineSpeakers:
         subject = next((t for t in rest if t.dep_ in ("nsubj", "nsubjpass")), None) or next(
             (t for t in rest if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("ROOT", "attr")), None
         )
+        lead = rest[0] if rest else None
+        if (
+            lead is not None
+            and (lead.ent_type_ == "PERSON" or self.voices.actor_named(lead.text) is not None)
+            and (subject is None or self.voices.resolve(subject, previous) is None)
+        ):
+            # "'Extraordinary success': Trump lauds first year", parsed with "lauds" a noun
+            subject = lead
         if subject is None or subject.dep_ == "poss":
             return []
         speaker = self.voices.resolve(subject, previous)
