@@ -126,6 +126,7 @@ class HeadlineSpeakers:
         lead = rest[0] if rest else None
         if (
             lead is not None
+            and lead.dep_ != "poss"
             and (lead.ent_type_ == "PERSON" or self.voices.actor_named(lead.text) is not None)
             and (subject is None or self.voices.resolve(subject, previous) is None)
         ):
