@@ -1149,3 +1149,55 @@ def test_counterfactuals_silence_other_summits_and_what_was_condemned(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # a call, even where the parser takes the label before the colon for a subject
+        (
+            "France should not wait, argues a former general.",
+            "Opinion: send the French troops now",
+            {},
+        ),
+        # "as soon as" waits, as "once" does
+        (
+            "Macron said French soldiers stood ready to deploy to Ukraine as soon as a "
+            "ceasefire is signed.",
+            "",
+            {},
+        ),
+        (
+            "Russia and Ukraine signed a ceasefire as soon as the talks resumed.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        # a public is not its state
+        (
+            "Sixty-one percent of Americans support US participation in security guarantees "
+            "for Ukraine, according to a Gallup poll.",
+            "",
+            {},
+        ),
+        ("Nothing more.", "Most Americans back security guarantees for Ukraine", {}),
+        # the lead says what kind of hub the headline means
+        (
+            "France's crisis centre opened a humanitarian logistics hub in Chernivtsi on Monday "
+            "to store generators.",
+            "France opens hub in Ukraine",
+            {},
+        ),
+    ],
+    ids=[
+        "opinion-send",
+        "as-soon-as",
+        "signed-as-soon-as",
+        "poll-share",
+        "most-americans",
+        "lead-kind",
+    ],
+)
+def test_what_a_precision_trap_batch_taught(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

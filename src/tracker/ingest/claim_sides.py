@@ -44,10 +44,19 @@ def agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | Non
                     return speaker.side if speaker else voices.side_in(clauses.phrase(outer))
             token = token.head
         return previous.side if previous else None
+    phrase = clauses.phrase(subject)
+    if subject.lemma_.lower() in _SHARES or not voices.official(phrase):
+        return None  # "Sixty-one percent of Americans support ...": a public, not a side
     speaker = voices.resolve(subject, previous)
     if speaker is not None and speaker.side:
         return speaker.side
-    return voices.side_in(clauses.phrase(subject))
+    return voices.side_in(phrase)
+
+
+# Heads of a subject that count people rather than name an actor.
+_SHARES = frozenset(
+    {"percent", "%", "majority", "minority", "most", "half", "third", "quarter", "share"}
+)
 
 
 def holder_side(voices: Voices, verb: Any, rule: QuestionRule) -> str | None:

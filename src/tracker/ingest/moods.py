@@ -97,6 +97,8 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality:
     found = _of_gerund(verb, sentence, config) or _of_infinitive(verb)
     if found is not None:
         return found
+    if _imperative(verb):
+        return "planned"  # "Opinion: send the French troops now": a call
     if _whatever_might(verb):
         return "conditional"
     return _through_clauses(verb, config)
@@ -215,6 +217,11 @@ def _through_clauses(verb: Any, config: ExtractionConfig) -> Modality:
 def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
     """The mood a clause's mark, or the word order of a condition, gives it."""
     marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+    if any(
+        c.dep_ == "mark" and c.lower_ == "as" and c.i >= 1 and token.doc[c.i - 1].lower_ == "soon"
+        for c in token.children
+    ):
+        marks.add("as soon as")
     if marks & config.conditional_marks:
         return "conditional"
     if "for" in marks and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
@@ -336,9 +343,29 @@ def _unrealised(verb: Any, config: ExtractionConfig) -> bool:
     return bool(set(_aux_words(verb)) & (config.future_aux | config.modal_aux))
 
 
+def _imperative(verb: Any) -> bool:
+    """A bare verb that opens its sentence, or the words after a colon, with no subject and
+    no auxiliary: an order or a call."""
+    if verb.dep_ != "ROOT" or verb.tag_ != "VB":
+        return False
+    doc = verb.doc
+    # "Opinion: send the troops now": a label before the colon is no subject
+    if any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass")
+        and not any(t.text == ":" for t in doc[c.i : verb.i])
+        for c in verb.children
+    ):
+        return False
+    before = [t for t in verb.sent if t.i < verb.i and not t.is_punct]
+    return not before or doc[verb.i - 1].text == ":"
+
+
 def _factive(verb: Any, config: ExtractionConfig) -> bool:
-    """A clause whose mark says it is so: "because", "although", "now that"."""
+    """A clause whose mark says it is so: "because", "although", "now that"; not "as soon
+    as", which waits."""
     marks = [c for c in verb.children if c.dep_ == "mark"]
+    if any(m.lower_ == "as" and m.i >= 2 and verb.doc[m.i - 1].lower_ == "soon" for m in marks):
+        return False
     if any(m.lower_ in config.factive_marks for m in marks):
         return True
     return any(m.lower_ == "that" for m in marks) and any(

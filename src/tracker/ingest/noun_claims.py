@@ -112,9 +112,11 @@ class NounClaims:
         if (
             token.dep_ == "dobj"
             and token.head.i == verb.i
-            and verb.lemma_.lower() in self.config.not_done_verbs
+            and verb.lemma_.lower() in (self.config.not_done_verbs | self.config.stance_verbs)
         ):
-            return None  # "planned the deployment", "rehearsed the deployment of a brigade"
+            # "planned the deployment", "rehearsed the deployment of a brigade", "support US
+            # participation in the guarantees"
+            return None
         if any(action_at(verb, a) for a in rule.negative_actions):
             if token.dep_ not in ("nsubj", "nsubjpass") or negations.is_negated(verb, self.config):
                 return None  # "attended the opening before it was postponed"

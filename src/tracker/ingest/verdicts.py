@@ -108,7 +108,11 @@ def claim_findings(
     headline: bool,
 ) -> list[Finding]:
     """What the claims of a sentence answer for an event rule, in the moods it allows."""
-    found = []
+    found: list[Finding] = []
+    if headline and rule.excludes and rule.excludes.find(title):
+        # "France opens hub in Ukraine" above "... opened a humanitarian logistics hub": the
+        # lead says what kind
+        return found
     claimed = claims.find(sent, rule, title, previous, whole)
     if headline and not any(
         c.modality in (rule.true_when if c.value else rule.false_when) for c in claimed
