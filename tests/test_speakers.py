@@ -943,18 +943,3 @@ def test_a_quote_headline_whose_verb_the_parser_took_for_a_noun(
     assert said(extractor, "Nothing more.", title) == [("Trump", "united-states")]
     # a headline quotation before someone named only as an object is no one's
     assert said(extractor, "Nothing more.", "'A new dawn': the summit in Paris") == []
-
-
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
-        ("Moscow hits back at Paris guarantees", [("Moscow", "russia")]),
-        ("Peskov weighs in on the Paris summit", [("Peskov", "russia")]),
-        ("Ukraine pushed back Russian troops near Kharkiv", []),
-    ],
-    ids=["hits-back-at", "weighs-in-on", "pushed-back-troops"],
-)
-def test_phrases_that_speak(
-    extractor: RuleExtractor, title: str, expected: list[tuple[str, str | None]]
-) -> None:
-    assert said(extractor, "Nothing more.", title) == expected

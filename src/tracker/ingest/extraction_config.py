@@ -63,7 +63,6 @@ def load_extraction_config(
         light_objects=said.lemmas("light_objects"),
         speech_verbs=said.lemmas("speech_verbs"),
         speech_objects=said.lemmas("speech_objects"),
-        speech_phrases=said.lemmas("speech_phrases"),
         media_nouns=said.lemmas("media_nouns"),
         refusal_verbs=said.lemmas("refusal_verbs"),
         voices=said.lemmas("voices"),

@@ -145,7 +145,6 @@ class ExtractionConfig:
     light_objects: frozenset[str]
     speech_verbs: frozenset[str]
     speech_objects: frozenset[str]
-    speech_phrases: frozenset[str]
     media_nouns: frozenset[str]
     refusal_verbs: frozenset[str]
     voices: frozenset[str]

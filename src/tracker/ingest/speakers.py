@@ -195,23 +195,10 @@ class StatementFinder:
             )
         ]
 
-    def _phrase_at(self, verb: Any) -> bool:
-        """Whether a speaking phrase ("hit back", "lash out") begins at the verb."""
-        if verb.i + 1 >= verb.sent.end:
-            return False
-        after = verb.doc[verb.i + 1]
-        if f"{verb.lemma_.lower()} {after.lower_}" not in self.config.speech_phrases:
-            return False
-        # "hits back at the plan", "lashes out:", not "pushed back Russian troops"
-        then = verb.doc[after.i + 1] if after.i + 1 < verb.sent.end else None
-        return then is None or then.pos_ in ("ADP", "PUNCT")
-
     def _reporting_verb(self, token: Any) -> tuple[str, bool] | None:
         """A verb that may report: its lemma and whether it speaks through its object
         ("raised concerns about"); None for a verb used as a noun or saying nothing."""
         lemma = token.lemma_.lower()
-        if token.pos_ == "VERB" and self._phrase_at(token):
-            return lemma, True  # "Moscow hits back at Paris guarantees"
         if lemma not in self._verbs or token.pos_ not in ("VERB", "AUX"):
             return None
         if token.dep_ in ("pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
