@@ -1201,3 +1201,58 @@ def test_what_a_precision_trap_batch_taught(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # a reply waited for, asked for or not drawn was not made
+        ("Europe is waiting for Moscow's reaction to the security guarantees.", "", {}),
+        ("The Paris guarantees have not drawn a response from Moscow.", "", {}),
+        ("Macron requested a response from Moscow to the Paris guarantees.", "", {}),
+        # only a plain no answers the question no
+        (
+            'Asked whether French soldiers were in Ukraine, the minister replied: "No doubt '
+            'about it."',
+            "",
+            {},
+        ),
+        (
+            'Asked whether French soldiers were in Ukraine, the minister replied: "Not yet."',
+            "",
+            {TROOPS: False},
+        ),
+        # "while" sets a report against another, not any clause
+        (
+            "Putin said Russia would never sign a ceasefire while French troops remained in "
+            "Ukraine.",
+            "",
+            {MOSCOW: True, CEASEFIRE: False},
+        ),
+        # what a speaking verb reports is its own; what "found" found is the Kremlin's
+        (
+            "Russian troops found French mercenaries in Kharkiv, according to the Kremlin.",
+            "",
+            {MOSCOW: True},
+        ),
+        (
+            "Denmark became the first country to ratify the Paris security guarantees.",
+            "",
+            {RATIFIED: True},
+        ),
+    ],
+    ids=[
+        "waiting-for",
+        "not-drawn",
+        "requested",
+        "no-doubt",
+        "not-yet",
+        "while-not-said",
+        "according-after-found",
+        "first-country-xcomp",
+    ],
+)
+def test_what_a_review_found(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

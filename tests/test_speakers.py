@@ -943,3 +943,23 @@ def test_a_quote_headline_whose_verb_the_parser_took_for_a_noun(
     assert said(extractor, "Nothing more.", title) == [("Trump", "united-states")]
     # a headline quotation before someone named only as an object is no one's
     assert said(extractor, "Nothing more.", "'A new dawn': the summit in Paris") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        ('The Kremlin ignored the question reporters put to it: "Are French troops here?"', "", []),
+        ("Nothing.", "'Provocation': Starmer hub announcement angers Moscow", []),
+        (
+            "Russian Foreign Minister Sergei Lavrov met his Chinese counterpart. Russia's "
+            "defence minister said the talks were useful.",
+            "",
+            [("Russia's defence minister", "russia")],
+        ),
+    ],
+    ids=["colon-after-no-voice", "quote-headline-no-speaker", "other-minister"],
+)
+def test_what_a_review_found_of_speakers(
+    extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text, title) == expected

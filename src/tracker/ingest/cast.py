@@ -72,6 +72,7 @@ class _Person:
     roles: frozenset[str]
     side: str | None
     subject: bool  # the subject of its clause ("Douglas Haig named as ..."), not an object
+    title: str = ""  # the words just before the name: "russia's sports minister"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,10 @@ class Cast:
             if root.dep_ == "appos":
                 root = root.head  # "The envoy, Steve Witkoff, spoke": the envoy is the subject
             subject = root.dep_ in _SUBJECTS
-            self.people.append(_Person(name, index, ent.start_char, roles, side, subject))
+            title = ent.doc[max(ent.sent.start, ent.start - 5) : ent.start].text.casefold()
+            self.people.append(
+                _Person(name, index, ent.start_char, roles, side, subject, " ".join(title.split()))
+            )
 
     def _roles_of(self, ent: Any) -> frozenset[str]:
         root = ent.root
@@ -188,10 +192,17 @@ class Cast:
             return speaker  # "the Kremlin spokesman" is the actor of that name already
         if any(t.lower_ in _INDEFINITE or t.ent_type_ == "PERSON" for t in phrase):
             return speaker
+        # the role in the words the document puts before the name ("sports minister"), not
+        # only its head: "Russia's defence minister" is not Foreign Minister Sergei Lavrov
+        words = " ".join(t.lower_ for t in phrase if t.i >= head.i - 2 and t.pos_ != "PART")
+        role_words = " ".join(words.split()[-3:]).removeprefix("the ")
         fits = [
             p
             for p in self.people
-            if role in p.roles and (speaker.side is None or p.side in (None, speaker.side))
+            if role in p.roles
+            and p.side == speaker.side
+            and abs(p.sentence - index) <= _REACH + 1
+            and p.title.endswith(role_words)
         ]
         if not fits:
             return speaker

@@ -113,8 +113,8 @@ def subject_of(verb: Any) -> Any | None:
 
 def _first_to(verb: Any) -> Any | None:
     """ "Denmark became the first country to ratify", "the latest director to turn his
-    hand to TV": the infinitive that qualifies a noun is done by what the noun is said of,
-    or by the noun."""
+    hand to TV": the infinitive that qualifies a noun a copula says of someone is done by
+    that someone."""
     noun = verb.head
     if verb.dep_ != "relcl" or noun.i == verb.i:
         return None
@@ -135,7 +135,7 @@ def ranked_first_to(verb: Any) -> bool:
         return False
     if verb.dep_ == "relcl" and verb.head.dep_ == "attr":
         noun, copula = verb.head, verb.head.head
-    elif verb.dep_ == "advcl":  # the parser may hang the infinitive on the copula
+    elif verb.dep_ in ("advcl", "xcomp"):  # the parser may hang it on the copula
         copula = verb.head
         noun = next((c for c in copula.children if c.dep_ == "attr" and c.i < verb.i), None)
     else:

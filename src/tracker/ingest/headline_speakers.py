@@ -124,8 +124,12 @@ class HeadlineSpeakers:
             (t for t in rest if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("ROOT", "attr")), None
         )
         lead = rest[0] if rest else None
+        follows = lead.doc[lead.i + 1] if lead is not None and lead.i + 1 < sent.end else None
         if (
             lead is not None
+            and follows is not None
+            # "Trump lauds ...", with the verb read as a noun; not "Starmer hub announcement"
+            and follows.lower_.removesuffix("s") in self.config.reporting_verbs
             and lead.dep_ != "poss"
             and (lead.ent_type_ == "PERSON" or self.voices.actor_named(lead.text) is not None)
             and (subject is None or self.voices.resolve(subject, previous) is None)

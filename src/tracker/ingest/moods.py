@@ -35,11 +35,16 @@ def mood(verb: Any, sentence: Any, config: ExtractionConfig) -> Mood:
     )
 
 
+# A reply that is a plain no: "Categorically not.", "Not yet, and not until ...", "No."
 _NO_ANSWER = re.compile(
-    r"^(?:categorically|absolutely|certainly|definitely|flatly|simply)?\s*"
-    r"(?:no|not|none|never|nothing|nobody)\b",
+    r"^(?:(?:categorically|absolutely|certainly|definitely|flatly|simply|of course)\s+)?"
+    r"(?:no|not|none|never|nothing|nobody)(?:\s+(?:yet|at all|so far))?\s*(?:[.,;!]|$)",
     re.IGNORECASE,
 )
+
+
+# How a verb may hang on the one the question's "whether" marks and still be what is asked.
+_SAME_CLAUSE = frozenset({"conj", "xcomp", "ccomp", "acomp", "attr"})
 
 
 def _answered_no(verb: Any, sentence: Any) -> bool:
@@ -56,7 +61,8 @@ def _answered_no(verb: Any, sentence: Any) -> bool:
                 return False
             reply = sentence.doc[colon.i + 1 : sentence.end].text.strip(" \"\u201c\u201d'")
             return bool(_NO_ANSWER.match(reply))
-        if token.head.i == token.i:
+        # "whether the troops France deployed would stay": only the question's own verb
+        if token.dep_ not in _SAME_CLAUSE or token.head.i == token.i:
             return False
         token = token.head
     return False
@@ -303,8 +309,10 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
             return None, token.head
         return None, None
     if token.dep_ == "advcl" and token.head.i != token.i:
-        if token.tag_ == "VBD" and any(
-            c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in token.children
+        if (
+            token.tag_ == "VBD"
+            and token.lemma_.lower() in config.reporting_verbs
+            and any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in token.children)
         ):
             return None, None  # ", while the Kremlin said ...": it did, whatever the other
         if _factive(token, config):

@@ -11,6 +11,9 @@ from tracker.ingest.rules import ExtractionConfig
 from tracker.ingest.said import SILENCE_NOUNS, Said, span_of
 from tracker.ingest.voices import Speaker, Voices
 
+# Verbs whose object, a reply, was drawn from its author by their subject.
+_DRAWING = frozenset({"draw", "prompt", "provoke", "trigger", "elicit", "spark", "earn"})
+
 
 class NominalStatements:
     """What a sentence says was said, or not said, without a reporting verb of its own."""
@@ -29,7 +32,8 @@ class NominalStatements:
 
     def _reaction(self, sent: Any, previous: Speaker | None) -> list[Said]:
         """ "The ratification drew a sharp response from Moscow": the reply's author
-        spoke about what drew it (the verb's subject), or what the reply was "to"."""
+        spoke about what drew it (the verb's subject), or about what its "to" phrase names
+        ("Moscow's reaction to the Paris guarantees, ..., shows")."""
         found = []
         for token in sent:
             if token.pos_ != "NOUN" or token.lemma_.lower() not in self.config.reaction_nouns:
@@ -51,11 +55,20 @@ class NominalStatements:
             if author is None:
                 continue
             verb = token.head
+            # the reply is there only as what a verb of drawing brought, as the subject of
+            # what it did, or in "there was": not "waiting for", "requested", "hoped for"
+            drawn = token.dep_ == "dobj" and verb.lemma_.lower() in _DRAWING
+            there = token.dep_ == "attr" and any(c.dep_ == "expl" for c in verb.children)
+            acting = token.dep_ in ("nsubj", "nsubjpass") and (
+                verb.lemma_.lower() not in self.config.not_done_verbs
+            )
+            if not (drawn or there or acting) or negations.is_negated(verb, self.config):
+                continue  # "have not drawn a response from Moscow" is a silence
             what = to
-            if what is None and token.dep_ == "dobj" and verb.pos_ in ("VERB", "AUX"):
+            if what is None and drawn:
                 what = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if what is None or verb.lemma_.lower() in self.config.not_done_verbs:
-                continue  # "Moscow's reaction ... is still awaited" has not come
+            if what is None:
+                continue
             speaker = self.voices.resolve(author, previous)
             if speaker is None:
                 continue
@@ -130,7 +143,11 @@ class NominalStatements:
                 continue
             if any(
                 a.lemma_.lower() in self.config.reporting_verbs
-                and any(c.dep_ == "nsubj" for c in a.children)
+                and a.lemma_.lower() not in self.config.clause_verbs
+                and any(
+                    c.dep_ == "nsubj" and self.voices.resolve(c, None) is not None
+                    for c in a.children
+                )
                 and not negations.is_negated(a, self.config)
                 for a in token.ancestors
             ):

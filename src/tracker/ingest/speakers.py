@@ -155,8 +155,8 @@ class StatementFinder:
         )
 
     def _before_colon(self, sent: Any, previous: Speaker | None) -> list[Said]:
-        """ "Vautrin was categorical: "No French soldier is deployed"": a voice whose
-        clause ends on a colon and a quotation says the quotation."""
+        """ "Vautrin was categorical: "No French soldier is deployed"": a voice described
+        by a copula, then a colon and a quotation, says the quotation."""
         colon = next((t for t in sent if t.text == ":"), None)
         if colon is None or colon.i + 1 >= sent.end or sent.doc[colon.i + 1].text not in _OPENING:
             return []
@@ -173,7 +173,11 @@ class StatementFinder:
             None,
         )
         subject = next((c for c in root.children if c.dep_ == "nsubj"), None) if root else None
-        if root is None or subject is None:
+        # only a voice described ("was categorical", "was blunt"): not "ignored the
+        # question put to it:", "received a letter:"
+        if root is None or subject is None or root.lemma_ != "be":
+            return []
+        if negations.is_negated(root, self.config):
             return []
         speaker = self.voices.resolve(subject, previous)
         if speaker is None:
