@@ -963,3 +963,10 @@ def test_what_a_review_found_of_speakers(
     extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text, title) == expected
+
+
+def test_a_voice_inside_a_documents_allegation_still_spoke(extractor: RuleExtractor) -> None:
+    """A claim under "claimed" answers no question, but a voice the claim quotes is still
+    reported as speaking."""
+    text = "A leaked report claimed that Zelensky told aides the hubs were ready."
+    assert said(extractor, text) == [("leaked report", None), ("Zelensky", "ukraine")]

@@ -68,6 +68,19 @@ def _answered_no(verb: Any, sentence: Any) -> bool:
     return False
 
 
+def under_allegation(verb: Any, config: ExtractionConfig) -> bool:
+    """Whether the verb sits in what someone claimed or alleged: a speaker quoted there
+    still spoke, whatever the claim."""
+    token = verb
+    for _ in range(6):
+        if token.head.i == token.i:
+            return False
+        if token.dep_ == "ccomp" and token.head.lemma_.lower() in config.allege_verbs:
+            return True
+        token = token.head
+    return False
+
+
 def tense(verb: Any, config: ExtractionConfig) -> str:
     if any(w in config.future_aux for w in _aux_words(verb)):
         return "future"

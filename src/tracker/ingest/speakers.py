@@ -125,6 +125,8 @@ class StatementFinder:
         subject, speaker = spoken_by
         made = self._medium_made(token)
         mood = moods.mood(made if made is not None else token, sent, self.config)
+        if mood.modality == "possible" and moods.under_allegation(token, self.config):
+            mood = replace(mood, modality="actual")  # an allegation's claims, not its voices
         negated = (
             mood.negated
             or bool(self.config.silence_phrases.find(sent.text))
