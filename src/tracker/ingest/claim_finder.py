@@ -129,7 +129,7 @@ class ClaimFinder:
         if _bare_be(token, rule):
             return None
         clause = _clause_about(token, rule, title)
-        if clause is None or self._acts_on_a_reply(token):
+        if clause is None or _acts_on_a_reply(token, self.config.reaction_nouns):
             return None
         if base is None and not _thing_itself(token, rule):
             return None
@@ -168,9 +168,6 @@ class ClaimFinder:
             how="action",
             when_text=clauses.clause_text(token),
         )
-
-    def _acts_on_a_reply(self, token: Any) -> bool:
-        return _acts_on_a_reply_words(token, self.config.reaction_nouns)
 
     def _done_by(
         self, token: Any, rule: QuestionRule, clause: str, previous: Speaker | None
@@ -211,7 +208,7 @@ def _bare_be(token: Any, rule: QuestionRule) -> bool:
     )
 
 
-def _acts_on_a_reply_words(token: Any, replies: frozenset[str]) -> bool:
+def _acts_on_a_reply(token: Any, replies: frozenset[str]) -> bool:
     """ "Europe awaits Moscow's reaction to the guarantees": the verb acts on a reply, not
     on the thing the reply is about."""
     return any(

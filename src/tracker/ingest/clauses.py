@@ -115,13 +115,20 @@ def _first_to(verb: Any) -> Any | None:
     """ "Denmark became the first country to ratify", "the latest director to turn his
     hand to TV": the infinitive that qualifies a noun a copula says of someone is done by
     that someone."""
-    noun = verb.head
-    if verb.dep_ != "relcl" or noun.i == verb.i:
-        return None
+    said_of = _said_of(verb)
+    return _own_subject(said_of[1]) if said_of is not None and verb.dep_ == "relcl" else None
+
+
+def _said_of(verb: Any) -> tuple[Any, Any] | None:
+    """The noun an infinitive qualifies and the verb that says the noun of someone: "became
+    the first country to ratify" gives (country, became)."""
     if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return None
-    if noun.dep_ == "attr":
-        return _own_subject(noun.head)
+    if verb.dep_ == "relcl" and verb.head.dep_ == "attr" and verb.head.i != verb.i:
+        return verb.head, verb.head.head
+    if verb.dep_ in ("advcl", "xcomp"):  # the parser may hang it on the copula
+        noun = next((c for c in verb.head.children if c.dep_ == "attr" and c.i < verb.i), None)
+        return (noun, verb.head) if noun is not None else None
     return None
 
 
@@ -131,22 +138,13 @@ _RANKS = frozenset({"first", "second", "third", "fourth", "fifth", "last", "late
 def ranked_first_to(verb: Any) -> bool:
     """ "became the first country to ratify": an infinitive on a ranked noun said of
     someone tells what they did; "the next country to ratify" does not."""
-    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+    said_of = _said_of(verb)
+    if said_of is None:
         return False
-    if verb.dep_ == "relcl" and verb.head.dep_ == "attr":
-        noun, copula = verb.head, verb.head.head
-    elif verb.dep_ in ("advcl", "xcomp"):  # the parser may hang it on the copula
-        copula = verb.head
-        noun = next((c for c in copula.children if c.dep_ == "attr" and c.i < verb.i), None)
-    else:
-        return False
-    return (
-        noun is not None
-        and copula.lemma_ in ("be", "become")
-        and (
-            noun.lower_ in _RANKS  # "became the first to ratify"
-            or any(c.lower_ in _RANKS for c in noun.children if c.dep_ in ("amod", "advmod"))
-        )
+    noun, copula = said_of
+    return copula.lemma_ in ("be", "become") and (
+        noun.lower_ in _RANKS  # "became the first to ratify"
+        or any(c.lower_ in _RANKS for c in noun.children if c.dep_ in ("amod", "advmod"))
     )
 
 

@@ -75,10 +75,15 @@ def under_allegation(verb: Any, config: ExtractionConfig) -> bool:
     for _ in range(6):
         if token.head.i == token.i:
             return False
-        if token.dep_ == "ccomp" and token.head.lemma_.lower() in config.allege_verbs:
+        if _alleged(token, config):
             return True
         token = token.head
     return False
+
+
+def _alleged(token: Any, config: ExtractionConfig) -> bool:
+    """Whether the clause is what a verb of alleging reports: "..., Russian TV claimed"."""
+    return token.dep_ == "ccomp" and token.head.lemma_.lower() in config.allege_verbs
 
 
 def tense(verb: Any, config: ExtractionConfig) -> str:
@@ -282,11 +287,7 @@ def _auxiliary(token: Any, config: ExtractionConfig) -> Modality | None:
 def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality | None, Any]:
     """When a clause's own words say nothing: its mood, or the clause whose mood it takes,
     or neither when it stands on its own (it happened)."""
-    if (
-        token.dep_ == "ccomp"
-        and token.head.lemma_.lower() in config.allege_verbs
-        and not is_negated(token.head, config)
-    ):
+    if _alleged(token, config) and not is_negated(token.head, config):
         return "possible", None  # "French troops have been deployed, Russian TV claimed"
     if (
         token.dep_ == "acl"
@@ -382,11 +383,8 @@ def _imperative(verb: Any) -> bool:
 
 
 def _factive(verb: Any, config: ExtractionConfig) -> bool:
-    """A clause whose mark says it is so: "because", "although", "now that"; not "as soon
-    as", which waits."""
+    """A clause whose mark says it is so: "because", "although", "now that"."""
     marks = [c for c in verb.children if c.dep_ == "mark"]
-    if any(m.lower_ == "as" and m.i >= 2 and verb.doc[m.i - 1].lower_ == "soon" for m in marks):
-        return False
     if any(m.lower_ in config.factive_marks for m in marks):
         return True
     return any(m.lower_ == "that" for m in marks) and any(
