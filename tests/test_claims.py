@@ -1256,3 +1256,80 @@ def test_what_a_review_found(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # what happened years ago is the story's past, not its news
+        ("A decade ago, Russia and Ukraine signed a ceasefire in Minsk.", "", {}),
+        ("In 2015 Russia and Ukraine agreed a ceasefire in Minsk.", "", {}),
+        (
+            "Russia and Ukraine signed a ceasefire in Istanbul on Thursday, two years after "
+            "the talks began.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        ("Unthinkable a year ago, the US has endorsed the Paris guarantees.", "", {US: True}),
+        ("A year ago, Russia and Ukraine agreed a ceasefire in Riyadh.", "", {}),
+        # a truce that did not hold was there to break: it says nothing of a signing
+        ("The ceasefire between Russia and Ukraine did not hold.", "", {}),
+        # what a work of fiction tells
+        ("In the novel, French troops are deployed to Kharkiv.", "", {}),
+        ("The series shows French troops deployed to Lviv.", "", {}),
+        (
+            "French special forces are deployed behind Russian lines in 'Black Sea', a "
+            "thriller that opened on Wednesday.",
+            "",
+            {},
+        ),
+        ("In a show of resolve, France deployed 300 troops to Lviv on Monday.", "", {TROOPS: True}),
+        ("France has deployed troops to Lviv in a series of rotations.", "", {TROOPS: True}),
+        # the lead says where a headline's act took place, unless the headline says it
+        (
+            "France has opened a military logistics hub in eastern Romania, the defence "
+            "ministry said.",
+            "France opens military hub to support Ukraine",
+            {},
+        ),
+        (
+            "Britain has opened a military logistics hub in Lviv, the ministry said.",
+            "Britain opens military hub to support Ukraine",
+            {UK_HUBS: True},
+        ),
+        # the context named elsewhere in the document must be more than the thing itself
+        (
+            "Norway's parliament on Tuesday ratified a defence agreement with the United "
+            "States. 'Our security guarantee is NATO,' the defence minister said.",
+            "Norway ratifies security agreement",
+            {},
+        ),
+        (
+            "Norway's parliament on Tuesday ratified its security agreement. The pact is part "
+            "of the guarantees for Ukraine agreed in Paris.",
+            "Norway ratifies security agreement",
+            {RATIFIED: True},
+        ),
+    ],
+    ids=[
+        "decade-ago",
+        "in-2015",
+        "years-after-is-no-date",
+        "a-year-ago-said-of-now",
+        "a-year-ago-fronted",
+        "did-not-hold",
+        "novel",
+        "series-shows",
+        "thriller",
+        "show-of-resolve",
+        "series-of",
+        "lead-places-elsewhere",
+        "lead-places-in-ukraine",
+        "context-only-the-thing",
+        "context-named-apart",
+    ],
+)
+def test_history_fiction_and_where_the_lead_puts_it(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

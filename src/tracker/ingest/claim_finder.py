@@ -13,7 +13,7 @@ from typing import Any
 
 from tracker.ingest import clauses, moods
 from tracker.ingest.absences import Absences
-from tracker.ingest.claim_places import in_place, placed
+from tracker.ingest.claim_places import in_place, named_places, placed
 from tracker.ingest.claim_sides import agent_side, headline_subject, holder_side, speaker_is
 from tracker.ingest.claim_words import (
     action_at,
@@ -26,7 +26,7 @@ from tracker.ingest.claim_words import (
 from tracker.ingest.claims import Claim
 from tracker.ingest.headline_claims import Headlines
 from tracker.ingest.noun_claims import NounClaims
-from tracker.ingest.rules import ExtractionConfig, QuestionRule
+from tracker.ingest.rules import ExtractionConfig, QuestionRule, Terms
 from tracker.ingest.voices import Speaker, Voices
 
 
@@ -78,20 +78,29 @@ class ClaimFinder:
         title: str,
         previous: Speaker | None,
         document: str = "",
+        own_place: bool = False,
     ) -> list[Claim]:
         """Claims of ``rule`` in ``sent``; ``title`` holds the headline and the sentences
         around this one, where the thing a rule is about may be named; ``document`` the
-        whole text, where its context may be ("Ukraine" said once, in the lede)."""
+        whole text, where its context may be ("Ukraine" said once, in the lede). With
+        ``own_place``, only acts whose verb names their place."""
         sentence = sent.text
         if not rule.objects.find(title):
             return []  # nothing the rule is about, here or around (``title`` holds this one)
         if rule.excludes and rule.excludes.find(sentence):
             return []
-        if not all(holds(group, sentence, title, document) for group in rule.context):
+        if not all(
+            holds(group, sentence, title) or _named_elsewhere(group, rule, document)
+            for group in rule.context
+        ):
             return []
         found: list[tuple[Any, Claim]] = []
         for token in sent:
             claim = self._action(sent, token, rule, title, previous)
+            if own_place:
+                if claim is not None and named_places(token):
+                    found.append((token, claim))
+                continue
             if claim is None:
                 claim = self.nouns.nominal(sent, token, rule, title)
             if claim is None:
@@ -214,6 +223,13 @@ def _acts_on_a_reply(token: Any, replies: frozenset[str]) -> bool:
     return any(
         c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in replies for c in token.children
     )
+
+
+def _named_elsewhere(group: Terms, rule: QuestionRule, document: str) -> bool:
+    """Whether the document names the context away from the sentence in words that are
+    not the rule's thing itself: "Ukraine" in the lede; not "Our security guarantee is
+    NATO", quoted after "Norway ratifies security agreement"."""
+    return any(not rule.objects.find(term) for term in group.find(document))
 
 
 def _clause_about(token: Any, rule: QuestionRule, title: str) -> str | None:

@@ -93,6 +93,25 @@ def placed(verb: Any, rule: QuestionRule) -> bool:
     )
 
 
+def placed_elsewhere(sent: Any, rule: QuestionRule) -> bool:
+    """Whether ``sent`` puts the rule's act, done to its thing, in a place that is not the
+    rule's: the lead's "has opened a military logistics hub in south-eastern Poland" below
+    "Britain opens military logistics hub to speed aid to Ukraine"."""
+    if not rule.place:
+        return False
+    for token in sent:
+        if token.pos_ not in ("VERB", "AUX") or not any(action_at(token, a) for a in rule.actions):
+            continue
+        places = named_places(token)
+        if (
+            places
+            and rule.objects.find(clauses.argument_text(token))
+            and not all(rule.place.find(p) for p in places)
+        ):
+            return True
+    return False
+
+
 def headline_places(tokens: list[Any]) -> list[str]:
     """Proper names after a place preposition in a headline: "hub in Poland"."""
     return [

@@ -60,6 +60,51 @@ _WEEKDAY = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b(?!['\u2019]s)", 
 _OFFSETS = {"yesterday": -1, "last night": -1, "tomorrow": 1}
 
 
+_YEARS = (
+    r"(?:[2-9]|\d\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|fifty|a few|a couple of|several|many)\s+years"
+)
+# "eleven years ago", "a decade ago", "back in 2015"; not "unthinkable a year ago", which
+# is said of now
+_YEARS_AGO = re.compile(
+    r"\b(?:" + _YEARS + r"|(?:a|one|two|three|several)\s+decades?)\s+ago\b", re.IGNORECASE
+)
+_IN_YEAR = re.compile(
+    r"\b(?:in|back\s+in|during|of|from)\s+(?:early\s+|late\s+|mid-?)?(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+# fronted, a year back dates the whole sentence: "A year ago, French troops ..."
+_FRONTED_YEAR_AGO = re.compile(r"^\W*(?:(?:a|one)\s+year\s+ago|last\s+year)\b", re.IGNORECASE)
+
+
+def _years_before(text: str, published: date) -> bool:
+    """Whether ``text`` dates its event in a year before the one it was published in."""
+    if _YEARS_AGO.search(text) or _FRONTED_YEAR_AGO.search(text):
+        return True
+    if any(int(m["year"]) < published.year for m in _IN_YEAR.finditer(text)):
+        return True
+    return any(
+        m["year"] and int(m["year"]) < published.year
+        for pattern in (_MONTH_DAY, _DAY_MONTH)
+        for m in pattern.finditer(text)
+    )
+
+
+def in_years_past(own: str, sentence: str, *, published: datetime) -> bool:
+    """Whether the clause (else its sentence) dates its event years back: "Eleven years
+    ago today, leaders ... agreed in Minsk on a ceasefire" is history, not news. A clause
+    dated to a day of its own ("signed on Tuesday") is not."""
+    day0 = published.astimezone(UTC).date()
+    for text in (own, sentence) if own else (sentence,):
+        if _years_before(text, day0):
+            return True
+        if resolve_when(text, published=published).precision == "day":
+            return False
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Resolved:
     moment: datetime

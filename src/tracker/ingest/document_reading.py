@@ -16,7 +16,8 @@ from tracker.domain.events import DocumentIngested, FactAsserted
 from tracker.domain.log import NewEvent
 from tracker.ingest.cast import Cast
 from tracker.ingest.claim_finder import ClaimFinder
-from tracker.ingest.dates import resolve_clause
+from tracker.ingest.claim_places import placed_elsewhere
+from tracker.ingest.dates import in_years_past, resolve_clause
 from tracker.ingest.document_events import (
     answer,
     answer_event,
@@ -62,6 +63,10 @@ class DocumentReading:
         for index, (sent, _headline) in enumerate(sentences):
             self.cast.add(sent, index)
         self.whole = " ".join([document.title] + [s.text for s, _ in sentences])
+        lead = [s for s, headline in sentences if not headline][:2]
+        self._elsewhere = frozenset(
+            rule.id for rule in config.rules if any(placed_elsewhere(s, rule) for s in lead)
+        )
         self.reader = FactReader(voices, config) if open_facts else None
         self._events: list[NewEvent] = []
         self._verdicts: dict[str, Verdict] = {}
@@ -155,10 +160,19 @@ class DocumentReading:
             found = said_findings(rule, said, sent.text, title)
         else:
             found = claim_findings(
-                self.claims, rule, sent, title, self._previous, self.whole, headline
+                self.claims,
+                rule,
+                sent,
+                title,
+                self._previous,
+                self.whole,
+                headline,
+                elsewhere=rule.id in self._elsewhere,
             )
         verdicts = []
         for value, tense, _modality, quote, keys, how, own in found:
+            if in_years_past(own, sentence, published=self.document.published_at):
+                continue  # what happened years ago is the story's past, not its news
             when = resolve_clause(
                 own,
                 sentence,

@@ -94,6 +94,7 @@ def load_extraction_config(
         deny_verbs=mood.lemmas("deny"),
         dismiss_verbs=mood.lemmas("dismiss"),
         allege_verbs=mood.lemmas("allege"),
+        fiction_nouns=mood.lemmas("fiction"),
         report_nouns=mood.lemmas("report_nouns"),
         habitual=mood.lemmas("habitual"),
         negators=mood.lemmas("negators"),

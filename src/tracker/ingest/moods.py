@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.ingest import clauses
 from tracker.ingest.clauses import SUBJECT_DEPS, ranked_first_to, reduced_main
 from tracker.ingest.negations import is_denied, is_negated, still_to
 from tracker.ingest.rules import ExtractionConfig, Modality
@@ -123,9 +124,43 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality:
         return found
     if _imperative(verb):
         return "planned"  # "Opinion: send the French troops now": a call
+    if _in_fiction(verb, config):
+        return "fiction"
     if _whatever_might(verb):
         return "conditional"
     return _through_clauses(verb, config)
+
+
+def _in_fiction(verb: Any, config: ExtractionConfig) -> bool:
+    """What a work of fiction tells: "French forces are deployed behind Russian lines in
+    'Operation Dnipro', a thriller"; "a novel about French troops sent to Odesa"."""
+    token = verb
+    for _ in range(8):  # the work the clause describes, or that tells it
+        if _work(token, config) or any(
+            c.dep_ == "nsubj" and _work(c, config) for c in token.children
+        ):
+            return True
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return any(
+        (_work(t, config) and t.dep_ == "appos")
+        or (
+            t.dep_ == "pobj"
+            and t.head.lower_ == "in"
+            and (_work(t, config) or t.ent_type_ == "WORK_OF_ART")
+        )
+        for t in clauses.clause_tokens(verb)
+    )
+
+
+def _work(token: Any, config: ExtractionConfig) -> bool:
+    """A noun naming a work: "a thriller", "the film"; not "a series of strikes"."""
+    return (
+        token.pos_ in ("NOUN", "PROPN")
+        and token.lemma_.lower() in config.fiction_nouns
+        and not any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
+    )
 
 
 def _of_gerund(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality | None:

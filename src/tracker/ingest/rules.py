@@ -16,7 +16,15 @@ from typing import Literal, get_args
 # How a clause holds what it says: done, to come, possible, wanted, on a condition, asked,
 # or only named ("the signing of a ceasefire").
 Modality = Literal[
-    "actual", "future", "modal", "possible", "planned", "conditional", "question", "nominal"
+    "actual",
+    "future",
+    "modal",
+    "possible",
+    "planned",
+    "conditional",
+    "question",
+    "nominal",
+    "fiction",
 ]
 MODALITIES: tuple[Modality, ...] = get_args(Modality)
 KINDS = ("statement", "event")
@@ -176,6 +184,7 @@ class ExtractionConfig:
     deny_verbs: frozenset[str]
     dismiss_verbs: frozenset[str]
     allege_verbs: frozenset[str]
+    fiction_nouns: frozenset[str]
     report_nouns: frozenset[str]
     habitual: frozenset[str]
     negators: frozenset[str]

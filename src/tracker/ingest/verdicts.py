@@ -106,16 +106,23 @@ def claim_findings(
     previous: Speaker | None,
     whole: str,
     headline: bool,
+    elsewhere: bool = False,
 ) -> list[Finding]:
-    """What the claims of a sentence answer for an event rule, in the moods it allows."""
+    """What the claims of a sentence answer for an event rule, in the moods it allows;
+    ``elsewhere``: the lead puts the act in a place that is not the rule's."""
     found: list[Finding] = []
     if headline and rule.excludes and rule.excludes.find(title):
         # "France opens hub in Ukraine" above "... opened a humanitarian logistics hub": the
         # lead says what kind
         return found
-    claimed = claims.find(sent, rule, title, previous, whole)
-    if headline and not any(
-        c.modality in (rule.true_when if c.value else rule.false_when) for c in claimed
+    # "Britain opens military logistics hub" above "... a hub in south-eastern Poland": the
+    # lead says where, unless the headline says it too
+    own_place = headline and elsewhere
+    claimed = claims.find(sent, rule, title, previous, whole, own_place=own_place)
+    if (
+        headline
+        and not own_place
+        and not any(c.modality in (rule.true_when if c.value else rule.false_when) for c in claimed)
     ):
         # the parse of a headline is often wrong; its words may still say it
         claimed += claims.in_headline(sent, rule)
