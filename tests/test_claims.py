@@ -1333,3 +1333,21 @@ def test_history_fiction_and_where_the_lead_puts_it(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # the parser joins the second subject to the first object: the name before the verb
+        (
+            "The allies pledged security guarantees and the United States backed the framework.",
+            "",
+            {US: True},
+        ),
+    ],
+    ids=["stranded-subject"],
+)
+def test_what_the_parse_strands(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

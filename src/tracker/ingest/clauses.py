@@ -102,6 +102,7 @@ def subject_of(verb: Any) -> Any | None:
         _reduced_subject,
         _noun_owner,
         _as_subject,
+        _stranded_subject,
         _shared_subject,
         _first_to,
     ):
@@ -223,6 +224,18 @@ def _noun_owner(verb: Any) -> Any | None:
             None,
         )
     return owner
+
+
+def _stranded_subject(verb: Any) -> Any | None:
+    """ "The allies pledged security guarantees and the United States backed the
+    framework": the parser may join the second subject to the first object, and the second
+    verb to the first; the name just before the verb is its subject."""
+    if verb.dep_ != "conj" or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        return None
+    before = verb.doc[verb.i - 1]
+    if before.dep_ != "conj" or before.ent_type_ not in ("GPE", "ORG", "PERSON", "NORP"):
+        return None
+    return before if before.head.i in {t.i for t in verb.head.subtree} else None
 
 
 def _shared_subject(verb: Any) -> Any | None:
