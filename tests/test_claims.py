@@ -1351,3 +1351,57 @@ def test_what_the_parse_strands(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "Italy's cabinet on Monday approved a bill ratifying Rome's security commitments "
+            "to Ukraine and sent it to parliament.",
+            "",
+            {},
+        ),
+        (
+            "Italy's parliament on Monday approved a bill ratifying Rome's security "
+            "commitments to Ukraine.",
+            "",
+            {RATIFIED: True},
+        ),
+        (
+            "A Bundestag committee voted on Monday to ratify Germany's security commitments "
+            "to Ukraine.",
+            "",
+            {},
+        ),
+        (
+            "The Dutch government ratified the Netherlands' security commitments to Ukraine "
+            "on Monday.",
+            "",
+            {RATIFIED: True},
+        ),
+        (
+            "The Sejm passed the bill ratifying Poland's security commitments to Ukraine in "
+            "its first reading on Monday.",
+            "",
+            {},
+        ),
+        (
+            "The bill now goes to the Senate.",
+            "Italy's cabinet approves Ukraine guarantees bill",
+            {},
+        ),
+    ],
+    ids=[
+        "cabinet-approves-bill",
+        "parliament-approves-bill",
+        "committee-votes-to",
+        "government-ratifies",
+        "first-reading",
+        "cabinet-headline",
+    ],
+)
+def test_a_step_toward_ratifying_is_not_ratifying(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

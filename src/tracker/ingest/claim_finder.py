@@ -135,7 +135,7 @@ class ClaimFinder:
             base = None  # "visited the hub": it exists; "did not visit it" says nothing
         else:
             return None
-        if _bare_be(token, rule):
+        if _bare_be(token, rule) or _a_step(token, rule):
             return None
         clause = _clause_about(token, rule, title)
         if clause is None or _acts_on_a_reply(token, self.config.reaction_nouns):
@@ -197,6 +197,19 @@ class ClaimFinder:
         ):
             return False
         return not (rule.place and not placed(token, rule))
+
+
+def _a_step(token: Any, rule: QuestionRule) -> bool:
+    """Whether the verb is a step toward the act by who cannot complete it: "Italy's
+    cabinet approved a bill ratifying ...", "a committee voted to ..."."""
+    if not rule.step_agents:
+        return False
+    if token.dep_ == "xcomp" and token.head.i != token.i:
+        token = token.head  # "voted to ratify": the vote is the step
+    if not any(action_at(token, a) for a in rule.step_actions):
+        return False
+    doer = clauses.subject_of(token)
+    return doer is not None and bool(rule.step_agents.find(clauses.phrase(doer)))
 
 
 def _bare_be(token: Any, rule: QuestionRule) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.ingest.claim_places import headline_places
-from tracker.ingest.claim_words import targets, written_action
+from tracker.ingest.claim_words import action_at, targets, written_action
 from tracker.ingest.claims import Claim
 from tracker.ingest.rules import ExtractionConfig, QuestionRule
 from tracker.ingest.voices import Voices
@@ -91,6 +91,10 @@ class Headlines:
             return False
         if rule.agent_side is not None and self.voices.side_in(before) != rule.agent_side:
             return False
+        if rule.step_agents.find(before) and any(
+            action_at(tokens[at], a) for a in rule.step_actions
+        ):
+            return False  # "Italy's cabinet approves Ukraine guarantees bill"
         if not all(group.find(text) for group in rule.participants):
             return False
         if rule.place and not rule.place.find(text):

@@ -73,6 +73,8 @@ def question_rule(
         excludes=Terms.of(r.strings("excludes")),
         true_when=r.modalities("true_when", ("actual",)),
         false_when=r.modalities("false_when", ("actual",)),
+        step_agents=Terms.of(r.strings("step_agents")),
+        step_actions=tuple(a.lower() for a in r.strings("step_actions")),
     )
     if kind == "statement" and (rule.side is None or not rule.topics):
         raise ConfigError(f"{path}: {where}a statement rule needs side and topics")

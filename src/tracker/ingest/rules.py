@@ -102,6 +102,9 @@ class QuestionRule:
     excludes: Terms
     true_when: frozenset[Modality]
     false_when: frozenset[Modality]
+    # who takes only a step toward the act: "Italy's cabinet approved a bill ratifying ..."
+    step_agents: Terms = field(default_factory=lambda: Terms.of(()))
+    step_actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
