@@ -1405,3 +1405,18 @@ def test_a_step_toward_ratifying_is_not_ratifying(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Russia and Ukraine agreed on Tuesday to a partial truce on energy strikes.", ""),
+        ("Fighting continues on the front line.", "Ukraine, Russia agree energy truce"),
+        ("Russia and Ukraine signed a maritime truce in the Black Sea on Friday.", ""),
+    ],
+    ids=["partial-truce", "energy-truce-headline", "maritime-truce"],
+)
+def test_a_truce_on_one_kind_of_strike_is_no_ceasefire(
+    extractor: RuleExtractor, text: str, title: str
+) -> None:
+    assert facts(extractor, text, title) == {}
