@@ -1391,6 +1391,20 @@ def test_what_the_parse_strands(
             "Italy's cabinet approves Ukraine guarantees bill",
             {},
         ),
+        # clearing a legislature is passing it; clearing the way is not
+        (
+            "Three months on, the Paris commitments have yet to clear a single national "
+            "legislature, the minister said.",
+            "",
+            {RATIFIED: False},
+        ),
+        ("The Paris security commitments cleared the Bundestag on Thursday.", "", {RATIFIED: True}),
+        (
+            "The committee vote cleared the way for the ratification of the Paris commitments.",
+            "",
+            {},
+        ),
+        ("MPs met ahead of the ratification of the Paris security commitments.", "", {}),
     ],
     ids=[
         "cabinet-approves-bill",
@@ -1399,6 +1413,10 @@ def test_what_the_parse_strands(
         "government-ratifies",
         "first-reading",
         "cabinet-headline",
+        "yet-to-clear-a-legislature",
+        "cleared-the-bundestag",
+        "the-way-for",
+        "ahead-of",
     ],
 )
 def test_a_step_toward_ratifying_is_not_ratifying(

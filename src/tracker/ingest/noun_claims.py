@@ -130,6 +130,8 @@ class NounClaims:
             c.dep_ == "prep" and c.lower_ == "of" and c.i > token.i for c in token.children
         ):
             return False
+        if token.dep_ == "pobj" and _aimed_at(token.head, self.config):
+            return False  # "cleared the way for the ratification", "ahead of the opening"
         return not any(
             c.lemma_.lower() in self.config.planning or c.lower_ in self.config.planning
             for c in token.children
@@ -167,3 +169,13 @@ class NounClaims:
             tense="past",
             how="anchored",
         )
+
+
+def _aimed_at(prep: Any, config: ExtractionConfig) -> bool:
+    """Whether a preposition points to what is still ahead: "the way for", "pressure
+    toward", "before", "ahead of"; not "thanked Britain for"."""
+    if prep.lower_ in ("toward", "towards", "before"):
+        return True
+    if prep.lower_ == "of":
+        return bool(prep.head.lower_ == "ahead")
+    return prep.lower_ == "for" and prep.head.lemma_.lower() not in config.credit_verbs
