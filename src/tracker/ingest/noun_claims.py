@@ -130,7 +130,7 @@ class NounClaims:
             c.dep_ == "prep" and c.lower_ == "of" and c.i > token.i for c in token.children
         ):
             return False
-        if token.dep_ == "pobj" and _aimed_at(token.head, self.config):
+        if token.dep_ == "pobj" and _aimed_at(token.head):
             return False  # "cleared the way for the ratification", "ahead of the opening"
         return not any(
             c.lemma_.lower() in self.config.planning or c.lower_ in self.config.planning
@@ -171,11 +171,20 @@ class NounClaims:
         )
 
 
-def _aimed_at(prep: Any, config: ExtractionConfig) -> bool:
+def _aimed_at(prep: Any) -> Any:
     """Whether a preposition points to what is still ahead: "the way for", "pressure
-    toward", "before", "ahead of"; not "thanked Britain for"."""
+    toward", "before", "ahead of"; not "crowds gathered for", "thanked Britain for"."""
     if prep.lower_ in ("toward", "towards", "before"):
         return True
     if prep.lower_ == "of":
-        return bool(prep.head.lower_ == "ahead")
-    return prep.lower_ == "for" and prep.head.lemma_.lower() not in config.credit_verbs
+        return prep.head.lower_ == "ahead"
+    if prep.lower_ != "for":
+        return False
+    # "pressure for the ratification"; "cleared the way for", "set the stage for"
+    return prep.head.pos_ == "NOUN" or any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _PREPARED for c in prep.head.children
+    )
+
+
+# What a verb readies for what comes after: "paved the way for", "laid the ground for".
+_PREPARED = frozenset({"way", "path", "ground", "groundwork", "stage", "road", "scene"})
