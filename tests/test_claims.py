@@ -1438,3 +1438,104 @@ def test_a_truce_on_one_kind_of_strike_is_no_ceasefire(
     extractor: RuleExtractor, text: str, title: str
 ) -> None:
     assert facts(extractor, text, title) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # an event noun whose happening is denied did not happen; one that is only not
+        # attended or answered did
+        ("The opening of the British hub in Lviv has not happened.", "", {UK_HUBS: False}),
+        ("The deployment of French troops to Ukraine has not taken place.", "", {TROOPS: False}),
+        (
+            "Ministers did not attend the opening of the British logistics hub near Lviv on "
+            "Monday.",
+            "",
+            {UK_HUBS: True},
+        ),
+        # a relative clause the parser hung on the place inside the noun's phrase
+        (
+            "The guarantees for Ukraine, which Washington stopped backing last week, are now "
+            "a European affair.",
+            "",
+            {US: False},
+        ),
+        (
+            "The guarantees drawn up in Paris, which Washington has publicly endorsed, were a "
+            "recipe for confrontation.",
+            "",
+            {US: True},
+        ),
+        ("The French force of reassurance is nowhere near Ukraine.", "", {TROOPS: False}),
+        (
+            "In a war game run by a London think tank, teams playing Russia and Ukraine "
+            "signed a ceasefire in the third round, after which a French brigade deployed to "
+            "Kyiv and British planners opened two hubs.",
+            "",
+            {},
+        ),
+        (
+            "Funds were set aside for the French troops now deployed around Kyiv.",
+            "",
+            {TROOPS: True},
+        ),
+        (
+            "Four months after the Paris summit, Ukraine still awaits the military hubs that "
+            "Britain and France pledged to set up.",
+            "",
+            {UK_HUBS: False, FR_HUBS: False},
+        ),
+        (
+            "The ratification of France's commitments under the Paris declaration was put off "
+            "on Tuesday.",
+            "",
+            {RATIFIED: False},
+        ),
+        (
+            "US envoy Steve Witkoff said Washington stood shoulder to shoulder with Europe on "
+            "the guarantees for Ukraine.",
+            "",
+            {US: True},
+        ),
+        # "once" read as an adverb still opens its clause
+        (
+            "In a survey published on Sunday, 54% of French respondents approved of sending "
+            "troops to Ukraine once a ceasefire is signed.",
+            "",
+            {},
+        ),
+        # a chamber that sends the text on to the next has taken a step
+        (
+            "Canada's House of Commons passed the bill enshrining Ottawa's security "
+            "commitments to Ukraine by a wide margin, sending it to the Senate.",
+            "",
+            {},
+        ),
+        (
+            "The Senate passed the bill ratifying France's security commitments to Ukraine on "
+            "Tuesday, sending it to the president for signature.",
+            "",
+            {RATIFIED: True},
+        ),
+    ],
+    ids=[
+        "opening-not-happened",
+        "deployment-not-taken-place",
+        "opening-not-attended",
+        "relative-on-the-place",
+        "relative-through-participle",
+        "nowhere-near",
+        "war-game",
+        "deployed-around",
+        "still-awaits",
+        "put-off",
+        "shoulder-to-shoulder",
+        "once-as-adverb",
+        "sent-to-the-senate",
+        "sent-to-the-president",
+    ],
+)
+def test_what_two_more_blind_batches_taught(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

@@ -200,16 +200,29 @@ class ClaimFinder:
 
 
 def _a_step(token: Any, rule: QuestionRule) -> bool:
-    """Whether the verb is a step toward the act by who cannot complete it: "Italy's
-    cabinet approved a bill ratifying ...", "a committee voted to ..."."""
-    if not rule.step_agents:
+    """Whether the verb is a step toward the act: by who cannot complete it ("Italy's
+    cabinet approved a bill ratifying ...", "a committee voted to ..."), or passing the
+    text on to who acts next ("..., sending it to the Senate")."""
+    if not rule.step_agents and not rule.step_to:
         return False
     if token.dep_ == "xcomp" and token.head.i != token.i:
         token = token.head  # "voted to ratify": the vote is the step
     if not any(action_at(token, a) for a in rule.step_actions):
         return False
     doer = clauses.subject_of(token)
-    return doer is not None and bool(rule.step_agents.find(clauses.phrase(doer)))
+    if doer is not None and rule.step_agents.find(clauses.phrase(doer)):
+        return True
+    # "passed the bill ... by a wide margin, sending it to the Senate"
+    return any(
+        t.dep_ == "pobj" and t.head.lower_ == "to" and rule.step_to.find(clauses.phrase(t))
+        for c in token.children
+        if c.dep_ in ("advcl", "conj") and c.lemma_.lower() in _SENDING
+        for t in c.subtree
+    )
+
+
+# Verbs that pass a text on to whoever acts next.
+_SENDING = frozenset({"send", "refer", "forward", "return", "pass", "hand", "move"})
 
 
 def _bare_be(token: Any, rule: QuestionRule) -> bool:

@@ -15,7 +15,21 @@ from tracker.ingest.dates import MONTHS, WEEKDAYS
 from tracker.ingest.rules import QuestionRule
 
 PLACE_PREPS = frozenset(
-    {"in", "to", "into", "inside", "across", "on", "at", "throughout", "near", "outside"}
+    {
+        "in",
+        "to",
+        "into",
+        "inside",
+        "across",
+        "on",
+        "at",
+        "throughout",
+        "near",
+        "outside",
+        "around",
+        "along",
+        "within",
+    }
 )
 
 

@@ -40,14 +40,18 @@ def argument_text(verb: Any) -> str:
     subject = subject_of(verb)
     if subject is not None and subject.head.i != verb.i:
         parts.append(phrase(subject))
-    if verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
+    qualifier = verb
+    if verb.dep_ == "xcomp" and verb.head.dep_ == "relcl":
+        qualifier = verb.head  # "the guarantees, which Washington stopped backing"
+    if qualifier.dep_ in ("relcl", "acl") and qualifier.head.i != qualifier.i:
         # "Opening of first UK-French hub delayed": the noun with its own phrase
-        parts.append(phrase(verb.head))
-        noun = verb.head
+        parts.append(phrase(qualifier.head))
+        noun = qualifier.head
         for _ in range(4):
             # "the ceasefire between Russia and Ukraine, which came into force", the clause
-            # hung on "Russia": the noun the phrase belongs to
-            if noun.dep_ not in ("pobj", "conj", "prep") or noun.head.i == noun.i:
+            # hung on "Russia": the noun the phrase belongs to; "the guarantees drawn up
+            # in Paris, which Washington endorsed", through the participle
+            if noun.dep_ not in ("pobj", "conj", "prep", "acl") or noun.head.i == noun.i:
                 break
             noun = noun.head
             if noun.pos_ in ("NOUN", "PROPN") and noun.dep_ != "conj":

@@ -135,9 +135,15 @@ def _in_fiction(verb: Any, config: ExtractionConfig) -> bool:
     """What a work of fiction tells: "French forces are deployed behind Russian lines in
     'Operation Dnipro', a thriller"; "a novel about French troops sent to Odesa"."""
     token = verb
-    for _ in range(8):  # the work the clause describes, or that tells it
+    for _ in range(8):  # the work the clause describes, tells or is set in
         if _work(token, config) or any(
-            c.dep_ == "nsubj" and _work(c, config) for c in token.children
+            (c.dep_ == "nsubj" and _work(c, config))
+            or (
+                c.dep_ == "prep"
+                and c.lower_ == "in"
+                and any(_set_in(o, config) for o in c.children if o.dep_ == "pobj")
+            )
+            for c in token.children
         ):
             return True
         if token.head.i == token.i:
@@ -145,13 +151,14 @@ def _in_fiction(verb: Any, config: ExtractionConfig) -> bool:
         token = token.head
     return any(
         (_work(t, config) and t.dep_ == "appos")
-        or (
-            t.dep_ == "pobj"
-            and t.head.lower_ == "in"
-            and (_work(t, config) or t.ent_type_ == "WORK_OF_ART")
-        )
+        or (t.dep_ == "pobj" and t.head.lower_ == "in" and _set_in(t, config))
         for t in clauses.clause_tokens(verb)
     )
+
+
+def _set_in(noun: Any, config: ExtractionConfig) -> bool:
+    """ "in a war game run by ...", "in 'Operation Dnipro'": a work a clause is set in."""
+    return _work(noun, config) or noun.ent_type_ == "WORK_OF_ART"
 
 
 def _work(token: Any, config: ExtractionConfig) -> bool:
@@ -276,6 +283,14 @@ def _through_clauses(verb: Any, config: ExtractionConfig) -> Modality:
 def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
     """The mood a clause's mark, or the word order of a condition, gives it."""
     marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+    # "... to Ukraine once a ceasefire is signed", the parser making "once" an adverb and
+    # "signed" the main verb: just before the subject, it still opens the clause
+    openers = {c.left_edge.i - 1 for c in token.children if c.dep_ in SUBJECT_DEPS}
+    marks |= {
+        c.lower_
+        for c in token.children
+        if c.dep_ == "advmod" and c.i in openers and c.lower_ in ("once", "when")
+    }
     if any(
         c.dep_ == "mark" and c.lower_ == "as" and c.i >= 1 and token.doc[c.i - 1].lower_ == "soon"
         for c in token.children

@@ -121,6 +121,15 @@ class NounClaims:
             if token.dep_ not in ("nsubj", "nsubjpass") or negations.is_negated(verb, self.config):
                 return None  # "attended the opening before it was postponed"
             return not value  # "Ratification of Italy's commitments was blocked"
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and (
+                verb.lemma_.lower() in _HAPPENING
+                or any(action_at(verb, a) for a in ("take place", "go ahead"))
+            )
+            and negations.is_negated(verb, self.config)
+        ):
+            return not value  # "the deployment of French troops has not taken place"
         return value if definite else None
 
     def _taken_place(self, token: Any, definite: bool) -> bool:
@@ -185,6 +194,11 @@ def _aimed_at(prep: Any) -> Any:
         c.dep_ == "dobj" and c.lemma_.lower() in _PREPARED for c in prep.head.children
     )
 
+
+# Verbs that say an event noun's event took place: "the opening has not happened".
+_HAPPENING = frozenset(
+    {"happen", "occur", "begin", "start", "proceed", "materialise", "materialize"}
+)
 
 # What a verb readies for what comes after: "paved the way for", "laid the ground for".
 _PREPARED = frozenset({"way", "path", "ground", "groundwork", "stage", "road", "scene"})

@@ -105,6 +105,8 @@ class QuestionRule:
     # who takes only a step toward the act: "Italy's cabinet approved a bill ratifying ..."
     step_agents: Terms = field(default_factory=lambda: Terms.of(()))
     step_actions: tuple[str, ...] = ()
+    # where a step sends the thing on: "passed the bill ..., sending it to the Senate"
+    step_to: Terms = field(default_factory=lambda: Terms.of(()))
 
 
 @dataclass(frozen=True)
