@@ -970,3 +970,29 @@ def test_a_voice_inside_a_documents_allegation_still_spoke(extractor: RuleExtrac
     reported as speaking."""
     text = "A leaked report claimed that Zelensky told aides the hubs were ready."
     assert said(extractor, text) == [("leaked report", None), ("Zelensky", "ukraine")]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Duma Speaker Vyacheslav Volodin said the hub opened by Britain and France near "
+            'Lviv was "a legitimate target from day one".',
+            "a legitimate target from day one",
+        ),
+        (
+            "Dmitry Medvedev wrote on Telegram on Monday that the guarantees promised to Kyiv "
+            "in Paris amounted to 'a declaration of intent to fight Russia'.",
+            "a declaration of intent to fight Russia",
+        ),
+    ],
+    ids=["participle-read-as-a-clause", "quote-after-the-subject"],
+)
+def test_what_was_said_runs_to_the_end_of_the_last_clause(
+    extractor: RuleExtractor, text: str, words: str
+) -> None:
+    contents = [
+        e.data["content"] for e in extractor.extract(doc(text)) if e.type == "StatementReported"
+    ]
+    assert len(contents) == 1
+    assert words in contents[0]

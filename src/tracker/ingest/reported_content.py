@@ -73,11 +73,25 @@ def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozense
                 )
                 for t in (*c.subtree, *(g for g in clause.children if g.dep_ == "cc"))
             }
-            words = [
-                t.text_with_ws
-                for t in doc[clause.left_edge.i : clause.right_edge.i + 1]
-                if t.i not in cut
-            ]
+            # "said the hub opened by Britain near Lviv was "a legitimate target"", parsed
+            # as two clauses of the verb: the words run to the end of the last that
+            # follows on without a mark of its own
+            end = clause.right_edge.i
+            for c in verb.children:
+                if (
+                    clause.i > verb.i
+                    and c.i > clause.i
+                    and (
+                        c.dep_ == dep
+                        or (
+                            c.dep_ == "advcl"
+                            and c.left_edge.i == end + 1
+                            and not any(g.dep_ in ("mark", "nsubj") for g in c.children)
+                        )
+                    )
+                ):
+                    end = max(end, c.right_edge.i)
+            words = [t.text_with_ws for t in doc[clause.left_edge.i : end + 1] if t.i not in cut]
             return "".join(words).strip(" ,")
     fronted = content_subject(verb, subject)
     if fronted is not None:
