@@ -668,7 +668,8 @@ def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, mess
         ("About 400 French soldiers are now in Odesa, the ministry said.", {TROOPS: True}),
         ("France now has 900 soldiers stationed in Ukraine.", {TROOPS: True}),
         # who takes part is the subject, or an argument naming the thing, not another noun
-        ("British troops are guarding the UK-French hub at Lviv.", {}),
+        # (the hub they guard is there)
+        ("British troops are guarding the UK-French hub at Lviv.", {UK_HUBS: True, FR_HUBS: True}),
         (
             "Lavrov said the French soldiers who arrived in Ukraine were occupiers.",
             {TROOPS: True, "moscow/commented-on/paris-meeting": True},
@@ -1539,3 +1540,52 @@ def test_what_two_more_blind_batches_taught(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the thing itself, definite and placed in Ukraine, is there
+        (
+            "Dmitry Medvedev on Tuesday mocked the French military hub in the Odesa region as "
+            "a holiday camp.",
+            {MOSCOW: True, FR_HUBS: True},
+        ),
+        (
+            "A British soldier was injured in an accident at the UK-run military hub in "
+            "Vinnytsia region on Monday.",
+            {UK_HUBS: True},
+        ),
+        (
+            "The Russian ambassador told Le Figaro that French soldiers now in Ukraine were "
+            "not peacekeepers.",
+            {MOSCOW: True, TROOPS: True},
+        ),
+        # not one planned, named only by what is done toward it, or that any could be
+        ("Moscow warned that the planned British hub near Lviv would be a target.", {MOSCOW: True}),
+        (
+            "Russia warned that French troops in Ukraine would be legitimate targets.",
+            {MOSCOW: True},
+        ),
+        ("Work on the British military hub in Ukraine began last week.", {}),
+        ("Life is quiet at the French base near Odesa.", {}),
+        ("Life is quiet at the French hub near Odesa.", {FR_HUBS: True}),
+        # what the sentence says outright beats what its phrase takes for granted
+        ("The UK-French hubs in Ukraine have yet to open.", {UK_HUBS: False, FR_HUBS: False}),
+    ],
+    ids=[
+        "mocked-the-hub",
+        "accident-at-the-hub",
+        "soldiers-now-in",
+        "planned-hub",
+        "bare-troops-in",
+        "work-on-the-hub",
+        "a-base-is-no-hub",
+        "the-hub-near-odesa",
+        "said-outright",
+    ],
+)
+def test_a_thing_placed_in_ukraine_is_there(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

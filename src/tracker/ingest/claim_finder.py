@@ -108,11 +108,17 @@ class ClaimFinder:
             if claim is None:
                 claim = self.nouns.anchored(sent, token, rule, title)
             if claim is None:
+                claim = self.nouns.located(sent, token, rule)
+            if claim is None:
                 claim = self.absences.without(sent, token, rule, title)
             if claim is None:
                 claim = self.absences.none_left(sent, token, rule, title)
             if claim is not None:
                 found.append((token, claim))
+        if any(claim.how != "located" for _, claim in found):
+            # "the UK-French hubs in Ukraine have yet to open": what the sentence says of
+            # the thing outright beats what its phrase takes for granted
+            found = [(token, claim) for token, claim in found if claim.how != "located"]
         return [claim for token, claim in found if not _overruled(token, claim, found)]
 
     def in_headline(self, sent: Any, rule: QuestionRule) -> list[Claim]:

@@ -132,6 +132,85 @@ class NounClaims:
             return not value  # "the deployment of French troops has not taken place"
         return value if definite else None
 
+    def located(self, sent: Any, token: Any, rule: QuestionRule) -> Claim | None:
+        """ "the French military hub in the Odesa region", "French soldiers now in
+        Ukraine": the thing itself, said to be in the rule's place, is there. Only for a
+        rule with a place; not "the planned hub in Lviv", "any troops in Ukraine", nor the
+        thing an act of the rule's own is done to ("the hub in Lviv has not opened")."""
+        if not rule.place or token.pos_ != "NOUN" or token.lemma_.lower() not in rule.located:
+            return None
+        if (
+            token.dep_ == "pobj"
+            and token.head.lower_ in ("of", "on", "for", "toward", "towards")
+            and token.head.head.lemma_.lower()
+            in self._not_yet
+            | _UNBUILT
+            | rule.event_nouns
+            | rule.negative_event_nouns
+            | rule.nominals
+        ):
+            # "work on the hubs in Ukraine", "construction of the first hub"; "the opening
+            # of the hub near Lviv was postponed": the act itself says what is so
+            return None
+        spots = [
+            c
+            for c in token.children
+            if c.dep_ == "prep"
+            and c.lower_ in ("in", "near", "outside", "at", "around", "across")
+            and any(o.dep_ == "pobj" and rule.place.find(clauses.phrase(o)) for o in c.children)
+        ]
+        if not spots:
+            return None
+        definite = any(
+            (c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in token.children
+        )
+        now = any(g.lower_ in ("now", "already", "still") for s in spots for g in s.children)
+        if not (definite or now):
+            return None
+        modifiers = [c for c in token.children if c.dep_ in ("amod", "compound", "acl", "nmod")]
+        if any(m.lemma_.lower() in self._not_yet or m.lower_ in self._not_yet for m in modifiers):
+            return None  # "the planned hub", "the promised hubs", "the future base"
+        own = " ".join(t.text for t in token.subtree if t.i <= token.i)
+        if not all(group.find(own) for group in rule.participants):
+            return None
+        if (
+            rule.facts
+            and all(t.requires for t in rule.facts)
+            and not any(t.requires.find(own) for t in rule.facts)
+        ):
+            return None  # whose hub it is must be in the phrase
+        verb = token.head
+        while verb.dep_ in ("pobj", "prep", "conj", "appos") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.lemma_ != "be" and any(
+            action_at(verb, a) for a in (*rule.actions, *rule.negative_actions, *rule.presupposing)
+        ):
+            return None  # the act itself says what is so ("could not tour the hub": nothing)
+        if verb.pos_ in ("VERB", "AUX") and moods.modality(verb, sent, self.config) in (
+            "question",
+            "conditional",
+            "fiction",
+        ):
+            return None
+        return Claim(
+            rule=rule,
+            targets=targets(rule, own, sent.text),
+            value=True,
+            modality="actual",
+            tense="present",
+            how="located",
+        )
+
+    @property
+    def _not_yet(self) -> frozenset[str]:
+        """Words that make a thing one still to come: planned, promised, future."""
+        return (
+            self.config.planning
+            | self.config.not_done_verbs
+            | self.config.facts.hedges
+            | {"future", "proposed", "promised", "potential", "would-be", "pledged", "new"}
+        )
+
     def _taken_place(self, token: Any, definite: bool) -> bool:
         """Whether an event noun names an event, not a plan: "the opening of ...", not "the
         planned opening", "the expected launch"."""
@@ -194,6 +273,24 @@ def _aimed_at(prep: Any) -> Any:
         c.dep_ == "dobj" and c.lemma_.lower() in _PREPARED for c in prep.head.children
     )
 
+
+# What is done toward a thing before it is there: "work on the hubs", "funding for them".
+_UNBUILT = frozenset(
+    {
+        "work",
+        "construction",
+        "building",
+        "plan",
+        "funding",
+        "preparation",
+        "design",
+        "search",
+        "talk",
+        "negotiation",
+        "tender",
+        "contract",
+    }
+)
 
 # Verbs that say an event noun's event took place: "the opening has not happened".
 _HAPPENING = frozenset(

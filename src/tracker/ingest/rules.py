@@ -107,6 +107,9 @@ class QuestionRule:
     step_actions: tuple[str, ...] = ()
     # where a step sends the thing on: "passed the bill ..., sending it to the Senate"
     step_to: Terms = field(default_factory=lambda: Terms.of(()))
+    # nouns whose thing, definite and in the rule's place, is there: "the French hub in
+    # the Odesa region"
+    located: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
