@@ -17,7 +17,7 @@ from tracker.app import Tracker
 from tracker.config import shipped_config_dir
 from tracker.domain.events import DocumentIngested
 from tracker.ingest.curated import load_curated, statements_recovered
-from tracker.ingest.dates import resolve_when
+from tracker.ingest.dates import resolve_clause, resolve_when
 from tracker.ingest.extract import RuleExtractor, load_extraction_config
 
 KEY = "moscow/commented-on/paris-meeting"
@@ -159,6 +159,39 @@ def test_dates_resolve_against_the_publication_time(
         f"He said it {text}.", published=THURSDAY, tense=tense, holidays=holidays
     )
     assert resolved.moment.date().isoformat() == expected and resolved.precision == precision
+
+
+@pytest.mark.parametrize(
+    ("own", "sentence", "expected"),
+    [
+        # counted back from the sentence's own day, else from publication
+        (
+            "the ceasefire signed in Istanbul a day earlier",
+            "Peskov said on Tuesday that Russia would observe the ceasefire signed in Istanbul "
+            "a day earlier.",
+            "2026-01-05",
+        ),
+        ("ratified two days earlier", "Rome ratified two days earlier.", "2026-01-06"),
+        ("opened the previous day", "The hub opened the previous day.", "2026-01-07"),
+        # "before the summit" counts from the summit; another clause's count is its own
+        (
+            "signed two days before the summit",
+            "It was signed two days before the summit.",
+            "2026-01-08",
+        ),
+        (
+            "signed on Monday",
+            "It was signed on Monday, a week before the vote a day earlier.",
+            "2026-01-05",
+        ),
+    ],
+)
+def test_a_day_earlier_counts_back_from_the_clause_s_day(
+    own: str, sentence: str, expected: str
+) -> None:
+    holidays = load_extraction_config(shipped_config_dir()).holidays
+    resolved = resolve_clause(own, sentence, published=THURSDAY, tense="past", holidays=holidays)
+    assert resolved.moment.date().isoformat() == expected
 
 
 # -- end to end: seed, then a feed with a Russian reaction two days later ---------------

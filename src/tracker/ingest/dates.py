@@ -176,6 +176,34 @@ def resolve_when(
     return Resolved(published.astimezone(UTC), "publication")
 
 
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+# "signed in Istanbul a day earlier", "the previous day", "two days before": counted back
+# from the day the sentence gives, else from publication
+# ("two days before the summit" counts from the summit: "before" must end its phrase)
+_ENDS = r"(?=\s*(?:[,.;:)\"'\u2019\u201d]|$|and\b|but\b))"
+_EARLIER = re.compile(
+    r"\b(?:(?P<n>a|one|two|three|four|five|six|seven)\s+(?P<unit>days?|weeks?)\s+"
+    r"(?:earlier|before" + _ENDS + r")|the\s+(?:previous|preceding)\s+day|"
+    r"the\s+day\s+before" + _ENDS + r")",
+    re.IGNORECASE,
+)
+
+
+def _counted_back(
+    text: str, sentence: str, published: datetime, holidays: Mapping[str, str]
+) -> Resolved | None:
+    """The day ``text`` counts back to ("a day earlier"), from the sentence's own day."""
+    match = _EARLIER.search(text)
+    if match is None:
+        return None
+    n = _COUNTS.get((match["n"] or "a").lower(), 1)
+    days = n * 7 if (match["unit"] or "day").lower().startswith("week") else n
+    rest = _EARLIER.sub(" ", sentence)
+    anchor = resolve_when(rest, published=published, holidays=holidays)
+    start = anchor.moment if anchor.precision == "day" else _day(published.astimezone(UTC).date())
+    return Resolved(start - timedelta(days=days), "day")
+
+
 def resolve_clause(
     own: str,
     sentence: str,
@@ -185,6 +213,10 @@ def resolve_clause(
     holidays: Mapping[str, str],
 ) -> Resolved:
     """The day the verb's own clause gives ("signed ... on Thursday"), else the sentence's."""
+    # only the clause's own "a day earlier" counts: another clause's is another event's
+    back = _counted_back(own, sentence, published, holidays) if own else None
+    if back is not None:
+        return back
     for text in (own, sentence) if own else (sentence,):
         when = resolve_when(text, published=published, tense=tense, holidays=holidays)
         if when.precision == "day":
