@@ -996,3 +996,27 @@ def test_what_was_said_runs_to_the_end_of_the_last_clause(
     ]
     assert len(contents) == 1
     assert words in contents[0]
+
+
+@pytest.mark.parametrize(
+    ("title", "speaker", "words"),
+    [
+        # the "no" of what a verb of saying reports is what was said, not silence
+        ("No French soldiers in Ukraine yet, says Macron", "Macron", "No French soldiers"),
+        ("France says no troops in Ukraine after erroneous report", "France", "no troops"),
+    ],
+    ids=["inverted-speaker", "says-no-thing"],
+)
+def test_a_no_in_what_was_said_is_no_silence(
+    extractor: RuleExtractor, title: str, speaker: str, words: str
+) -> None:
+    events = extractor.extract(doc("Developing story; more to follow.", title))
+    statements = [
+        (e.data["speaker_name"], e.data["content"]) for e in events if e.type == "StatementReported"
+    ]
+    assert len(statements) == 1
+    assert statements[0][0] == speaker and words in statements[0][1]
+
+
+def test_saying_nothing_is_still_silence(extractor: RuleExtractor) -> None:
+    assert answers(extractor, "The Kremlin said nothing about the Paris guarantees.") == [False]

@@ -46,10 +46,11 @@ def is_negated(verb: Any, config: ExtractionConfig) -> bool:
         # "None of the guarantees agreed in Paris has been ratified": the subject hangs on
         # the participle the parser made the main verb
         owned += [c for c in verb.head.children if c.dep_ == "nsubj"]
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i]
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if len(subjects) > 1:
-        # "Not a single French soldier in Ukraine, Paris says": the first "subject" is
-        # what was said, and its "not" is its own
+        # "Not a single French soldier in Ukraine, Paris says", "No French soldiers in
+        # Ukraine yet, says Macron": the first "subject" is what was said, and its "not"
+        # is its own
         owned = [c for c in owned if c not in subjects[:-1]]
     for child in owned:
         # "No French soldier has crossed", "no ceasefire was signed"

@@ -127,6 +127,8 @@ class StatementFinder:
         mood = moods.mood(made if made is not None else token, sent, self.config)
         if mood.modality == "possible" and moods.under_allegation(token, self.config):
             mood = replace(mood, modality="actual")  # an allegation's claims, not its voices
+        if mood.negated and self._says_none(token):
+            mood = replace(mood, negated=False)  # "France says no troops in Ukraine"
         negated = (
             mood.negated
             or bool(self.config.silence_phrases.find(sent.text))
@@ -342,6 +344,10 @@ class StatementFinder:
                         if above is not None and self.voices.resolve(above, None) is not None:
                             return above
                 return subject
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        after = [c for c in subjects if c.i > verb.i]
+        if len(subjects) > 1 and after:
+            return after[0]  # "No French soldiers in Ukraine yet, says Macron"
         return clauses.subject_of(verb)
 
     def _medium_made(self, verb: Any) -> Any | None:
@@ -359,6 +365,21 @@ class StatementFinder:
         ):
             return made
         return None
+
+    def _says_none(self, verb: Any) -> bool:
+        """ "France says no troops in Ukraine": a "no" on what a verb of saying reports is
+        what was said; "said nothing", "gave no comment" are silence."""
+        if verb.lemma_.lower() not in self.config.reporting_verbs or any(
+            c.dep_ == "neg" for c in verb.children
+        ):
+            return False
+        return any(
+            c.dep_ == "dobj"
+            and c.lemma_.lower() not in SILENCE_NOUNS | self.config.light_objects
+            and c.lower_ not in self.config.negators
+            and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
+            for c in verb.children
+        )
 
     def _says_no_comment(self, verb: Any) -> bool:
         """ "said it would not comment", "said it had no reaction": silence, reported."""
