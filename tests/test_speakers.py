@@ -1020,3 +1020,12 @@ def test_a_no_in_what_was_said_is_no_silence(
 
 def test_saying_nothing_is_still_silence(extractor: RuleExtractor) -> None:
     assert answers(extractor, "The Kremlin said nothing about the Paris guarantees.") == [False]
+
+
+def test_a_second_verb_of_saying_is_a_second_statement(extractor: RuleExtractor) -> None:
+    events = extractor.extract(
+        doc("Peskov said the plan was dangerous and warned that Moscow would respond.")
+    )
+    assert [
+        (e.data["speaker_name"], e.data["content"]) for e in events if e.type == "StatementReported"
+    ] == [("Peskov", "the plan was dangerous"), ("Peskov", "that Moscow would respond")]

@@ -3,6 +3,7 @@ follows it, cut where another speaker's words or a silence begin."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 OBJECT_PRONOUNS = frozenset({"him", "her", "them", "it", "us", "me", "you", "this", "that"})
@@ -49,9 +50,16 @@ def content_subject(verb: Any, subject: Any | None) -> Any | None:
     return None
 
 
-def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozenset[str]) -> str:
+def reported_content(
+    sent: Any,
+    verb: Any,
+    subject: Any | None,
+    silent: frozenset[str],
+    second: Callable[[Any], bool] = lambda _: False,
+) -> str:
     """What a reporting verb reports: its clause, else the main clause it hangs off, else
-    what follows it ("accused Washington of meddling")."""
+    what follows it ("accused Washington of meddling"); not a ``second`` report of the
+    same speaker that the parser hung on the verb ("... and warned that ...")."""
     doc = sent.doc
     for dep in ("ccomp", "xcomp"):
         clause = next((c for c in verb.children if c.dep_ == dep), None)
@@ -78,7 +86,11 @@ def reported_content(sent: Any, verb: Any, subject: Any | None, silent: frozense
             # follows on without a mark of its own
             end = clause.right_edge.i
             for c in verb.children:
-                if (
+                if second(c):
+                    cut.update(t.i for t in c.subtree)
+                    cut.add(c.i - 1)  # its "and"
+                    cut.update(t.i for t in clause.children if t.dep_ == "cc")
+                elif (
                     clause.i > verb.i
                     and c.i > clause.i
                     and (

@@ -139,7 +139,9 @@ class StatementFinder:
             return None  # "comment", "respond" report speech only when denied it
         if not self._reports_here(token, lemma, subject):
             return None
-        clause = reported_content(sent, token, subject, self.config.silence_verbs)
+        clause = reported_content(
+            sent, token, subject, self.config.silence_verbs, self._second_report
+        )
         if not quote and clause.casefold() in OBJECT_PRONOUNS:
             return None  # "a Congress that ridicules him" says nothing one can quote
         content = clause if len(clause.split()) >= 3 or not quote else quote
@@ -344,6 +346,8 @@ class StatementFinder:
                         if above is not None and self.voices.resolve(above, None) is not None:
                             return above
                 return subject
+        if self._second_report(verb):
+            return clauses.subject_of(verb.head)  # "said the plan was dangerous and warned"
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         after = [c for c in subjects if c.i > verb.i]
         if len(subjects) > 1 and after:
@@ -365,6 +369,19 @@ class StatementFinder:
         ):
             return made
         return None
+
+    def _second_report(self, verb: Any) -> bool:
+        """ "Peskov said the plan was dangerous and warned that Moscow would respond": the
+        parser makes the second verb of saying a clause of the first; it is the same
+        speaker's second statement."""
+        return (
+            verb.dep_ == "ccomp"
+            and verb.i > verb.head.i
+            and verb.lemma_.lower() in self.config.reporting_verbs
+            and verb.head.lemma_.lower() in self.config.reporting_verbs
+            and verb.doc[verb.i - 1].lower_ in ("and", "but")
+            and not any(c.dep_ in clauses.SUBJECT_DEPS for c in verb.children)
+        )
 
     def _says_none(self, verb: Any) -> bool:
         """ "France says no troops in Ukraine": a "no" on what a verb of saying reports is
