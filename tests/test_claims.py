@@ -602,6 +602,19 @@ def test_the_readme_example_adds_a_question_without_code(tmp_path: Path) -> None
     assert met("Will Putin meet Zelensky?") == []
 
 
+@pytest.mark.parametrize("since", ['"someday"', "42", '"2026-13-01"'])
+def test_a_story_start_that_is_no_date_is_refused_in_one_line(tmp_path: Path, since: str) -> None:
+    shipped = shipped_config_dir()
+    name = "stories/paris-summit-2026.toml"
+    (tmp_path / "stories").mkdir()
+    text = (shipped / name).read_text()
+    assert "since = 2026-01-06" in text
+    (tmp_path / name).write_text(text.replace("since = 2026-01-06", f"since = {since}"))
+    with pytest.raises(ConfigError) as caught:
+        load_extraction_config(tmp_path)
+    assert "story.since" in str(caught.value) and "\n" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
@@ -1405,7 +1418,7 @@ def test_what_the_parse_strands(
             "",
             {},
         ),
-        ("MPs met ahead of the ratification of the Paris security commitments.", "", {}),
+        ("MPs meet today ahead of the ratification of the Paris security commitments.", "", {}),
     ],
     ids=[
         "cabinet-approves-bill",
@@ -1589,3 +1602,122 @@ def test_a_thing_placed_in_ukraine_is_there(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # only the words that date the act itself: not a relative clause's year
+        (
+            "Russia, which annexed Crimea in 2014, signed a ceasefire with Ukraine on Monday.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        (
+            "Russia and Ukraine have signed a ceasefire ending a war that began in 2022.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        ("Peskov said the Paris meeting ignored the lessons of 2014.", "", {MOSCOW: True}),
+        (
+            "Eleven years ago today, leaders of Russia, Ukraine, France and Germany agreed in "
+            "Minsk on a ceasefire for eastern Ukraine, signed by Kyiv and Moscow's envoy.",
+            "",
+            {},
+        ),
+        # a thing named in a claim, a decision or its location is not said to be there
+        (
+            "Moscow's claim to have hit the French military hub near Odesa was false, the "
+            "Elysee said.",
+            "",
+            {},
+        ),
+        (
+            "Britain's hub near Lviv, announced in January, is not expected to open before 2027.",
+            "",
+            {},
+        ),
+        ("A decision on the British hub in Ukraine is expected next month.", "", {}),
+        ("Officials are negotiating the location of the British hub in Ukraine.", "", {}),
+        # a happening denied only as to when or how still happened
+        ("The arrival of French troops in Odesa did not begin until Monday.", "", {TROOPS: True}),
+        (
+            "The opening of the British hub near Lviv did not go ahead on Tuesday as planned "
+            "but took place on Wednesday.",
+            "",
+            {UK_HUBS: True},
+        ),
+        # figures of speech and true stories are no fiction
+        (
+            "Russia and Ukraine signed a ceasefire in a drama that played out overnight in "
+            "Istanbul.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        (
+            "The French troops stationed in Ukraine took part in a war game with Ukrainian units "
+            "on Tuesday.",
+            "",
+            {TROOPS: True},
+        ),
+        (
+            "A new documentary series follows the French troops who deployed to Ukraine in July.",
+            "",
+            {TROOPS: True},
+        ),
+        # what a past sentence puts before or celebrates happened
+        (
+            "Celebrations for the ratification of the Ukraine security guarantees lasted into "
+            "the night in Kyiv.",
+            "",
+            {RATIFIED: True},
+        ),
+        (
+            "Shortly before the arrival of French troops in Odesa, Russia struck the port.",
+            "",
+            {TROOPS: True},
+        ),
+        (
+            "MPs met ahead of the ratification of the Paris security commitments.",
+            "",
+            {RATIFIED: True},
+        ),
+        # the lead's own sentence says where; another act elsewhere is another act
+        (
+            "The first 300 soldiers reached Kyiv by train on Monday. Paris has also deployed "
+            "500 troops to Romania.",
+            "French troops arrive in boost for Kyiv",
+            {TROOPS: True},
+        ),
+        # "once" told in the past happened
+        (
+            "Russia stepped up strikes on Lviv once Britain opened its hub there in March.",
+            "",
+            {UK_HUBS: True},
+        ),
+    ],
+    ids=[
+        "relative-clause-year",
+        "war-that-began",
+        "lessons-of-2014",
+        "years-ago-today",
+        "claim-to-have-hit",
+        "announced-not-expected",
+        "decision-on",
+        "location-of",
+        "not-until-monday",
+        "not-on-tuesday-but",
+        "drama",
+        "took-part-in-a-war-game",
+        "documentary-series",
+        "celebrations-for",
+        "shortly-before",
+        "met-ahead-of",
+        "lead-in-place-then-elsewhere",
+        "once-in-the-past",
+    ],
+)
+def test_what_a_review_of_the_new_rules_found(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

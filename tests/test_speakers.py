@@ -985,8 +985,13 @@ def test_a_voice_inside_a_documents_allegation_still_spoke(extractor: RuleExtrac
             "in Paris amounted to 'a declaration of intent to fight Russia'.",
             "a declaration of intent to fight Russia",
         ),
+        (
+            "Lavrov said the hub opened by Britain near Lviv was a legitimate target, prompting "
+            "London to summon the Russian ambassador.",
+            "was a legitimate target",
+        ),
     ],
-    ids=["participle-read-as-a-clause", "quote-after-the-subject"],
+    ids=["participle-read-as-a-clause", "quote-after-the-subject", "not-the-reporters-words"],
 )
 def test_what_was_said_runs_to_the_end_of_the_last_clause(
     extractor: RuleExtractor, text: str, words: str
@@ -995,7 +1000,7 @@ def test_what_was_said_runs_to_the_end_of_the_last_clause(
         e.data["content"] for e in extractor.extract(doc(text)) if e.type == "StatementReported"
     ]
     assert len(contents) == 1
-    assert words in contents[0]
+    assert words in contents[0] and "prompting" not in contents[0]
 
 
 @pytest.mark.parametrize(

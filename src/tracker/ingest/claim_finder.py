@@ -9,6 +9,7 @@ gives way to the clause it hangs on.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tracker.ingest import clauses, moods
@@ -115,6 +116,7 @@ class ClaimFinder:
                 claim = self.absences.none_left(sent, token, rule, title)
             if claim is not None:
                 found.append((token, claim))
+        found = [(t, replace(c, dated=clauses.time_words(t))) for t, c in found]
         if any(claim.how != "located" for _, claim in found):
             # "the UK-French hubs in Ukraine have yet to open": what the sentence says of
             # the thing outright beats what its phrase takes for granted

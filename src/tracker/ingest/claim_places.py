@@ -113,17 +113,17 @@ def placed_elsewhere(sent: Any, rule: QuestionRule) -> bool:
     "Britain opens military logistics hub to speed aid to Ukraine"."""
     if not rule.place:
         return False
+    inside = outside = False
     for token in sent:
         if token.pos_ not in ("VERB", "AUX") or not any(action_at(token, a) for a in rule.actions):
             continue
         places = named_places(token)
-        if (
-            places
-            and rule.objects.find(clauses.argument_text(token))
-            and not all(rule.place.find(p) for p in places)
-        ):
-            return True
-    return False
+        if places and rule.objects.find(clauses.argument_text(token)):
+            if all(rule.place.find(p) for p in places):
+                inside = True  # "... and a second hub near Lviv": the lead says both
+            else:
+                outside = True
+    return outside and not inside
 
 
 def headline_places(tokens: list[Any]) -> list[str]:

@@ -28,3 +28,4 @@ class Claim:
     tense: str
     how: str  # action | nominal | event-noun | anchored | without | none-left | headline
     when_text: str = ""  # the verb's own clause, where its date is ("signed ... on Thursday")
+    dated: str = ""  # the words that date the act itself ("eleven years ago", "in 2015")

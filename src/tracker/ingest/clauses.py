@@ -295,3 +295,30 @@ def urged(verb: Any) -> bool:
             for c in verb.children
         )
     )
+
+
+def time_words(token: Any) -> str:
+    """The words that date the act itself: the time phrases of its verb and of the verbs a
+    participle or a conjunct hangs on ("Eleven years ago today, leaders agreed on a
+    ceasefire ..., signed by Kyiv"); not those of a relative clause or an apposition ("a war
+    that began in 2022", "unthinkable a year ago")."""
+    words: list[str] = []
+    node = token
+    for _ in range(8):
+        if node.pos_ in ("VERB", "AUX"):
+            words += [
+                " ".join(t.text for t in child.subtree)
+                for child in node.children
+                if child.dep_ in ("npadvmod", "advmod")
+                or (
+                    child.dep_ == "prep"
+                    and any(
+                        o.dep_ == "pobj" and (o.ent_type_ == "DATE" or o.like_num)
+                        for o in child.children
+                    )
+                )
+            ]
+        if node.dep_ in ("relcl", "advcl", "ccomp", "parataxis", "appos") or node.head.i == node.i:
+            break
+        node = node.head
+    return " ".join(words)

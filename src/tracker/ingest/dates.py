@@ -60,49 +60,64 @@ _WEEKDAY = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b(?!['\u2019]s)", 
 _OFFSETS = {"yesterday": -1, "last night": -1, "tomorrow": 1}
 
 
-_YEARS = (
-    r"(?:[2-9]|\d\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-    r"twenty|thirty|fifty|a few|a couple of|several|many)\s+years"
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "fifty": 50, "a few": 3, "a couple of": 2, "several": 3,
+    "many": 5,
+}  # fmt: skip
+# "eleven years ago", "a decade ago"; "eleven years ago today" is an anniversary
+_AGO = re.compile(
+    r"\b(?P<n>\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")\s+"
+    r"(?P<unit>years?|decades?)\s+ago\b(?:\s+(?:today|this\s+week|this\s+month)\b)?",
+    re.IGNORECASE,
 )
-# "eleven years ago", "a decade ago", "back in 2015"; not "unthinkable a year ago", which
-# is said of now
-_YEARS_AGO = re.compile(
-    r"\b(?:" + _YEARS + r"|(?:a|one|two|three|several)\s+decades?)\s+ago\b", re.IGNORECASE
-)
+_LAST_YEAR = re.compile(r"\blast\s+year\b", re.IGNORECASE)
 _IN_YEAR = re.compile(
     r"\b(?:in|back\s+in|during|of|from)\s+(?:early\s+|late\s+|mid-?)?(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 
 
-# fronted, a year back dates the whole sentence: "A year ago, French troops ..."
-_FRONTED_YEAR_AGO = re.compile(r"^\W*(?:(?:a|one)\s+year\s+ago|last\s+year)\b", re.IGNORECASE)
+def _latest(text: str, published: date) -> date | None:
+    """The latest day the words that date an act can mean, when they reach back a year or
+    more ("a decade ago", "last year", "in 2015", "on 12 February 2015"); None when they do
+    not, or when they also name a day near publication ("on Tuesday")."""
+    found: list[date] = []
+    for m in _AGO.finditer(text):
+        n = int(m["n"]) if m["n"].isdigit() else _NUMBERS[m["n"].lower()]
+        years = n * 10 if m["unit"].lower().startswith("decade") else n
+        found.append(published - timedelta(days=365 * years))
+    if _LAST_YEAR.search(text):
+        found.append(date(published.year - 1, 12, 31))
+    found += [date(int(m["year"]), 12, 31) for m in _IN_YEAR.finditer(text)]
+    for pattern in (_MONTH_DAY, _DAY_MONTH):
+        for m in pattern.finditer(text):
+            if m["year"]:
+                found_day = _with_year(
+                    MONTHS[m["month"].lower()], int(m["day"]), m["year"], published
+                )
+                if found_day is not None:
+                    found.append(found_day)
+    if not found:
+        return None
+    rest = _AGO.sub(" ", text)
+    noon = datetime.combine(published, time(12), tzinfo=UTC)
+    yearless = not any(m["year"] for p in (_MONTH_DAY, _DAY_MONTH) for m in p.finditer(rest))
+    if yearless and resolve_when(rest, published=noon).precision == "day":
+        return None  # "in 2015 and again on Tuesday": the act is now too
+    return max(found)
 
 
-def _years_before(text: str, published: date) -> bool:
-    """Whether ``text`` dates its event in a year before the one it was published in."""
-    if _YEARS_AGO.search(text) or _FRONTED_YEAR_AGO.search(text):
-        return True
-    if any(int(m["year"]) < published.year for m in _IN_YEAR.finditer(text)):
-        return True
-    return any(
-        m["year"] and int(m["year"]) < published.year
-        for pattern in (_MONTH_DAY, _DAY_MONTH)
-        for m in pattern.finditer(text)
-    )
-
-
-def in_years_past(own: str, sentence: str, *, published: datetime) -> bool:
-    """Whether the clause (else its sentence) dates its event years back: "Eleven years
-    ago today, leaders ... agreed in Minsk on a ceasefire" is history, not news. A clause
-    dated to a day of its own ("signed on Tuesday") is not."""
+def in_years_past(dated: str, *, published: datetime, since: date | None = None) -> bool:
+    """Whether the words that date an act put it before the story began (``since``; else
+    before the year of publication): "Eleven years ago today, leaders ... agreed in Minsk
+    on a ceasefire" is the story's past, not its news."""
     day0 = published.astimezone(UTC).date()
-    for text in (own, sentence) if own else (sentence,):
-        if _years_before(text, day0):
-            return True
-        if resolve_when(text, published=published).precision == "day":
-            return False
-    return False
+    latest = _latest(dated, day0) if dated else None
+    if latest is None:
+        return False
+    return latest < since if since is not None else latest.year < day0.year
 
 
 @dataclass(frozen=True, slots=True)

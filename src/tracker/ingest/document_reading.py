@@ -63,7 +63,7 @@ class DocumentReading:
         for index, (sent, _headline) in enumerate(sentences):
             self.cast.add(sent, index)
         self.whole = " ".join([document.title] + [s.text for s, _ in sentences])
-        lead = [s for s, headline in sentences if not headline][:2]
+        lead = [s for s, headline in sentences if not headline][:1]
         self._elsewhere = frozenset(
             rule.id for rule in config.rules if any(placed_elsewhere(s, rule) for s in lead)
         )
@@ -170,8 +170,8 @@ class DocumentReading:
                 elsewhere=rule.id in self._elsewhere,
             )
         verdicts = []
-        for value, tense, _modality, quote, keys, how, own in found:
-            if in_years_past(own, sentence, published=self.document.published_at):
+        for value, tense, _modality, quote, keys, how, own, dated in found:
+            if in_years_past(dated, published=self.document.published_at, since=rule.since):
                 continue  # what happened years ago is the story's past, not its news
             when = resolve_clause(
                 own,

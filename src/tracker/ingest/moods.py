@@ -141,6 +141,7 @@ def _in_fiction(verb: Any, config: ExtractionConfig) -> bool:
             or (
                 c.dep_ == "prep"
                 and c.lower_ == "in"
+                and (token.i == verb.i or c.i < verb.i)  # "In a war game run by RUSI, ..."
                 and any(_set_in(o, config) for o in c.children if o.dep_ == "pobj")
             )
             for c in token.children
@@ -162,11 +163,15 @@ def _set_in(noun: Any, config: ExtractionConfig) -> bool:
 
 
 def _work(token: Any, config: ExtractionConfig) -> bool:
-    """A noun naming a work: "a thriller", "the film"; not "a series of strikes"."""
+    """A noun naming a work: "a thriller", "the film"; not "a series of strikes", "a
+    documentary series"."""
     return (
         token.pos_ in ("NOUN", "PROPN")
         and token.lemma_.lower() in config.fiction_nouns
-        and not any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
+        and not any(
+            (c.dep_ == "prep" and c.lower_ == "of") or c.lemma_.lower() == "documentary"
+            for c in token.children
+        )
     )
 
 
@@ -284,13 +289,15 @@ def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
     """The mood a clause's mark, or the word order of a condition, gives it."""
     marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
     # "... to Ukraine once a ceasefire is signed", the parser making "once" an adverb and
-    # "signed" the main verb: just before the subject, it still opens the clause
+    # "signed" the main verb: just before the subject, it still opens the clause (told in
+    # the past, "once Britain opened its hub there", it happened)
     openers = {c.left_edge.i - 1 for c in token.children if c.dep_ in SUBJECT_DEPS}
-    marks |= {
-        c.lower_
-        for c in token.children
-        if c.dep_ == "advmod" and c.i in openers and c.lower_ in ("once", "when")
-    }
+    if token.tag_ != "VBD" and not {"had", "was", "were", "did"} & set(_aux_words(token)):
+        marks |= {
+            c.lower_
+            for c in token.children
+            if c.dep_ == "advmod" and c.i in openers and c.lower_ in ("once", "when")
+        }
     if any(
         c.dep_ == "mark" and c.lower_ == "as" and c.i >= 1 and token.doc[c.i - 1].lower_ == "soon"
         for c in token.children

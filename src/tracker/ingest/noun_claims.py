@@ -128,8 +128,15 @@ class NounClaims:
                 or any(action_at(verb, a) for a in ("take place", "go ahead"))
             )
             and negations.is_negated(verb, self.config)
+            and not any(
+                c.dep_ in ("prep", "advcl", "npadvmod", "cc", "conj")
+                or (c.dep_ == "advmod" and c.lower_ not in ("yet", "still", "ever"))
+                for c in verb.children
+            )
         ):
-            return not value  # "the deployment of French troops has not taken place"
+            # "the deployment of French troops has not taken place"; not "did not begin
+            # until Monday", "did not happen overnight", "did not go ahead on Tuesday but"
+            return not value
         return value if definite else None
 
     def located(self, sent: Any, token: Any, rule: QuestionRule) -> Claim | None:
@@ -145,6 +152,8 @@ class NounClaims:
             and token.head.head.lemma_.lower()
             in self._not_yet
             | _UNBUILT
+            | self.config.decision_nouns
+            | self.config.facts.attribute_nouns
             | rule.event_nouns
             | rule.negative_event_nouns
             | rule.nominals
@@ -182,15 +191,26 @@ class NounClaims:
         verb = token.head
         while verb.dep_ in ("pobj", "prep", "conj", "appos") and verb.head.i != verb.i:
             verb = verb.head
-        if verb.lemma_ != "be" and any(
-            action_at(verb, a) for a in (*rule.actions, *rule.negative_actions, *rule.presupposing)
+        acts = (*rule.actions, *rule.negative_actions, *rule.presupposing)
+        if any(
+            action_at(v, a)
+            for v in (verb, *(c for c in verb.children if c.dep_ in ("xcomp", "ccomp")))
+            if v.lemma_ != "be"
+            for a in acts
         ):
-            return None  # the act itself says what is so ("could not tour the hub": nothing)
-        if verb.pos_ in ("VERB", "AUX") and moods.modality(verb, sent, self.config) in (
-            "question",
-            "conditional",
-            "fiction",
+            # the act itself says what is so: "could not tour the hub", "the hub ... is not
+            # expected to open before 2027"
+            return None
+        if verb.pos_ in ("VERB", "AUX") and (
+            moods.modality(verb, sent, self.config) in _UNSURE
+            or moods.under_allegation(verb, self.config)
+            or any(
+                c.dep_ == "acl" and c.head.lemma_.lower() in self.config.report_nouns
+                for c in (verb, verb.head)
+            )
         ):
+            # "claimed it had destroyed the hub", "Moscow's claim to have hit the hub";
+            # "Russia would strike the British hub in Lviv" still says there is one
             return None
         return Claim(
             rule=rule,
@@ -259,20 +279,70 @@ class NounClaims:
         )
 
 
-def _aimed_at(prep: Any) -> Any:
-    """Whether a preposition points to what is still ahead: "the way for", "pressure
-    toward", "before", "ahead of"; not "crowds gathered for", "thanked Britain for"."""
-    if prep.lower_ in ("toward", "towards", "before"):
+def _aimed_at(prep: Any) -> bool:
+    """Whether a preposition points to what is still ahead: "pressure for", "the way
+    for", "toward", and "before" or "ahead of" said of now; not "a ceremony for",
+    "crowds gathered for", "shortly before the arrival of French troops, Russia struck"."""
+    if prep.lower_ in ("toward", "towards"):
         return True
-    if prep.lower_ == "of":
-        return prep.head.lower_ == "ahead"
+    if prep.lower_ == "before" or (prep.lower_ == "of" and prep.head.lower_ == "ahead"):
+        return not _told_as_past(prep)
     if prep.lower_ != "for":
         return False
     # "pressure for the ratification"; "cleared the way for", "set the stage for"
-    return prep.head.pos_ == "NOUN" or any(
+    return prep.head.lemma_.lower() in _AIMS or any(
         c.dep_ == "dobj" and c.lemma_.lower() in _PREPARED for c in prep.head.children
     )
 
+
+def _told_as_past(token: Any) -> bool:
+    """Whether the verb a phrase hangs on tells of the past: "Russia struck the port
+    shortly before the arrival of French troops"."""
+    for _ in range(6):
+        if token.pos_ in ("VERB", "AUX"):
+            aux = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+            return token.tag_ == "VBD" or bool(aux & {"had", "was", "were", "did"})
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
+# Nouns whose "for" points at what is wanted: "pressure for the ratification".
+_AIMS = frozenset(
+    {
+        "pressure",
+        "push",
+        "call",
+        "campaign",
+        "plan",
+        "hope",
+        "demand",
+        "bid",
+        "case",
+        "argument",
+        "preparation",
+        "timetable",
+        "deadline",
+        "date",
+        "need",
+        "wait",
+        "appetite",
+        "condition",
+        "precondition",
+        "way",
+        "path",
+        "ground",
+        "groundwork",
+        "stage",
+        "road",
+    }
+)
+
+
+# Moods in which a thing named is not said to be there: "Will the hub in Lviv open?",
+# "if the British hub in Lviv is attacked", a thriller's.
+_UNSURE = frozenset({"question", "conditional", "fiction"})
 
 # What is done toward a thing before it is there: "work on the hubs", "funding for them".
 _UNBUILT = frozenset(

@@ -3,6 +3,8 @@ each ``[[rules]]`` table read, checked and turned into a ``QuestionRule``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,11 @@ def question_rules(
         raw_rules = document.get("rules", [])
         if not isinstance(raw_rules, list):
             raise ConfigError(f"{source}: rules: expected an array of tables")
-        found = [question_rule(source, i, raw, questions) for i, raw in enumerate(raw_rules)]
+        since = _since(source, document)
+        found = [
+            replace(question_rule(source, i, raw, questions), since=since)
+            for i, raw in enumerate(raw_rules)
+        ]
         seen = {r.id for r in rules}
         for rule in found:
             if rule.id in seen:
@@ -28,6 +34,24 @@ def question_rules(
             seen.add(rule.id)
         rules += found
     return rules
+
+
+def _since(source: Path, document: dict[str, Any]) -> date | None:
+    """``[story] since``: the day the story began, when its file gives one."""
+    story = document.get("story")
+    value = story.get("since") if isinstance(story, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ConfigError(f"{source}: story.since: expected a date (YYYY-MM-DD)")
 
 
 def question_rule(

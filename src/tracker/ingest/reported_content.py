@@ -103,6 +103,13 @@ def reported_content(
                     )
                 ):
                     end = max(end, c.right_edge.i)
+                    # "..., prompting London to summon the ambassador": the reporter's
+                    cut.update(
+                        t.i
+                        for g in c.children
+                        if g.dep_ == "advcl" and g.tag_ == "VBG" and doc[g.i - 1].text == ","
+                        for t in (doc[g.i - 1], *g.subtree)
+                    )
             words = [t.text_with_ws for t in doc[clause.left_edge.i : end + 1] if t.i not in cut]
             return "".join(words).strip(" ,")
     fronted = content_subject(verb, subject)

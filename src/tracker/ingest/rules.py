@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal, get_args
 
 # How a clause holds what it says: done, to come, possible, wanted, on a condition, asked,
@@ -110,6 +111,8 @@ class QuestionRule:
     # nouns whose thing, definite and in the rule's place, is there: "the French hub in
     # the Odesa region"
     located: frozenset[str] = frozenset()
+    # the day the rule's story began: an act dated before it is the story's past
+    since: date | None = None
 
 
 @dataclass(frozen=True)

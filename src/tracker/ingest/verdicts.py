@@ -40,6 +40,7 @@ class Finding(NamedTuple):
     keys: tuple[str, ...]
     how: str
     when_text: str
+    dated: str = ""  # the words that date the act itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,16 @@ def said_findings(rule: QuestionRule, said: list[Said], text: str, title: str) -
             keys = tuple(t.key for t in rule.facts)
             how = "negated" if not value else "said"
             found.append(
-                Finding(value, item.tense, item.modality, item.quote, keys, how, item.when_text)
+                Finding(
+                    value,
+                    item.tense,
+                    item.modality,
+                    item.quote,
+                    keys,
+                    how,
+                    item.when_text,
+                    item.when_text,  # "Lavrov said in 2015 ...": the verb's own words
+                )
             )
     return found
 
@@ -133,7 +143,16 @@ def claim_findings(
         keys = tuple(t.key for t in claim.targets)
         how = claim.how if claim.value else f"{claim.how}.negated"
         found.append(
-            Finding(claim.value, claim.tense, claim.modality, None, keys, how, claim.when_text)
+            Finding(
+                claim.value,
+                claim.tense,
+                claim.modality,
+                None,
+                keys,
+                how,
+                claim.when_text,
+                claim.dated,
+            )
         )
     return found
 
