@@ -1721,3 +1721,26 @@ def test_what_a_review_of_the_new_rules_found(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # whose hub it is must be said, in the sentence or around it
+        (
+            "Ukrainian drone maker Vyrii Dynamics opened a production hub in Vejle on Monday, "
+            "the first of its kind outside Ukraine.",
+            {},
+        ),
+        ("A Ukrainian firm opened a military logistics hub in Lviv on Monday.", {}),
+        ("Britain opened a military logistics hub in Lviv on Monday.", {UK_HUBS: True}),
+        # a month and a year date the act; so does the thing's own date
+        ("In February 2015, Russia and Ukraine signed a ceasefire in Minsk.", {}),
+        ("A ceasefire signed in February 2015 was broken within days at Debaltseve.", {}),
+    ],
+    ids=["production-hub", "whose-hub", "britain-opened", "month-and-year", "the-things-date"],
+)
+def test_what_an_eleventh_batch_taught(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -304,6 +304,11 @@ def time_words(token: Any) -> str:
     that began in 2022", "unthinkable a year ago")."""
     words: list[str] = []
     node = token
+    # "A ceasefire signed in February 2015 was broken within days": the thing's own date
+    things = [
+        c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.pos_ == "NOUN"
+    ]
+    words += [time_words(a) for t in things for a in t.children if a.dep_ == "acl"]
     for _ in range(8):
         if node.pos_ in ("VERB", "AUX"):
             words += [
@@ -313,7 +318,12 @@ def time_words(token: Any) -> str:
                 or (
                     child.dep_ == "prep"
                     and any(
-                        o.dep_ == "pobj" and (o.ent_type_ == "DATE" or o.like_num)
+                        o.dep_ == "pobj"
+                        and (
+                            o.ent_type_ == "DATE"
+                            or o.like_num
+                            or any(g.like_num for g in o.children if g.dep_ == "nummod")
+                        )
                         for o in child.children
                     )
                 )

@@ -74,7 +74,9 @@ _AGO = re.compile(
 )
 _LAST_YEAR = re.compile(r"\blast\s+year\b", re.IGNORECASE)
 _IN_YEAR = re.compile(
-    r"\b(?:in|back\s+in|during|of|from)\s+(?:early\s+|late\s+|mid-?)?(?P<year>(?:19|20)\d\d)\b",
+    r"\b(?:in|back\s+in|during|of|from)\s+(?:early\s+|late\s+|mid-?)?(?:"
+    + _MONTH
+    + r"\s+)?(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 

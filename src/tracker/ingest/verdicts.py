@@ -136,10 +136,18 @@ def claim_findings(
     ):
         # the parse of a headline is often wrong; its words may still say it
         claimed += claims.in_headline(sent, rule)
+    named = [t for t in rule.facts if t.requires]
     for claim in claimed:
         allowed = rule.true_when if claim.value else rule.false_when
         if claim.modality not in allowed:
             continue
+        if (
+            claim.value
+            and len(named) == len(rule.facts)
+            and not any(t.requires.find(title) for t in named)
+        ):
+            continue  # "a Ukrainian firm opened a production hub": whose hub, is not said
+
         keys = tuple(t.key for t in claim.targets)
         how = claim.how if claim.value else f"{claim.how}.negated"
         found.append(
