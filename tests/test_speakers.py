@@ -1034,3 +1034,15 @@ def test_a_second_verb_of_saying_is_a_second_statement(extractor: RuleExtractor)
     assert [
         (e.data["speaker_name"], e.data["content"]) for e in events if e.type == "StatementReported"
     ] == [("Peskov", "the plan was dangerous"), ("Peskov", "that Moscow would respond")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leonid Slutsky said the Paris guarantees were a provocation.",
+        "Kosachev said the security guarantees agreed in Paris meant nothing.",
+        "Vasily Nebenzia told the Security Council the Paris declaration was a road to war.",
+    ],
+)
+def test_more_of_the_russian_states_voices_are_moscow(extractor: RuleExtractor, text: str) -> None:
+    assert answers(extractor, text) == [True]
