@@ -1046,3 +1046,17 @@ def test_a_second_verb_of_saying_is_a_second_statement(extractor: RuleExtractor)
 )
 def test_more_of_the_russian_states_voices_are_moscow(extractor: RuleExtractor, text: str) -> None:
     assert answers(extractor, text) == [True]
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Sybiha said the guarantees must be ratified without delay.", "ukraine"),
+        ("Elbridge Colby said the Pentagon would not take part in the planning.", "united-states"),
+        ("Luke Pollard said the hubs were planned for the spring.", "united-kingdom"),
+    ],
+)
+def test_the_other_sides_usual_voices_have_their_side(
+    extractor: RuleExtractor, text: str, side: str
+) -> None:
+    assert [s for _, s in said(extractor, text)] == [side]
