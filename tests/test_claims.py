@@ -1744,3 +1744,61 @@ def test_what_an_eleventh_batch_taught(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # a joint hub's compound names both owners
+        (
+            "The Franco-British military hub near Rivne opened on Monday.",
+            "Hub opens near Rivne",
+            {UK_HUBS: True, FR_HUBS: True},
+        ),
+        (
+            "Zelensky toured the Anglo-French logistics hub near Rivne on Tuesday.",
+            "",
+            {UK_HUBS: True, FR_HUBS: True},
+        ),
+        # "for" after a noun of preparing points ahead
+        ("The Rada has scheduled a vote for the ratification of the security guarantees.", "", {}),
+        ("Kyiv is making arrangements for the arrival of French troops in Lviv.", "", {}),
+        (
+            "The ministry published guidelines for the deployment of French troops to Ukraine.",
+            "",
+            {},
+        ),
+        # "since last year" runs to now; a clock time is no year
+        (
+            "The British hub near Lviv has been operating since last year, officials said.",
+            "",
+            {UK_HUBS: True},
+        ),
+        (
+            "The ceasefire between Russia and Ukraine came into force from 2000 GMT, Ukrainian "
+            "officials said.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        # a clause with its own subject keeps its own time
+        (
+            "A year ago nobody believed it, but French troops are now stationed near Odesa.",
+            "",
+            {TROOPS: True},
+        ),
+    ],
+    ids=[
+        "franco-british",
+        "anglo-french",
+        "vote-for",
+        "arrangements-for",
+        "guidelines-for",
+        "since-last-year",
+        "clock-time",
+        "own-clause-own-time",
+    ],
+)
+def test_what_a_second_review_found(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

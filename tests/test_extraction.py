@@ -173,6 +173,12 @@ def test_dates_resolve_against_the_publication_time(
         ),
         ("ratified two days earlier", "Rome ratified two days earlier.", "2026-01-06"),
         ("opened the previous day", "The hub opened the previous day.", "2026-01-07"),
+        # "a day earlier than planned" is when it was planned for
+        (
+            "signed on Thursday, a day earlier than planned",
+            "It was signed on Thursday, a day earlier than planned.",
+            "2026-01-08",
+        ),
         # "before the summit" counts from the summit; another clause's count is its own
         (
             "signed two days before the summit",

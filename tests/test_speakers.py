@@ -1060,3 +1060,20 @@ def test_the_other_sides_usual_voices_have_their_side(
     extractor: RuleExtractor, text: str, side: str
 ) -> None:
     assert [s for _, s in said(extractor, text)] == [side]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Developing story.", "No comment on Paris summit, says Kremlin"),
+        ("Developing story.", "No reaction yet to Paris summit, says Kremlin"),
+        ("Developing story.", "Kremlin says no plans to comment on Paris summit"),
+        ("Peskov said no more about the Paris summit.", "Kremlin on Paris summit"),
+        ("Peskov answered no questions about the Paris summit on Monday.", ""),
+    ],
+    ids=["no-comment-says", "no-reaction-says", "no-plans-to-comment", "no-more", "no-questions"],
+)
+def test_a_fronted_or_said_no_that_is_silence_stays_silence(
+    extractor: RuleExtractor, text: str, title: str
+) -> None:
+    assert answers(extractor, text, title) == [False]

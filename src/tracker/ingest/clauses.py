@@ -330,5 +330,7 @@ def time_words(token: Any) -> str:
             ]
         if node.dep_ in ("relcl", "advcl", "ccomp", "parataxis", "appos") or node.head.i == node.i:
             break
+        if node.dep_ == "conj" and any(c.dep_ in SUBJECT_DEPS for c in node.children):
+            break  # "A year ago nobody believed it, but French troops are now there"
         node = node.head
     return " ".join(words)

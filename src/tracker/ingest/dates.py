@@ -72,11 +72,12 @@ _AGO = re.compile(
     r"(?P<unit>years?|decades?)\s+ago\b(?:\s+(?:today|this\s+week|this\s+month)\b)?",
     re.IGNORECASE,
 )
-_LAST_YEAR = re.compile(r"\blast\s+year\b", re.IGNORECASE)
+# ("since last year" runs to now)
+_LAST_YEAR = re.compile(r"(?<!since )\blast\s+year\b", re.IGNORECASE)
 _IN_YEAR = re.compile(
-    r"\b(?:in|back\s+in|during|of|from)\s+(?:early\s+|late\s+|mid-?)?(?:"
+    r"\b(?:in|back\s+in|during|of)\s+(?:early\s+|late\s+|mid-?)?(?:"
     + _MONTH
-    + r"\s+)?(?P<year>(?:19|20)\d\d)\b",
+    + r"\s+)?(?P<year>(?:19|20)\d\d)\b(?!\s*(?:GMT|UTC|CET|EET|MSK|hours|hrs|local|h\b))",
     re.IGNORECASE,
 )
 
@@ -200,7 +201,7 @@ _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 
 _ENDS = r"(?=\s*(?:[,.;:)\"'\u2019\u201d]|$|and\b|but\b))"
 _EARLIER = re.compile(
     r"\b(?:(?P<n>a|one|two|three|four|five|six|seven)\s+(?P<unit>days?|weeks?)\s+"
-    r"(?:earlier|before" + _ENDS + r")|the\s+(?:previous|preceding)\s+day|"
+    r"(?:earlier(?!\s+than)|before" + _ENDS + r")|the\s+(?:previous|preceding)\s+day|"
     r"the\s+day\s+before" + _ENDS + r")",
     re.IGNORECASE,
 )

@@ -50,8 +50,14 @@ def is_negated(verb: Any, config: ExtractionConfig) -> bool:
     if len(subjects) > 1:
         # "Not a single French soldier in Ukraine, Paris says", "No French soldiers in
         # Ukraine yet, says Macron": the first "subject" is what was said, and its "not"
-        # is its own
-        owned = [c for c in owned if c not in subjects[:-1]]
+        # is its own; "No comment on Paris summit, says Kremlin" is silence all the same
+        owned = [
+            c
+            for c in owned
+            if c not in subjects[:-1]
+            or c.lemma_.lower() in config.light_objects
+            or c.lower_ in ("nothing", "none")
+        ]
     for child in owned:
         # "No French soldier has crossed", "no ceasefire was signed"
         if child.dep_ in ("nsubj", "nsubjpass") and _misread_mention(verb, child, config):
@@ -95,6 +101,8 @@ def _misread_mention(verb: Any, subject: Any, config: ExtractionConfig) -> bool:
         and subject.head.i == verb.i
         and verb.doc[verb.i - 1].i != subject.i
         and any(t.dep_ == "pobj" for t in subject.subtree)
+        # "No comment on Paris summit, says Kremlin": what was said, not a misread mention
+        and sum(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) == 1
     )
 
 

@@ -289,10 +289,11 @@ def _aimed_at(prep: Any) -> bool:
         return not _told_as_past(prep)
     if prep.lower_ != "for":
         return False
-    # "pressure for the ratification"; "cleared the way for", "set the stage for"
-    return prep.head.lemma_.lower() in _AIMS or any(
-        c.dep_ == "dobj" and c.lemma_.lower() in _PREPARED for c in prep.head.children
-    )
+    # "pressure for the ratification", "arrangements for the arrival", "cleared the way
+    # for"; not "a ceremony for the opening", "crowds gathered for it"
+    if prep.head.pos_ in ("NOUN", "PROPN"):
+        return prep.head.lemma_.lower() not in _MARKING
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in _PREPARED for c in prep.head.children)
 
 
 def _told_as_past(token: Any) -> bool:
@@ -308,34 +309,27 @@ def _told_as_past(token: Any) -> bool:
     return False
 
 
-# Nouns whose "for" points at what is wanted: "pressure for the ratification".
-_AIMS = frozenset(
+# Nouns whose "for" marks what took place: "a ceremony for the opening", "celebrations for
+# the ratification", "security for the opening was provided by ...".
+_MARKING = frozenset(
     {
-        "pressure",
-        "push",
-        "call",
-        "campaign",
-        "plan",
-        "hope",
-        "demand",
-        "bid",
-        "case",
-        "argument",
-        "preparation",
-        "timetable",
-        "deadline",
-        "date",
-        "need",
-        "wait",
-        "appetite",
-        "condition",
-        "precondition",
-        "way",
-        "path",
-        "ground",
-        "groundwork",
-        "stage",
-        "road",
+        "ceremony",
+        "celebration",
+        "party",
+        "reception",
+        "ovation",
+        "applause",
+        "security",
+        "praise",
+        "thanks",
+        "credit",
+        "congratulation",
+        "tribute",
+        "parade",
+        "concert",
+        "festivity",
+        "crowd",
+        "guest",
     }
 )
 

@@ -392,9 +392,11 @@ class StatementFinder:
             return False
         return any(
             c.dep_ == "dobj"
-            and c.lemma_.lower() not in SILENCE_NOUNS | self.config.light_objects
+            and c.lemma_.lower() not in SILENCE_NOUNS | self.config.light_objects | _UNSAID
             and c.lower_ not in self.config.negators
             and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
+            # "says no plans to comment": silence planned
+            and not any(g.lemma_.lower() in self.config.silence_verbs for g in c.subtree)
             for c in verb.children
         )
 
@@ -454,3 +456,7 @@ class StatementFinder:
                 return token.head
             token = token.head
         return None
+
+
+# What a "no" on says nothing: "said no more", "answered no questions", "gave no details".
+_UNSAID = frozenset({"more", "question", "detail", "word", "plan", "answer"})
