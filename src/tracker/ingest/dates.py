@@ -194,7 +194,6 @@ def resolve_when(
     return Resolved(published.astimezone(UTC), "publication")
 
 
-_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 # "signed in Istanbul a day earlier", "the previous day", "two days before": counted back
 # from the day the sentence gives, else from publication
 # ("two days before the summit" counts from the summit: "before" must end its phrase)
@@ -214,7 +213,7 @@ def _counted_back(
     match = _EARLIER.search(text)
     if match is None:
         return None
-    n = _COUNTS.get((match["n"] or "a").lower(), 1)
+    n = _NUMBERS[(match["n"] or "a").lower()]
     days = n * 7 if (match["unit"] or "day").lower().startswith("week") else n
     rest = _EARLIER.sub(" ", sentence)
     anchor = resolve_when(rest, published=published, holidays=holidays)

@@ -107,6 +107,11 @@ def habitual(verb: Any, config: ExtractionConfig) -> bool:
     return False
 
 
+def told_in_past(verb: Any) -> bool:
+    """Whether a verb tells of the past: "signed", "had signed", "was signed"."""
+    return verb.tag_ == "VBD" or bool({"had", "was", "were", "did"} & set(_aux_words(verb)))
+
+
 def _aux_words(verb: Any) -> list[str]:
     return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD"]
 
@@ -288,11 +293,12 @@ def _through_clauses(verb: Any, config: ExtractionConfig) -> Modality:
 def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
     """The mood a clause's mark, or the word order of a condition, gives it."""
     marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+    past = told_in_past(token)
     # "... to Ukraine once a ceasefire is signed", the parser making "once" an adverb and
     # "signed" the main verb: just before the subject, it still opens the clause (told in
     # the past, "once Britain opened its hub there", it happened)
     openers = {c.left_edge.i - 1 for c in token.children if c.dep_ in SUBJECT_DEPS}
-    if token.tag_ != "VBD" and not {"had", "was", "were", "did"} & set(_aux_words(token)):
+    if not past:
         marks |= {
             c.lower_
             for c in token.children
@@ -307,7 +313,6 @@ def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
         return "conditional"
     if "for" in marks and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         return "planned"  # "calls for Britain to start building hubs": what is wanted
-    past = token.tag_ == "VBD" or {"had", "was", "were", "did"} & set(_aux_words(token))
     if marks & config.temporal_marks and not past:
         return "conditional"  # "once it is signed" may never come; "after it was" did
     if marks & {"until", "till"} and (

@@ -23,6 +23,13 @@ class NounClaims:
     def __init__(self, voices: Voices, config: ExtractionConfig) -> None:
         self.voices = voices
         self.config = config
+        # words that make a thing one still to come: planned, promised, future
+        self._not_yet = (
+            config.planning
+            | config.not_done_verbs
+            | config.facts.hedges
+            | {"future", "proposed", "promised", "potential", "would-be", "pledged", "new"}
+        )
 
     def nominal(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
         """The act as a noun, and what the sentence says of it: "US backing for the
@@ -221,16 +228,6 @@ class NounClaims:
             how="located",
         )
 
-    @property
-    def _not_yet(self) -> frozenset[str]:
-        """Words that make a thing one still to come: planned, promised, future."""
-        return (
-            self.config.planning
-            | self.config.not_done_verbs
-            | self.config.facts.hedges
-            | {"future", "proposed", "promised", "potential", "would-be", "pledged", "new"}
-        )
-
     def _taken_place(self, token: Any, definite: bool) -> bool:
         """Whether an event noun names an event, not a plan: "the opening of ...", not "the
         planned opening", "the expected launch"."""
@@ -301,8 +298,7 @@ def _told_as_past(token: Any) -> bool:
     shortly before the arrival of French troops"."""
     for _ in range(6):
         if token.pos_ in ("VERB", "AUX"):
-            aux = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
-            return token.tag_ == "VBD" or bool(aux & {"had", "was", "were", "did"})
+            return moods.told_in_past(token)
         if token.head.i == token.i:
             return False
         token = token.head
