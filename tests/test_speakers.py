@@ -1027,13 +1027,55 @@ def test_saying_nothing_is_still_silence(extractor: RuleExtractor) -> None:
     assert answers(extractor, "The Kremlin said nothing about the Paris guarantees.") == [False]
 
 
-def test_a_second_verb_of_saying_is_a_second_statement(extractor: RuleExtractor) -> None:
-    events = extractor.extract(
-        doc("Peskov said the plan was dangerous and warned that Moscow would respond.")
-    )
+@pytest.mark.parametrize(
+    ("text", "statements"),
+    [
+        (
+            "Peskov said the plan was dangerous and warned that Moscow would respond.",
+            [("Peskov", "the plan was dangerous"), ("Peskov", "that Moscow would respond")],
+        ),
+        # the second verb hung on the clause reported, in the tense of the saying
+        (
+            "Zelensky said the talks were difficult and called for more pressure on Moscow.",
+            [("Zelensky", "the talks were difficult"), ("Zelensky", "for more pressure on Moscow")],
+        ),
+        (
+            "The study warns that use of the nets may reduce protection, and calls for urgent "
+            "research.",
+            [
+                ("study", "that use of the nets may reduce protection"),
+                ("study", "for urgent research"),
+            ],
+        ),
+        # in the mood of the saying, not of "would rise"
+        (
+            "The minister said prices would rise and urged calm.",
+            [("minister", "prices would rise"), ("minister", "calm")],
+        ),
+        # its own words, not the first report's quotation
+        (
+            'Zelensky said the vote had "shown the way" and asked the others to follow.',
+            [("Zelensky", 'the vote had "shown the way"'), ("Zelensky", "to follow")],
+        ),
+        # contrasts: the reported voice's own verb, and a verb in another tense
+        (
+            "Zelensky said Russia rejected the plan and demanded more land.",
+            [("Zelensky", "Russia rejected the plan and demanded more land")],
+        ),
+        (
+            "Peskov said Kyiv rejects the plan and demands more weapons.",
+            [("Peskov", "Kyiv rejects the plan and demands more weapons")],
+        ),
+    ],
+    ids=["clause-of-first", "joined-to-clause", "present", "mood", "own-words", "voice", "tense"],
+)
+def test_a_second_verb_of_saying_is_a_second_statement(
+    extractor: RuleExtractor, text: str, statements: list[tuple[str, str]]
+) -> None:
+    events = extractor.extract(doc(text))
     assert [
         (e.data["speaker_name"], e.data["content"]) for e in events if e.type == "StatementReported"
-    ] == [("Peskov", "the plan was dangerous"), ("Peskov", "that Moscow would respond")]
+    ] == statements
 
 
 @pytest.mark.parametrize(

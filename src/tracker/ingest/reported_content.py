@@ -78,6 +78,7 @@ def reported_content(
                         and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
                     )
                     or answered(c, verb)
+                    or second(c)
                 )
                 for t in (*c.subtree, *(g for g in clause.children if g.dep_ == "cc"))
             }

@@ -124,6 +124,10 @@ class StatementFinder:
             return None
         subject, speaker = spoken_by
         made = self._medium_made(token)
+        if made is None and token.dep_ == "conj" and self._second_report(token):
+            # "said prices would rise and urged calm": the mood of the saying, not of the
+            # clause the parser joined the second verb to
+            made = self._reporter_of(token)
         mood = moods.mood(made if made is not None else token, sent, self.config)
         if mood.modality == "possible" and moods.under_allegation(token, self.config):
             mood = replace(mood, modality="actual")  # an allegation's claims, not its voices
@@ -144,7 +148,9 @@ class StatementFinder:
         )
         if not quote and clause.casefold() in OBJECT_PRONOUNS:
             return None  # "a Congress that ridicules him" says nothing one can quote
-        content = clause if len(clause.split()) >= 3 or not quote else quote
+        # a second report's words are its own, not the quotation of the first
+        short = len(clause.split()) < 3 and not self._second_report(token)
+        content = quote if quote and short else clause
         return Said(
             speaker=speaker,
             verb=lemma,
@@ -347,7 +353,9 @@ class StatementFinder:
                             return above
                 return subject
         if self._second_report(verb):
-            return clauses.subject_of(verb.head)  # "said the plan was dangerous and warned"
+            # "said the plan was dangerous and warned"; "said the talks were hard and
+            # called for ...", the second verb hung on the clause reported
+            return clauses.subject_of(self._reporter_of(verb))
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         after = [c for c in subjects if c.i > verb.i]
         if len(subjects) > 1 and after:
@@ -372,16 +380,48 @@ class StatementFinder:
 
     def _second_report(self, verb: Any) -> bool:
         """ "Peskov said the plan was dangerous and warned that Moscow would respond": the
-        parser makes the second verb of saying a clause of the first; it is the same
-        speaker's second statement."""
+        parser makes the second verb of saying a clause of the first, or joins it to the
+        clause reported; it is the same speaker's second statement."""
+        if (
+            verb.lemma_.lower() not in self.config.reporting_verbs
+            or any(c.dep_ in clauses.SUBJECT_DEPS for c in verb.children)
+            or verb.doc[verb.i - 1].lower_ not in ("and", "but")
+        ):
+            return False
+        if verb.dep_ == "ccomp":
+            return verb.i > verb.head.i and verb.head.lemma_.lower() in self.config.reporting_verbs
+        reporter = self._reporter_of(verb)
+        if reporter is verb:
+            return False
+        clause = verb.head
+        while clause.dep_ == "conj":
+            clause = clause.head
+        # "said Russia rejected the plan and demanded more land": the second verb may be
+        # the reported voice's own; only a clause whose subject is nobody hands it back
+        subject = clauses.subject_of(clause)
         return (
-            verb.dep_ == "ccomp"
-            and verb.i > verb.head.i
-            and verb.lemma_.lower() in self.config.reporting_verbs
-            and verb.head.lemma_.lower() in self.config.reporting_verbs
-            and verb.doc[verb.i - 1].lower_ in ("and", "but")
-            and not any(c.dep_ in clauses.SUBJECT_DEPS for c in verb.children)
+            # the tense of the verb of saying: "warns that use of the nets may reduce
+            # protection, and calls for research"
+            verb.tag_ == reporter.tag_
+            and verb.tag_ in ("VBD", "VBZ")
+            and (subject is None or self.voices.resolve(subject, None) is None)
         )
+
+    def _reporter_of(self, verb: Any) -> Any:
+        """The verb of saying whose reported clause ``verb`` is joined to, else ``verb``."""
+        if verb.dep_ == "ccomp":
+            return verb.head
+        clause = verb.head
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
+            clause = clause.head
+        if (
+            verb.dep_ == "conj"
+            and clause.dep_ == "ccomp"
+            and clause.head.i < clause.i < verb.i
+            and clause.head.lemma_.lower() in self.config.reporting_verbs
+        ):
+            return clause.head
+        return verb
 
     def _says_none(self, verb: Any) -> bool:
         """ "France says no troops in Ukraine": a "no" on what a verb of saying reports is
