@@ -1132,3 +1132,12 @@ def test_a_fronted_or_said_no_that_is_silence_stays_silence(
     extractor: RuleExtractor, text: str, title: str
 ) -> None:
     assert answers(extractor, text, title) == [False]
+
+
+def test_invisible_characters_do_not_split_a_name(extractor: RuleExtractor) -> None:
+    # a soft hyphen and a zero-width non-joiner, as a publisher's text carries them
+    text = "Army spokesperson Donny Pram\u00adono said the troops would be ready \u200cby April."
+    assert said(extractor, text) == [("Donny Pramono", None)]
+    events = extractor.extract(doc(text))
+    statement = next(e.data for e in events if e.type == "StatementReported")
+    assert statement["content"] == "the troops would be ready by April"

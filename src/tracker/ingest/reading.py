@@ -21,6 +21,11 @@ _DATELINE = re.compile(
 )
 
 
+# Soft hyphens and zero-width characters: invisible on a page, but a word they sit in
+# ("Pram\u00adono", "toxin \u200cfrom") is two words, or no name, to the parser.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def _undated(line: str) -> str:
     match = _DATELINE.match(line)
     return line[match.end() :] if match and match.end() else line
@@ -32,10 +37,11 @@ def reading(document: DocumentIngested, max_chars: int, piece_chars: int) -> lis
     A body that opens by repeating the headline loses the repetition; text past
     ``max_chars`` is not read.
     """
-    title = " ".join(document.title.split())
-    body = document.content or document.summary or ""
-    if document.summary and _fold(document.summary) not in _fold(body):
-        body = f"{document.summary}\n\n{body}"
+    title = " ".join(_INVISIBLE.sub("", document.title).split())
+    body = _INVISIBLE.sub("", document.content or document.summary or "")
+    summary = _INVISIBLE.sub("", document.summary or "")
+    if summary and _fold(summary) not in _fold(body):
+        body = f"{summary}\n\n{body}"
     body = body.strip()[:max_chars]
     if title and _fold(body).startswith(_fold(title)):
         # Drop the repeated headline: as many characters as it takes to cover it.
