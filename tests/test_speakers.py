@@ -1141,3 +1141,19 @@ def test_invisible_characters_do_not_split_a_name(extractor: RuleExtractor) -> N
     events = extractor.extract(doc(text))
     statement = next(e.data for e in events if e.type == "StatementReported")
     assert statement["content"] == "the troops would be ready by April"
+
+
+def test_a_claim_named_with_its_author_after_it(extractor: RuleExtractor) -> None:
+    # the claim's author given by "by" or "from", not before it
+    text = "Russia rejected claims by Kyiv that its troops had shelled the plant."
+    assert said(extractor, text) == [("Russia", "russia"), ("Kyiv", "ukraine")]
+    text = "Kyiv rejected claims by the Kremlin that the Paris guarantees were a provocation."
+    assert answers(extractor, text) == [True]
+
+
+def test_he_in_a_clause_is_the_person_the_sentence_began_with(extractor: RuleExtractor) -> None:
+    text = (
+        "British Prime Minister Keir Starmer will seek broader powers to regulate internet "
+        "access, which he said on Sunday was needed to protect children."
+    )
+    assert said(extractor, text) == [("Keir Starmer", "united-kingdom")]

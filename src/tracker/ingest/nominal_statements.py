@@ -111,6 +111,18 @@ class NominalStatements:
                 ),
                 None,
             )
+            if owner is None:
+                # "accusations from five European countries that ...", "claims by Kyiv that"
+                owner = next(
+                    (
+                        g
+                        for c in token.children
+                        if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                        for g in c.children
+                        if g.dep_ == "pobj"
+                    ),
+                    None,
+                )
             if clause is None or owner is None:
                 continue
             speaker = self.voices.resolve(owner, previous)

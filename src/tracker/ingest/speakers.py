@@ -277,12 +277,20 @@ class StatementFinder:
         # speaker of the same sentence is that speaker
         speaker = self.voices.resolve(subject, last)
         if speaker is None and subject.lower_ in ("he", "she"):
-            speaker = narrated
+            speaker = narrated or self._named_subject_before(sent, subject)
         if speaker is None:
             return None
         if speaker.side is None:
             speaker = replace(speaker, side=self._side_of_place(token))
         return subject, speaker
+
+    def _named_subject_before(self, sent: Any, pronoun: Any) -> Speaker | None:
+        """ "Keir Starmer will seek powers ..., which he said was needed": the person the
+        sentence named as its subject before the pronoun."""
+        for token in reversed(sent[: pronoun.i - sent.start]):
+            if token.dep_ in ("nsubj", "nsubjpass") and token.ent_type_ == "PERSON":
+                return self.voices.resolve(token, None)
+        return None
 
     def _reports_here(self, token: Any, lemma: str, subject: Any) -> bool:
         """Whether the statement is the speaker's own: a verb that reports only with a
