@@ -1802,3 +1802,20 @@ def test_what_a_second_review_found(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a demand's bare present is what is asked for, not what is
+        ("Poland demanded that French troops leave Ukraine.", {}),
+        ("Poland's demand that French troops leave Ukraine was rejected.", {}),
+        # the indicative after a verb of saying still tells what is
+        ("Poland said that French troops left Ukraine on Monday.", {TROOPS: False}),
+    ],
+    ids=["demanded-that", "demand-that", "said-that"],
+)
+def test_what_is_demanded_has_not_happened(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -1157,3 +1157,8 @@ def test_he_in_a_clause_is_the_person_the_sentence_began_with(extractor: RuleExt
         "access, which he said on Sunday was needed to protect children."
     )
     assert said(extractor, text) == [("Keir Starmer", "united-kingdom")]
+
+
+def test_a_confirmation_named_as_a_noun_is_a_statement(extractor: RuleExtractor) -> None:
+    text = "The visit follows Kyiv's confirmation that it intends to buy the jets."
+    assert said(extractor, text) == [("Kyiv", "ukraine")]

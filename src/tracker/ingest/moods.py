@@ -378,6 +378,8 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
         while noun.dep_ == "conj" and noun.head.i != noun.i:
             noun = noun.head
         return None, noun.head
+    if _mandated(token, config):
+        return "planned", None  # "demanded that French troops leave Ukraine": a demand
     if token.dep_ in ("xcomp", "acl") and token.head.i != token.i and not reduced_main(token):
         return _wanted(token, config), token.head
     if token.dep_ == "conj" and token.head.i != token.i:
@@ -395,6 +397,23 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
             return None, None  # "Now that the ceasefire is in force, France will ...": it is
         return None, token.head
     return None, None
+
+
+def _mandated(token: Any, config: ExtractionConfig) -> bool:
+    """ "Moscow demanded that French troops leave", "the call that allies ratify": a
+    that-clause in the bare present under a verb or noun of demanding is what is asked
+    for, not what is (an indicative after "demanded" would be "left")."""
+    head = token.head
+    return (
+        token.dep_ in ("ccomp", "acl")
+        and token.tag_ in ("VB", "VBP")
+        and token.lemma_ != "be"
+        and head.i != token.i
+        and (head.lemma_.lower() in config.planning or head.lower_ in config.planning)
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+        and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
+    )
 
 
 def _wanted(token: Any, config: ExtractionConfig) -> Modality | None:
