@@ -1162,3 +1162,26 @@ def test_he_in_a_clause_is_the_person_the_sentence_began_with(extractor: RuleExt
 def test_a_confirmation_named_as_a_noun_is_a_statement(extractor: RuleExtractor) -> None:
     text = "The visit follows Kyiv's confirmation that it intends to buy the jets."
     assert said(extractor, text) == [("Kyiv", "ukraine")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a country the story does not follow is a side of its own
+        (
+            "Turkiye's President Recep Tayyip Erdogan said the visit would take place later.",
+            [("Recep Tayyip Erdogan", "other")],
+        ),
+        (
+            "Indonesian President Prabowo Subianto said the troops were ready.",
+            [("Prabowo Subianto", "other")],
+        ),
+        # a party is no country
+        ("Republican Senator Joan Whitfield said a treaty would help.", [("Joan Whitfield", None)]),
+    ],
+    ids=["possessive-country", "nationality", "party"],
+)
+def test_a_persons_country_outside_the_story(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected

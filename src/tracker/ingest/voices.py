@@ -97,6 +97,7 @@ class Voices:
                 (actor.group if actor else None)
                 or self.side_in(_without(own, person))
                 or self.side_in(_adjectives(subject))  # "Russian MoD" read as a person's name
+                or _foreign(subject, person)
             )
             return Speaker(
                 person, actor.id if actor else None, side, actor is not None or self.official(own)
@@ -171,6 +172,40 @@ class Voices:
         blogger", "a Russian analyst"."""
         words = set(re.findall(r"[a-z]+", phrase.casefold()))
         return not words & self.config.unofficial
+
+
+def _foreign(subject: Any, person: str) -> str | None:
+    """ "Turkiye's President Recep Tayyip Erdogan": a country or nationality the story
+    does not follow, in the words that describe a person, is a side of its own."""
+    if any(
+        t.ent_type_ in ("NORP", "GPE")
+        and t.text not in person
+        and t.dep_ in ("poss", "amod")
+        and t.lower_ not in _NO_COUNTRY
+        for t in subject.subtree
+    ):
+        return "other"
+    return None
+
+
+# What the recogniser takes for a nationality and is a party or a nation within a state.
+_NO_COUNTRY = frozenset(
+    {
+        "democratic",
+        "democrat",
+        "republican",
+        "labour",
+        "conservative",
+        "tory",
+        "liberal",
+        "socialist",
+        "green",
+        "scottish",
+        "welsh",
+        "english",
+        "northern",
+    }
+)
 
 
 def _adjectives(subject: Any) -> str:
