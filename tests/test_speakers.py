@@ -1185,3 +1185,15 @@ def test_a_persons_country_outside_the_story(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+def test_according_to_attributes_the_whole_clause(extractor: RuleExtractor) -> None:
+    text = (
+        "According to the Russian embassy in London, the British-French plan to set up military "
+        'hubs in Ukraine amounts to "a direct step towards escalation".'
+    )
+    events = extractor.extract(doc(text))
+    statement = next(e.data for e in events if e.type == "StatementReported")
+    assert statement["content"].startswith("the British-French plan to set up military hubs")
+    assert "a direct step towards escalation" in statement["content"]
+    assert answers(extractor, text) == [True]

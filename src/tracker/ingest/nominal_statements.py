@@ -174,7 +174,9 @@ class NominalStatements:
                     speaker=speaker,
                     verb="according to",
                     mode="direct" if quote else "reported",
-                    content=" ".join((quote or rest).split()),
+                    # the whole of what is attributed, of which a quotation may be part:
+                    # "According to the embassy, the plan to set up hubs amounts to "..."
+                    content=" ".join((rest or quote or "").split()),
                     quote=quote,
                     tense=moods.tense(sent.root, self.config),
                     modality="question" if sent.text.strip().endswith("?") else "actual",
