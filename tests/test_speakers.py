@@ -1197,3 +1197,14 @@ def test_according_to_attributes_the_whole_clause(extractor: RuleExtractor) -> N
     assert statement["content"].startswith("the British-French plan to set up military hubs")
     assert "a direct step towards escalation" in statement["content"]
     assert answers(extractor, text) == [True]
+
+
+def test_a_finite_verb_hung_on_the_phrase_before_it(extractor: RuleExtractor) -> None:
+    # parsed with "the Russian embassy in France" apposed to "Telegram" and "called" as a
+    # clause of "statement"
+    text = (
+        'In a statement posted on Telegram, the Russian embassy in France called the "force of '
+        'reassurance" proposed by President Emmanuel Macron "a force of provocation".'
+    )
+    assert said(extractor, text) == [("Russian embassy", "russia")]
+    assert answers(extractor, text) == [True]

@@ -118,7 +118,13 @@ def reported_content(
         # "Not a single French soldier in Ukraine, Paris says": the parser made the words
         # said a second subject of the verb
         return _joined(list(doc[fronted.left_edge.i : fronted.right_edge.i + 1])).strip(" ,.")
-    if subject is not None and subject.dep_ == "appos" and verb.dep_ in ("conj", "acl"):
+    if (
+        subject is not None
+        and subject.dep_ == "appos"
+        and verb.dep_ in ("conj", "acl")
+        # not "..., the embassy called the force "a provocation"": its words follow it
+        and not any(c.dep_ == "oprd" and c.i > verb.i for c in verb.children)
+    ):
         # "Hubs have been set up by the UK and France, the coalition said in a statement":
         # what comes before the speaker
         return _joined(list(doc[sent.start : subject.left_edge.i])).strip(" ,.-—")

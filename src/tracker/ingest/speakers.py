@@ -333,6 +333,20 @@ class StatementFinder:
         if verb.dep_ == "acl" and verb.tag_ == "VBG":
             made = self._medium_made(verb)
             return clauses.subject_of(made) if made is not None else None
+        if verb.dep_ == "acl" and verb.tag_ == "VBD":
+            # "In a statement posted on Telegram, the Russian embassy in France called ...":
+            # a finite verb the parser hung on the phrase before it; its subject is the
+            # noun phrase that ends just before it
+            before = [
+                t
+                for t in verb.doc[verb.head.i : verb.i]
+                if t.right_edge.i == verb.i - 1
+                and t.dep_ in ("appos", "pobj")
+                and t.pos_ in ("NOUN", "PROPN")
+            ]
+            # the apposed noun, not a place inside it ("the embassy in France")
+            before.sort(key=lambda t: (t.dep_ == "appos", t.i))
+            return before[-1] if before else None
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj"):
             token, carrier = verb, None
             for _ in range(6):
