@@ -1208,3 +1208,30 @@ def test_a_finite_verb_hung_on_the_phrase_before_it(extractor: RuleExtractor) ->
     )
     assert said(extractor, text) == [("Russian embassy", "russia")]
     assert answers(extractor, text) == [True]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "answer"),
+    [
+        # the trailing verb of saying attributes the clause before it
+        (
+            "Washington's continued backing for the Paris guarantees shows that the US has "
+            '"not broken with" its past, Russian foreign ministry spokeswoman Maria Zakharova '
+            "told her weekly briefing on Wednesday.",
+            [("Maria Zakharova", "russia")],
+            [True],
+        ),
+        # not when the clause is a voice's report, whose source it names
+        (
+            "The Russian defence ministry said the Paris hubs were targets, Interfax reported.",
+            [("Russian defence ministry", "russia")],
+            [True],
+        ),
+    ],
+    ids=["trailing-told", "source-of-a-report"],
+)
+def test_a_trailing_verb_of_saying(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str]], answer: list[object]
+) -> None:
+    assert said(extractor, text) == expected
+    assert answers(extractor, text) == answer

@@ -146,6 +146,10 @@ class StatementFinder:
         clause = reported_content(
             sent, token, subject, self.config.silence_verbs, self._second_report
         )
+        if _trailing(token) and not self._voiced_report(token.head):
+            # what the trailing verb attributes: the sentence but the attribution
+            own = {t.i for t in token.subtree}
+            clause = "".join(t.text_with_ws for t in sent if t.i not in own).strip(" ,.")
         if not quote and clause.casefold() in OBJECT_PRONOUNS:
             return None  # "a Congress that ridicules him" says nothing one can quote
         # a second report's words are its own, not the quotation of the first
@@ -501,6 +505,16 @@ class StatementFinder:
         subject = clauses.subject_of(verb)
         return subject is not None and subject.lemma_.lower() in self.config.documents
 
+    def _voiced_report(self, verb: Any) -> bool:
+        """ "The ministry said ..., Interfax reported": a report by a voice, whose source
+        the trailing verb names."""
+        subject = clauses.subject_of(verb)
+        return (
+            verb.lemma_.lower() in self._speech
+            and subject is not None
+            and self.voices.resolve(subject, None) is not None
+        )
+
     def _inside_report(self, verb: Any) -> Any | None:
         """The reporting verb whose reported clause holds ``verb``, if any."""
         token = verb
@@ -509,7 +523,14 @@ class StatementFinder:
                 return None
             # "Moscow has still not commented on the plans, a diplomat said": a "said"
             # hung after the clause attributes it; it is not inside "commented"
-            attributes = token.i == verb.i and token.dep_ == "parataxis" and token.i > token.head.i
+            attributes = (
+                token.i == verb.i
+                and token.i > token.head.i
+                and (
+                    token.dep_ == "parataxis"
+                    or (_trailing(token) and not self._voiced_report(token.head))
+                )
+            )
             if (
                 token.dep_ in ("ccomp", "parataxis")
                 and not attributes
@@ -518,6 +539,20 @@ class StatementFinder:
                 return token.head
             token = token.head
         return None
+
+
+def _trailing(verb: Any) -> bool:
+    """ "..., Russian foreign ministry spokeswoman Maria Zakharova told her weekly briefing":
+    a verb of saying after a comma, with its subject and nothing it reports, attributes the
+    clause before it, however the parser hung it there."""
+    if verb.dep_ != "ccomp" or any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    return (
+        subject is not None
+        and subject.left_edge.i > 0
+        and verb.doc[subject.left_edge.i - 1].text == ","
+    )
 
 
 # What a "no" on says nothing: "said no more", "answered no questions", "gave no details".
