@@ -36,7 +36,6 @@ _ANONYMOUS = frozenset(
     {"spokesman", "spokeswoman", "spokesperson", "official", "aide", "source", "diplomat"}
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "ROOT"})
-_ACTED_ON = frozenset({"compound", "dobj"})
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 
 
@@ -74,9 +73,6 @@ class _Person:
     side: str | None
     subject: bool  # the subject of its clause ("Douglas Haig named as ..."), not an object
     title: str = ""  # the words just before the name: "russia's sports minister"
-    # what a clause acts on or a noun's modifier: "deported Kilmar Abrego Garcia", "the
-    # Trump administration"
-    acted_on: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,18 +116,8 @@ class Cast:
                 root = root.head  # "The envoy, Steve Witkoff, spoke": the envoy is the subject
             subject = root.dep_ in _SUBJECTS
             title = ent.doc[max(ent.sent.start, ent.start - 5) : ent.start].text.casefold()
-            acted_on = root.dep_ in _ACTED_ON
             self.people.append(
-                _Person(
-                    name,
-                    index,
-                    ent.start_char,
-                    roles,
-                    side,
-                    subject,
-                    " ".join(title.split()),
-                    acted_on,
-                )
+                _Person(name, index, ent.start_char, roles, side, subject, " ".join(title.split()))
             )
 
     def _roles_of(self, ent: Any) -> frozenset[str]:
@@ -304,9 +290,6 @@ class Cast:
         given = [p for p in fits if role in p.roles]
         if given:
             return min(given, key=lambda p: (abs(p.sentence - index), p.sentence > index))
-        # only a person named as the one acting: not "deported Kilmar Abrego Garcia", not
-        # "the Trump administration"
-        fits = [p for p in fits if not p.acted_on]
         before = [
             p
             for p in fits
