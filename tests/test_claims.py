@@ -1810,10 +1810,13 @@ def test_what_a_second_review_found(
         # a demand's bare present is what is asked for, not what is
         ("Poland demanded that French troops leave Ukraine.", {}),
         ("Poland's demand that French troops leave Ukraine was rejected.", {}),
+        ("Poland demanded that French troops be withdrawn from Ukraine.", {}),
+        ("Poland insisted that French troops leave Ukraine immediately.", {}),
         # the indicative after a verb of saying still tells what is
         ("Poland said that French troops left Ukraine on Monday.", {TROOPS: False}),
+        ("Macron told reporters that French troops remain in Ukraine.", {TROOPS: True}),
     ],
-    ids=["demanded-that", "demand-that", "said-that"],
+    ids=["demanded-that", "demand-that", "passive", "insisted", "said-that", "told-that"],
 )
 def test_what_is_demanded_has_not_happened(
     extractor: RuleExtractor, text: str, expected: dict[str, object]

@@ -1054,8 +1054,17 @@ def test_saying_nothing_is_still_silence(extractor: RuleExtractor) -> None:
         ),
         # its own words, not the first report's quotation
         (
-            'Zelensky said the vote had "shown the way" and asked the others to follow.',
-            [("Zelensky", 'the vote had "shown the way"'), ("Zelensky", "to follow")],
+            'Zelensky said the vote was "a turning point" and asked the others to follow.',
+            [("Zelensky", 'the vote was "a turning point"'), ("Zelensky", "to follow")],
+        ),
+        # contrasts: a subject that acts, or can speak, may have said it
+        (
+            "The SBU said the suspect was detained in Odesa and admitted spying for Moscow.",
+            [("SBU", "the suspect was detained in Odesa and admitted spying for Moscow")],
+        ),
+        (
+            "Rubio said his Russian counterpart was calm and confirmed the talks would go on.",
+            [("Rubio", "his Russian counterpart was calm and confirmed the talks would go on")],
         ),
         # contrasts: the reported voice's own verb, and a verb in another tense
         (
@@ -1067,7 +1076,17 @@ def test_saying_nothing_is_still_silence(extractor: RuleExtractor) -> None:
             [("Peskov", "Kyiv rejects the plan and demands more weapons")],
         ),
     ],
-    ids=["clause-of-first", "joined-to-clause", "present", "mood", "own-words", "voice", "tense"],
+    ids=[
+        "clause-of-first",
+        "joined-to-clause",
+        "present",
+        "mood",
+        "own-words",
+        "acting-subject",
+        "speaking-subject",
+        "voice",
+        "tense",
+    ],
 )
 def test_a_second_verb_of_saying_is_a_second_statement(
     extractor: RuleExtractor, text: str, statements: list[tuple[str, str]]
@@ -1138,6 +1157,21 @@ def test_a_claim_named_with_its_author_after_it(extractor: RuleExtractor) -> Non
     assert answers(extractor, text) == [True]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There was no confirmation from the Kremlin that Putin had read the Paris declaration.",
+        "Zelensky is seeking a pledge from Washington that it will back the Paris guarantees.",
+        "Zelensky is seeking Washington's pledge that it will back the Paris guarantees.",
+        "Allies are pressing for a pledge by the Kremlin that it accepts the Paris guarantees.",
+    ],
+    ids=["none-made", "sought-from", "sought-possessive", "pressed-for"],
+)
+def test_a_statement_named_but_not_made(extractor: RuleExtractor, text: str) -> None:
+    events = extractor.extract(doc(text))
+    assert [e for e in events if e.type in ("StatementReported", "FactAsserted")] == []
+
+
 def test_he_in_a_clause_is_the_person_the_sentence_began_with(extractor: RuleExtractor) -> None:
     text = (
         "British Prime Minister Keir Starmer will seek broader powers to regulate internet "
@@ -1163,10 +1197,16 @@ def test_a_confirmation_named_as_a_noun_is_a_statement(extractor: RuleExtractor)
             "Indonesian President Prabowo Subianto said the troops were ready.",
             [("Prabowo Subianto", "other")],
         ),
-        # a party is no country
+        # a party, a state, a city is no country
         ("Republican Senator Joan Whitfield said a treaty would help.", [("Joan Whitfield", None)]),
+        ("California's governor Gavin Newsom said the state would sue.", [("Gavin Newsom", None)]),
+        ("Lviv's mayor Andriy Sadovyi said the city was ready.", [("Andriy Sadovyi", None)]),
+        (
+            "Northern Ireland's First Minister Michelle O'Neill said the talks were useful.",
+            [("Michelle O'Neill", None)],
+        ),
     ],
-    ids=["possessive-country", "nationality", "party"],
+    ids=["possessive-country", "nationality", "party", "state", "city", "nation-in-a-state"],
 )
 def test_a_persons_country_outside_the_story(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
@@ -1222,3 +1262,38 @@ def test_a_trailing_verb_of_saying(
 ) -> None:
     assert said(extractor, text) == expected
     assert answers(extractor, text) == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause with its own subject under a noun is that subject's
+        (
+            "There were reports that the ambassador of Russia in Paris warned the French "
+            "foreign ministry.",
+            [("ambassador", "russia")],
+        ),
+        # a zero-width space between two words is a space
+        (
+            "Prime Minister Keir\u200bStarmer said the hubs were ready.",
+            [("Keir Starmer", "united-kingdom")],
+        ),
+    ],
+    ids=["clause-with-its-subject", "zero-width-space"],
+)
+def test_what_the_review_found(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected
+
+
+def test_according_to_keeps_to_its_own_speaker(extractor: RuleExtractor) -> None:
+    text = (
+        'According to Peskov, the Paris meeting was "a show", but Zelensky called it a historic '
+        "success."
+    )
+    events = extractor.extract(doc(text))
+    contents = {
+        e.data["speaker_name"]: e.data["content"] for e in events if e.type == "StatementReported"
+    }
+    assert "Zelensky" not in contents["Peskov"]

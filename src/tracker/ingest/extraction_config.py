@@ -80,6 +80,7 @@ def load_extraction_config(
         future_aux=mood.lemmas("future"),
         modal_aux=mood.lemmas("modal"),
         planning=mood.lemmas("planning"),
+        mandative=mood.lemmas("mandative"),
         not_done_verbs=mood.lemmas("not_done_verbs"),
         stance_verbs=mood.lemmas("stance_verbs"),
         decision_nouns=mood.lemmas("decision_nouns"),

@@ -404,15 +404,17 @@ def _mandated(token: Any, config: ExtractionConfig) -> bool:
     that-clause in the bare present under a verb or noun of demanding is what is asked
     for, not what is (an indicative after "demanded" would be "left")."""
     head = token.head
+    # "that French troops be withdrawn": the passive's bare "be"
+    auxiliaries = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    bare = token.tag_ in ("VB", "VBP") and token.lemma_ != "be" and not auxiliaries
+    bare_passive = token.tag_ == "VBN" and [a.lower_ for a in auxiliaries] == ["be"]
     return (
         token.dep_ in ("ccomp", "acl")
-        and token.tag_ in ("VB", "VBP")
-        and token.lemma_ != "be"
+        and (bare or bare_passive)
         and head.i != token.i
-        and (head.lemma_.lower() in config.planning or head.lower_ in config.planning)
+        and (head.lemma_.lower() in config.mandative or head.lower_ in config.mandative)
         and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
         and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
-        and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
     )
 
 

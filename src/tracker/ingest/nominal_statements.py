@@ -11,6 +11,25 @@ from tracker.ingest.rules import ExtractionConfig
 from tracker.ingest.said import SILENCE_NOUNS, Said, span_of
 from tracker.ingest.voices import Speaker, Voices
 
+# Verbs whose object is a statement still awaited: "waiting for confirmation that".
+_AWAITED = frozenset(
+    {
+        "await",
+        "wait",
+        "seek",
+        "request",
+        "need",
+        "demand",
+        "want",
+        "expect",
+        "ask",
+        "press",
+        "push",
+        "call",
+        "hope",
+        "urge",
+    }
+)
 # Verbs whose object, a reply, was drawn from its author by their subject.
 _DRAWING = frozenset({"draw", "prompt", "provoke", "trigger", "elicit", "spark", "earn"})
 
@@ -123,7 +142,7 @@ class NominalStatements:
                     ),
                     None,
                 )
-            if clause is None or owner is None:
+            if clause is None or owner is None or self._not_made(token):
                 continue
             speaker = self.voices.resolve(owner, previous)
             if speaker is None:
@@ -143,6 +162,21 @@ class NominalStatements:
                 )
             )
         return found
+
+    def _not_made(self, noun: Any) -> bool:
+        """ "no confirmation from the Kremlin that ...", "seeking a pledge from Washington
+        that ...", "waiting for confirmation from Moscow": a statement not made, only
+        wanted."""
+        if any(c.dep_ == "det" and c.lower_ in self.config.negators for c in noun.children):
+            return True
+        governor = None
+        if noun.dep_ in ("dobj", "nsubjpass"):
+            governor = noun.head
+        elif noun.dep_ == "pobj" and noun.head.lower_ == "for":
+            governor = noun.head.head
+        if governor is None:
+            return False
+        return governor.lemma_.lower() in _AWAITED
 
     def _according_to(self, sent: Any, previous: Speaker | None, quote: str | None) -> list[Said]:
         found = []
@@ -168,6 +202,17 @@ class NominalStatements:
             if speaker is None:
                 continue
             own = set(range(token.i, pobj.right_edge.i + 1))
+            ancestors = {a.i for a in token.ancestors}
+            for other in sent:
+                # "..., but Zelensky called it a success": another voice's words
+                if (
+                    other.i not in ancestors
+                    and other.dep_ in ("conj", "advcl", "parataxis")
+                    and other.lemma_.lower() in self.config.reporting_verbs
+                    and any(c.dep_ == "nsubj" for c in other.children)
+                ):
+                    own.update(t.i for t in other.subtree)
+                    own.update(c.i for c in other.head.children if c.dep_ == "cc" and c.i < other.i)
             rest = "".join(t.text_with_ws for t in sent if t.i not in own).strip(" ,.")
             found.append(
                 Said(

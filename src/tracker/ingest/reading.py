@@ -24,6 +24,12 @@ _DATELINE = re.compile(
 # Soft hyphens and zero-width characters: invisible on a page, but a word they sit in
 # ("Pram\u00adono", "toxin \u200cfrom") is two words, or no name, to the parser.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# A zero-width space between two words is where a line may break: a space ("Keir\u200bStarmer").
+_BREAK = re.compile("(?<=\\S)\u200b(?=\\S)")
+
+
+def _visible(text: str) -> str:
+    return _INVISIBLE.sub("", _BREAK.sub(" ", text))
 
 
 def _undated(line: str) -> str:
@@ -37,9 +43,9 @@ def reading(document: DocumentIngested, max_chars: int, piece_chars: int) -> lis
     A body that opens by repeating the headline loses the repetition; text past
     ``max_chars`` is not read.
     """
-    title = " ".join(_INVISIBLE.sub("", document.title).split())
-    body = _INVISIBLE.sub("", document.content or document.summary or "")
-    summary = _INVISIBLE.sub("", document.summary or "")
+    title = " ".join(_visible(document.title).split())
+    body = _visible(document.content or document.summary or "")
+    summary = _visible(document.summary or "")
     if summary and _fold(summary) not in _fold(body):
         body = f"{summary}\n\n{body}"
     body = body.strip()[:max_chars]

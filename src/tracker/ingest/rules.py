@@ -183,6 +183,7 @@ class ExtractionConfig:
     future_aux: frozenset[str]
     modal_aux: frozenset[str]
     planning: frozenset[str]
+    mandative: frozenset[str]
     not_done_verbs: frozenset[str]
     stance_verbs: frozenset[str]
     conditional_marks: frozenset[str]

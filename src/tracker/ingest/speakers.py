@@ -337,7 +337,12 @@ class StatementFinder:
         if verb.dep_ == "acl" and verb.tag_ == "VBG":
             made = self._medium_made(verb)
             return clauses.subject_of(made) if made is not None else None
-        if verb.dep_ == "acl" and verb.tag_ == "VBD":
+        if (
+            verb.dep_ == "acl"
+            and verb.tag_ == "VBD"
+            # not "reports that the ambassador warned": a clause with its own subject
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children)
+        ):
             # "In a statement posted on Telegram, the Russian embassy in France called ...":
             # a finite verb the parser hung on the phrase before it; its subject is the
             # noun phrase that ends just before it
@@ -422,15 +427,35 @@ class StatementFinder:
         clause = verb.head
         while clause.dep_ == "conj":
             clause = clause.head
-        # "said Russia rejected the plan and demanded more land": the second verb may be
-        # the reported voice's own; only a clause whose subject is nobody hands it back
+        # "said Russia rejected the plan and demanded more land", "said the suspect was
+        # detained and admitted spying": the second verb may be the reported subject's
+        # own; only a clause that states how things are or will be ("the talks were
+        # difficult", "prices would rise"), of a subject that cannot speak, hands it back
         subject = clauses.subject_of(clause)
+        stative = clause.lemma_ == "be" or any(
+            c.dep_ == "aux" and c.lower_ in self.config.modal_aux | self.config.future_aux
+            for c in clause.children
+        )
         return (
             # the tense of the verb of saying: "warns that use of the nets may reduce
             # protection, and calls for research"
             verb.tag_ == reporter.tag_
             and verb.tag_ in ("VBD", "VBZ")
-            and (subject is None or self.voices.resolve(subject, None) is None)
+            and stative
+            and (subject is None or not self._may_speak(subject))
+        )
+
+    def _may_speak(self, subject: Any) -> bool:
+        """Whether a subject could be the one who speaks: a voice, a person, a role."""
+        lemma = subject.lemma_.lower()
+        return (
+            subject.pos_ in ("PRON", "PROPN")
+            or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            or lemma in self.config.person_roles
+            or lemma in self.config.voices
+            # "his counterpart", "her deputy": someone's someone
+            or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subject.children)
+            or self.voices.resolve(subject, None) is not None
         )
 
     def _reporter_of(self, verb: Any) -> Any:

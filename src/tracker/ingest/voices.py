@@ -175,20 +175,46 @@ class Voices:
 
 
 def _foreign(subject: Any, person: str) -> str | None:
-    """ "Turkiye's President Recep Tayyip Erdogan": a country or nationality the story
-    does not follow, in the words that describe a person, is a side of its own."""
-    if any(
-        t.ent_type_ in ("NORP", "GPE")
-        and t.text not in person
-        and t.dep_ in ("poss", "amod")
-        and t.lower_ not in _NO_COUNTRY
-        for t in subject.subtree
-    ):
-        return "other"
+    """ "Turkiye's President Recep Tayyip Erdogan", "Indonesian President Prabowo Subianto":
+    a head of state or government, minister or envoy of a country the story does not
+    follow has a side of its own. Not a governor, a mayor or a party's leader: a state, a
+    city or a party is no country ("California's governor", "Lviv's mayor")."""
+    words = {t.lower_ for t in subject.subtree}
+    if not words & _NATIONAL_OFFICES:
+        return None
+    for token in subject.subtree:
+        if (
+            token.ent_type_ not in ("NORP", "GPE")
+            or token.dep_ not in ("poss", "amod", "compound")
+            or token.text in person
+        ):
+            continue
+        span = next((e for e in subject.doc.ents if e.start <= token.i < e.end), None)
+        names = {t.lower_ for t in span} if span is not None else {token.lower_}
+        if not names & _NO_COUNTRY:
+            return "other"
     return None
 
 
-# What the recogniser takes for a nationality and is a party or a nation within a state.
+# The offices a country, not a region or a party, holds.
+_NATIONAL_OFFICES = frozenset(
+    {
+        "president",
+        "prime",
+        "premier",
+        "minister",
+        "chancellor",
+        "king",
+        "queen",
+        "monarch",
+        "emir",
+        "sultan",
+        "ambassador",
+        "envoy",
+    }
+)
+# What the recogniser takes for a nationality and is a party, a faith or a nation within
+# a state.
 _NO_COUNTRY = frozenset(
     {
         "democratic",
@@ -204,6 +230,13 @@ _NO_COUNTRY = frozenset(
         "welsh",
         "english",
         "northern",
+        "corsican",
+        "catalan",
+        "basque",
+        "jewish",
+        "muslim",
+        "christian",
+        "catholic",
     }
 )
 
