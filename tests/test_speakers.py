@@ -1297,3 +1297,17 @@ def test_according_to_keeps_to_its_own_speaker(extractor: RuleExtractor) -> None
         e.data["speaker_name"]: e.data["content"] for e in events if e.type == "StatementReported"
     }
     assert "Zelensky" not in contents["Peskov"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peskov was quoted by TASS as saying the Paris guarantees were a provocation.",
+        "TASS quoted Peskov as saying the Paris guarantees were a provocation.",
+        "Peskov was cited as saying that the Paris guarantees were a provocation.",
+    ],
+    ids=["quoted-by", "quoted-active", "cited"],
+)
+def test_the_one_quoted_as_saying_speaks(extractor: RuleExtractor, text: str) -> None:
+    assert said(extractor, text) == [("Peskov", "russia")]
+    assert answers(extractor, text) == [True]

@@ -192,10 +192,12 @@ def _of_gerund(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality |
         return "actual"
     # "X turned to television after revealing ...": a gerund after a preposition of time
     # or means, hung on a verb, happened as that verb did
+    # "was quoted as saying": as the quoting did
+    quoted = verb.head.lower_ == "as" and verb.head.head.lemma_.lower() in ("quote", "cite")
     if (
         verb.tag_ == "VBG"
         and verb.dep_ == "pcomp"
-        and verb.head.lower_ in _AS_ITS_VERB
+        and (verb.head.lower_ in _AS_ITS_VERB or quoted)
         and verb.head.head.pos_ in ("VERB", "AUX")
         and verb.head.head.i != verb.i
     ):

@@ -333,6 +333,9 @@ class StatementFinder:
         if own is not None:
             return own
         if verb.dep_ == "pcomp":
+            quoted = _quoted_as(verb)
+            if quoted is not None:
+                return quoted
             return clauses.subject_of(verb.head.head)  # "X turned to TV after revealing ..."
         if verb.dep_ == "acl" and verb.tag_ == "VBG":
             made = self._medium_made(verb)
@@ -564,6 +567,15 @@ class StatementFinder:
                 return token.head
             token = token.head
         return None
+
+
+def _quoted_as(verb: Any) -> Any | None:
+    """ "Peskov was quoted by TASS as saying ...", "TASS quoted Peskov as saying ...": the
+    one quoted speaks, not the agency that quoted him."""
+    if verb.head.lower_ != "as" or verb.head.head.lemma_.lower() not in ("quote", "cite"):
+        return None
+    quoting = verb.head.head
+    return next((c for c in quoting.children if c.dep_ in ("nsubjpass", "dobj")), None)
 
 
 def _trailing(verb: Any) -> bool:
