@@ -1311,3 +1311,8 @@ def test_according_to_keeps_to_its_own_speaker(extractor: RuleExtractor) -> None
 def test_the_one_quoted_as_saying_speaks(extractor: RuleExtractor, text: str) -> None:
     assert said(extractor, text) == [("Peskov", "russia")]
     assert answers(extractor, text) == [True]
+
+
+def test_an_institution_named_again_by_its_kind_speaks(extractor: RuleExtractor) -> None:
+    text = "The British Museum removed the word. The museum said it uses other terms."
+    assert said(extractor, text) == [("museum", None)]
