@@ -1316,3 +1316,14 @@ def test_the_one_quoted_as_saying_speaks(extractor: RuleExtractor, text: str) ->
 def test_an_institution_named_again_by_its_kind_speaks(extractor: RuleExtractor) -> None:
     text = "The British Museum removed the word. The museum said it uses other terms."
     assert said(extractor, text) == [("museum", None)]
+
+
+def test_a_body_goes_by_the_letters_the_text_gives_it(extractor: RuleExtractor) -> None:
+    text = (
+        "The European Legal Support Centre (ELSC) said incidents rose. ELSC told reporters "
+        "that the pattern was clear."
+    )
+    assert said(extractor, text) == [
+        ("European Legal Support Centre", None),
+        ("European Legal Support Centre", None),
+    ]

@@ -37,6 +37,11 @@ _ANONYMOUS = frozenset(
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "ROOT"})
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+# A name and the letters it goes by: "the Council on American-Islamic Relations (CAIR)".
+_DEFINED = re.compile(
+    r"((?:[A-Z][\w'-]*)(?:\s+(?:[A-Z][\w'-]*|of|on|for|and|the|in|de|du)){1,8})"
+    r"\s+\(([A-Z][A-Z&-]{1,9})\)"
+)
 
 
 def _acting(root: Any) -> bool:
@@ -91,10 +96,17 @@ class Cast:
         self.body_nouns = bodies
         self.people: list[_Person] = []
         self.bodies: list[_Body] = []
+        self.acronyms: dict[str, str] = {}
 
     def add(self, sent: Any, index: int) -> None:
         """Note the persons ``sent`` names, with the role words attached to each, and the
         organisations it names as the ones acting."""
+        for match in _DEFINED.finditer(sent.text):
+            # "the Council on American-Islamic Relations (CAIR)": CAIR is that council
+            name, short = _ARTICLE.sub("", match.group(1)), match.group(2)
+            initials = "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+            if short.replace("-", "").replace("&", "") in initials.upper():
+                self.acronyms.setdefault(short, name)
         for ent in getattr(sent, "ents", ()):
             if ent.label_ == "ORG" and _acting(ent.root):
                 name = _ARTICLE.sub("", str(ent.text)).removesuffix("'s").removesuffix("\u2019s")
@@ -147,6 +159,8 @@ class Cast:
             return self._pronoun(speaker, index, phrase.start_char)
         if speaker.actor is not None:
             return self._by_role_given(speaker, phrase, index)
+        if speaker.name in self.acronyms:
+            return Speaker(self.acronyms[speaker.name], None, speaker.side)
         fuller = self._fuller(speaker.name)
         if fuller is not None:
             return self._as(fuller, speaker.side)

@@ -280,7 +280,9 @@ def _core(subject: Any) -> str:
     ]
     if not tokens:
         return str(subject.text)
-    return str(subject.doc[tokens[0].i : _name_end(subject) + 1].text)
+    name = str(subject.doc[tokens[0].i : _name_end(subject) + 1].text)
+    # "Council on American-Islamic Relations (CAIR": not the letters it goes by
+    return re.sub(r"\s*\([^)]*$", "", name)
 
 
 def _name_end(subject: Any) -> int:
