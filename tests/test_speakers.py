@@ -1327,3 +1327,45 @@ def test_a_body_goes_by_the_letters_the_text_gives_it(extractor: RuleExtractor) 
         ("European Legal Support Centre", None),
         ("European Legal Support Centre", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "answer"),
+    [
+        # a body that is no voice of its state does not answer for Moscow
+        (
+            "A Russian charity said the security guarantees for Ukraine were a provocation.",
+            [("Russian charity", "russia")],
+            [],
+        ),
+        # the name a description goes with
+        (
+            "The Russian airline Aeroflot said flights would resume.",
+            [("Aeroflot", "russia")],
+            [],
+        ),
+        # letters defined after words that are not the name, and the side of the name
+        (
+            "Kyiv and the European Union (EU) said talks went well. The EU said it would help.",
+            [("Kyiv", "ukraine"), ("European Union", "eu")],
+            [],
+        ),
+        # the source cited speaks, not the agency citing it
+        (
+            "Interfax cited a Kremlin source as saying the Paris guarantees were a provocation.",
+            [("Kremlin source", "russia")],
+            [True],
+        ),
+        # a foreign leader has a side of their own
+        ("Hungarian leader Viktor Orban said Europe was wrong.", [("Viktor Orban", "other")], []),
+    ],
+    ids=["charity", "description-and-name", "letters-after-others", "cited-as", "leader"],
+)
+def test_what_the_second_review_found(
+    extractor: RuleExtractor,
+    text: str,
+    expected: list[tuple[str, str | None]],
+    answer: list[object],
+) -> None:
+    assert said(extractor, text) == expected
+    assert answers(extractor, text) == answer

@@ -44,6 +44,23 @@ _DEFINED = re.compile(
 )
 
 
+def _named_by(phrase: str, short: str) -> str | None:
+    """The name in ``phrase`` whose initials are ``short``: "the Institute for the Study of
+    War" in "Meanwhile the Institute for the Study of War" (ISW); None if none is."""
+    words = phrase.split()
+    letters = short.replace("-", "").replace("&", "")
+    for start, first in enumerate(words):
+        if not first[:1].isupper():
+            continue
+        rest = words[start:]
+        initials = "".join(
+            part[0] for word in rest for part in word.split("-") if part[:1].isupper()
+        )
+        if initials == letters:
+            return " ".join(rest)
+    return None
+
+
 def _acting(root: Any) -> bool:
     """Whether an organisation's name acts in its clause: the subject ("FBI has 'grave
     concerns'"), or the agent of a passive ("urged by the Tax Justice Network"); not the
@@ -103,10 +120,9 @@ class Cast:
         organisations it names as the ones acting."""
         for match in _DEFINED.finditer(sent.text):
             # "the Council on American-Islamic Relations (CAIR)": CAIR is that council
-            name, short = _ARTICLE.sub("", match.group(1)), match.group(2)
-            initials = "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
-            if short.replace("-", "").replace("&", "") in initials.upper():
-                self.acronyms.setdefault(short, name)
+            name = _named_by(match.group(1), match.group(2))
+            if name is not None:
+                self.acronyms.setdefault(match.group(2), name)
         for ent in getattr(sent, "ents", ()):
             if ent.label_ == "ORG" and _acting(ent.root):
                 name = _ARTICLE.sub("", str(ent.text)).removesuffix("'s").removesuffix("\u2019s")
@@ -160,7 +176,10 @@ class Cast:
         if speaker.actor is not None:
             return self._by_role_given(speaker, phrase, index)
         if speaker.name in self.acronyms:
-            return Speaker(self.acronyms[speaker.name], None, speaker.side)
+            full = self.acronyms[speaker.name]
+            actor = self.voices.actor_named(full)
+            side = (actor.group if actor else None) or self.voices.side_in(full) or speaker.side
+            return Speaker(full, actor.id if actor else None, side)
         fuller = self._fuller(speaker.name)
         if fuller is not None:
             return self._as(fuller, speaker.side)

@@ -221,6 +221,11 @@ class StatementFinder:
         lemma = token.lemma_.lower()
         if lemma not in self._verbs or token.pos_ not in ("VERB", "AUX"):
             return None
+        if lemma in ("quote", "cite") and any(
+            c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ == "pcomp" for g in c.children)
+            for c in token.children
+        ):
+            return None  # "Interfax cited a Kremlin source as saying": the source says it
         if token.dep_ in ("pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
             return None  # "after weeks of tweeting": a verb used as a noun reports nothing
         if token.dep_ == "pcomp" and not (after_saying(token) or gerund_subject(token)):

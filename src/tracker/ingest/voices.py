@@ -148,6 +148,18 @@ class Voices:
         if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
             return None
         name = _ARTICLE.sub("", core)
+        named = next(
+            (
+                c
+                for c in subject.children
+                if c.dep_ == "appos" and c.pos_ == "PROPN" and c.left_edge.i == subject.i + 1
+            ),
+            None,
+        )
+        if named is not None and subject.pos_ == "NOUN":
+            # "the Russian airline Aeroflot", "the campaign group Energy Embargo for
+            # Palestine": the name the description goes with
+            name = str(subject.doc[named.left_edge.i : named.right_edge.i + 1].text)
         if not name or len(name) > 80:
             return None
         side = self.side_in(own)
@@ -200,6 +212,13 @@ def _foreign(subject: Any, person: str) -> str | None:
 _NATIONAL_OFFICES = frozenset(
     {
         "president",
+        "ministry",
+        "leader",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "government",
         "prime",
         "premier",
         "minister",
