@@ -5,9 +5,10 @@ Run: .venv/bin/python bench/extraction_quality.py [--no-service] [--verbose dev|
 The labelled sets are in bench/data/eval/ (see its README): dev*.toml (tuned on),
 test*.toml (frozen batches, each written before the rules it measures; their sha256 are
 printed) and real.toml (every English entry of shared/feeds, split by feed); dev15 and
-test13 label the real feeds kept in bench/data/feeds. Also: the seed article run through the extractor
-against its curated statements and facts; entries per second through extraction over
-every news entry in shared/feeds; and the resident memory of a running `tracker run`.
+test13 label the real feeds kept in bench/data/feeds. Also: the seed article run through
+the extractor against its curated statements and facts; entries per second through
+extraction over every news entry in shared/feeds; and the resident memory of a running
+`tracker run`.
 """
 
 from __future__ import annotations
