@@ -1057,6 +1057,11 @@ def test_saying_nothing_is_still_silence(extractor: RuleExtractor) -> None:
             'Zelensky said the vote was "a turning point" and asked the others to follow.',
             [("Zelensky", 'the vote was "a turning point"'), ("Zelensky", "to follow")],
         ),
+        # after an event that cannot speak, whatever its tense
+        (
+            "Zelensky said the talks collapsed and called for more pressure on Moscow.",
+            [("Zelensky", "the talks collapsed"), ("Zelensky", "for more pressure on Moscow")],
+        ),
         # contrasts: a subject that acts, or can speak, may have said it
         (
             "The SBU said the suspect was detained in Odesa and admitted spying for Moscow.",
@@ -1082,6 +1087,7 @@ def test_saying_nothing_is_still_silence(extractor: RuleExtractor) -> None:
         "present",
         "mood",
         "own-words",
+        "event-subject",
         "acting-subject",
         "speaking-subject",
         "voice",

@@ -444,12 +444,14 @@ class StatementFinder:
             c.dep_ == "aux" and c.lower_ in self.config.modal_aux | self.config.future_aux
             for c in clause.children
         )
+        # "said the meeting ended without result and warned": an event or a thing
+        mute = subject is not None and subject.lemma_.lower() in _MUTE
         return (
             # the tense of the verb of saying: "warns that use of the nets may reduce
             # protection, and calls for research"
             verb.tag_ == reporter.tag_
             and verb.tag_ in ("VBD", "VBZ")
-            and stative
+            and (stative or mute)
             and (subject is None or not self._may_speak(subject))
         )
 
@@ -572,6 +574,42 @@ class StatementFinder:
                 return token.head
             token = token.head
         return None
+
+
+# Subjects that cannot be the ones speaking: events, gatherings, things.
+_MUTE = frozenset(
+    {
+        "meeting",
+        "talk",
+        "talks",
+        "summit",
+        "session",
+        "conference",
+        "negotiation",
+        "vote",
+        "ceasefire",
+        "truce",
+        "deal",
+        "agreement",
+        "plan",
+        "attack",
+        "strike",
+        "drone",
+        "missile",
+        "war",
+        "fighting",
+        "offensive",
+        "process",
+        "visit",
+        "economy",
+        "price",
+        "situation",
+        "call",
+        "trip",
+        "exercise",
+        "operation",
+    }
+)
 
 
 def _quoted_as(verb: Any) -> Any | None:
