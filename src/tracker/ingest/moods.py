@@ -116,6 +116,8 @@ def _aux_words(verb: Any) -> list[str]:
     return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD"]
 
 
+# Verbs that report someone "as saying": "quoted Peskov as saying", "was cited as saying".
+QUOTING = frozenset({"quote", "cite"})
 _AS_ITS_VERB = frozenset({"after", "since", "upon", "on", "by", "while", "in"})
 _GENERIC = ("any", "every", "each")
 
@@ -193,7 +195,7 @@ def _of_gerund(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality |
     # "X turned to television after revealing ...": a gerund after a preposition of time
     # or means, hung on a verb, happened as that verb did
     # "was quoted as saying": as the quoting did
-    quoted = verb.head.lower_ == "as" and verb.head.head.lemma_.lower() in ("quote", "cite")
+    quoted = verb.head.lower_ == "as" and verb.head.head.lemma_.lower() in QUOTING
     if (
         verb.tag_ == "VBG"
         and verb.dep_ == "pcomp"

@@ -34,6 +34,12 @@ def _joined(tokens: list[Any]) -> str:
     return "".join(out)
 
 
+def _rest_of_sentence(sent: Any, verb: Any) -> str:
+    """The sentence without the verb of saying and all it governs."""
+    own = {t.i for t in verb.subtree}
+    return _joined([t for t in sent if t.i not in own]).strip(" ,.-—")
+
+
 def content_subject(verb: Any, subject: Any | None) -> Any | None:
     """A subject of ``verb`` before the speaker's, cut off from it by a comma: what
     was said, in "No French soldier in Ukraine, Paris says"."""
@@ -56,11 +62,16 @@ def reported_content(
     subject: Any | None,
     silent: frozenset[str],
     second: Callable[[Any], bool] = lambda _: False,
+    attributes: bool = False,
 ) -> str:
     """What a reporting verb reports: its clause, else the main clause it hangs off, else
     what follows it ("accused Washington of meddling"); not a ``second`` report of the
-    same speaker that the parser hung on the verb ("... and warned that ...")."""
+    same speaker that the parser hung on the verb ("... and warned that ..."). A verb that
+    ``attributes`` the sentence around it ("..., Zakharova told her weekly briefing")
+    reports the rest of the sentence."""
     doc = sent.doc
+    if attributes:
+        return _rest_of_sentence(sent, verb)
     for dep in ("ccomp", "xcomp"):
         clause = next((c for c in verb.children if c.dep_ == dep), None)
         if clause is not None:
@@ -135,8 +146,7 @@ def reported_content(
         return str(doc[verb.i + 1 : verb.right_edge.i + 1].text).strip(" ,.")
     if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i:
         # "Plan is a dead end, Kremlin says": the rest of the sentence is what was said
-        own = {t.i for t in verb.subtree}
-        return _joined([t for t in sent if t.i not in own]).strip(" ,.-—")
+        return _rest_of_sentence(sent, verb)
     start = verb.i + 1
     if subject is not None and subject.i > verb.i:
         start = subject.right_edge.i + 1

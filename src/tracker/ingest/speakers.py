@@ -144,12 +144,13 @@ class StatementFinder:
         if not self._reports_here(token, lemma, subject):
             return None
         clause = reported_content(
-            sent, token, subject, self.config.silence_verbs, self._second_report
+            sent,
+            token,
+            subject,
+            self.config.silence_verbs,
+            self._second_report,
+            attributes=_trailing(token) and not self._voiced_report(token.head),
         )
-        if _trailing(token) and not self._voiced_report(token.head):
-            # what the trailing verb attributes: the sentence but the attribution
-            own = {t.i for t in token.subtree}
-            clause = "".join(t.text_with_ws for t in sent if t.i not in own).strip(" ,.")
         if not quote and clause.casefold() in OBJECT_PRONOUNS:
             return None  # "a Congress that ridicules him" says nothing one can quote
         # a second report's words are its own, not the quotation of the first
@@ -221,7 +222,7 @@ class StatementFinder:
         lemma = token.lemma_.lower()
         if lemma not in self._verbs or token.pos_ not in ("VERB", "AUX"):
             return None
-        if lemma in ("quote", "cite") and any(
+        if lemma in moods.QUOTING and any(
             c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ == "pcomp" for g in c.children)
             for c in token.children
         ):
@@ -432,9 +433,7 @@ class StatementFinder:
         reporter = self._reporter_of(verb)
         if reporter is verb:
             return False
-        clause = verb.head
-        while clause.dep_ == "conj":
-            clause = clause.head
+        clause = _conj_top(verb.head)
         # "said Russia rejected the plan and demanded more land", "said the suspect was
         # detained and admitted spying": the second verb may be the reported subject's
         # own; only a clause that states how things are or will be ("the talks were
@@ -472,9 +471,7 @@ class StatementFinder:
         """The verb of saying whose reported clause ``verb`` is joined to, else ``verb``."""
         if verb.dep_ == "ccomp":
             return verb.head
-        clause = verb.head
-        while clause.dep_ == "conj" and clause.head.i != clause.i:
-            clause = clause.head
+        clause = _conj_top(verb.head)
         if (
             verb.dep_ == "conj"
             and clause.dep_ == "ccomp"
@@ -612,10 +609,18 @@ _MUTE = frozenset(
 )
 
 
+def _conj_top(token: Any) -> Any:
+    """The first of the conjuncts ``token`` is one of: "were" of "were difficult and
+    called"."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
+
+
 def _quoted_as(verb: Any) -> Any | None:
     """ "Peskov was quoted by TASS as saying ...", "TASS quoted Peskov as saying ...": the
     one quoted speaks, not the agency that quoted him."""
-    if verb.head.lower_ != "as" or verb.head.head.lemma_.lower() not in ("quote", "cite"):
+    if verb.head.lower_ != "as" or verb.head.head.lemma_.lower() not in moods.QUOTING:
         return None
     quoting = verb.head.head
     return next((c for c in quoting.children if c.dep_ in ("nsubjpass", "dobj")), None)
