@@ -1822,3 +1822,50 @@ def test_what_is_demanded_has_not_happened(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a demand named as a noun, its clause a passive participle
+        ("Zelensky repeated his demand that the guarantees be ratified by parliaments.", {}),
+        ("The proposal that French troops be stationed in Ukraine was shelved.", {}),
+        # "for X to be ratified": a passive infinitive is what is wanted
+        ("Zelensky renewed his call for the security guarantees to be ratified.", {}),
+        # an adjective of need: whatever the clause's verb, if not told in the past
+        ("It is essential that the parliaments ratify the security guarantees.", {}),
+        ("It is vital that French troops are deployed to Ukraine, Macron said.", {}),
+        # what a noun only reports, hopes or fears, or says there is none of
+        ("Amid reports that French troops had arrived in Odesa, Paris stayed silent.", {}),
+        ("Rumours that a ceasefire had been signed swept Kyiv on Monday.", {}),
+        ("Fears that the United States had withdrawn its backing for the guarantees grew.", {}),
+        ("There was no confirmation from Moscow that a ceasefire had been signed.", {}),
+        ("There is no evidence that French troops have been deployed to Ukraine.", {}),
+        # the report confirmed or denied, and a noun that tells what is
+        ("Paris confirmed reports that French troops had arrived in Odesa.", {TROOPS: True}),
+        ("Kyiv denied reports that a ceasefire had been signed.", {CEASEFIRE: False}),
+        (
+            "Confirmation that French troops had arrived in Kyiv came from the Elysee.",
+            {TROOPS: True},
+        ),
+    ],
+    ids=[
+        "demand-noun-passive",
+        "proposal-passive",
+        "call-for-to-be",
+        "essential-that",
+        "vital-that-indicative",
+        "amid-reports",
+        "rumours",
+        "fears",
+        "no-confirmation",
+        "no-evidence",
+        "confirmed-reports",
+        "denied-reports",
+        "confirmation-that",
+    ],
+)
+def test_what_a_noun_or_a_need_holds_is_not_told_as_so(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

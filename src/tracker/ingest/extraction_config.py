@@ -97,6 +97,8 @@ def load_extraction_config(
         allege_verbs=mood.lemmas("allege"),
         fiction_nouns=mood.lemmas("fiction"),
         report_nouns=mood.lemmas("report_nouns"),
+        unsure_nouns=mood.lemmas("unsure_nouns"),
+        confirm_verbs=mood.lemmas("confirm_verbs"),
         habitual=mood.lemmas("habitual"),
         negators=mood.lemmas("negators"),
         rules=tuple(rules),

@@ -70,13 +70,14 @@ def _answered_no(verb: Any, sentence: Any) -> bool:
 
 
 def under_allegation(verb: Any, config: ExtractionConfig) -> bool:
-    """Whether the verb sits in what someone claimed or alleged: a speaker quoted there
-    still spoke, whatever the claim."""
+    """Whether the verb sits in what someone claimed or alleged, or what a noun only
+    reports ("reports that the ambassador warned ..."): a speaker quoted there still
+    spoke, whatever the claim."""
     token = verb
     for _ in range(6):
         if token.head.i == token.i:
             return False
-        if _alleged(token, config):
+        if _alleged(token, config) or _noun_content(token, config) == ("possible", None):
             return True
         token = token.head
     return False
@@ -365,15 +366,21 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
         return None, token.head.head
     if ranked_first_to(token):
         return None, token.head.head  # "Denmark became the first country to ratify"
-    # a bare infinitive ("... to ratify their commitments") states a purpose or a call
+    # a bare infinitive ("... to ratify their commitments") states a purpose or a call,
+    # as does a passive one ("his call for the guarantees to be ratified")
     if (
         token.i == verb.i
-        and token.tag_ == "VB"
+        and (token.tag_ == "VB" or _passive_infinitive(token))
         and token.dep_ not in ("ROOT", "xcomp")
         and not any(c.lower_ in ("do", "does", "did") for c in token.children)
         and not reduced_main(token)
     ):
         return "planned", None
+    if _mandated(token, config):
+        return "planned", None  # "demanded that French troops leave Ukraine": a demand
+    content = _noun_content(token, config)
+    if content is not None:
+        return content
     if token.dep_ == "acl" and token.tag_ == "VBN" and token.head.head.i != token.head.i:
         # "soldiers deployed to Ukraine would be regarded as invaders": the mood of the
         # clause the noun belongs to, however far down a list ("French soldiers and
@@ -382,8 +389,6 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
         while noun.dep_ == "conj" and noun.head.i != noun.i:
             noun = noun.head
         return None, noun.head
-    if _mandated(token, config):
-        return "planned", None  # "demanded that French troops leave Ukraine": a demand
     if token.dep_ in ("xcomp", "acl") and token.head.i != token.i and not reduced_main(token):
         return _wanted(token, config), token.head
     if token.dep_ == "conj" and token.head.i != token.i:
@@ -403,11 +408,54 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
     return None, None
 
 
+def _passive_infinitive(token: Any) -> bool:
+    """ "to be ratified": a participle whose only auxiliaries are "to" and "be"."""
+    auxiliaries = [c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")]
+    return token.tag_ == "VBN" and auxiliaries == ["to", "be"]
+
+
+def _noun_content(token: Any, config: ExtractionConfig) -> tuple[Modality | None, Any] | None:
+    """The that-clause a noun holds, or None when the clause is no such thing. Reported,
+    hoped or feared ("rumours that a ceasefire had been signed", "fears that Washington
+    had withdrawn"), or denied to exist ("no confirmation that ..."), it is not told as
+    so; it is when the report is confirmed or denied, and when the noun tells it ("the
+    news that ...", "Washington's statement that ...")."""
+    noun = token.head
+    if (
+        token.dep_ not in ("acl", "ccomp")
+        or noun.i == token.i
+        or noun.pos_ != "NOUN"
+        or not any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+        or not any(c.dep_ in SUBJECT_DEPS for c in token.children)
+    ):
+        return None
+    lemma = noun.lemma_.lower()
+    owner = noun.head
+    if owner.i != noun.i and owner.lemma_.lower() in (
+        config.deny_verbs | config.dismiss_verbs | config.confirm_verbs
+    ):
+        return None, owner  # "denied reports that", "confirmed reports that"
+    denied = any((c.dep_ == "det" and c.lower_ == "no") or c.dep_ == "neg" for c in noun.children)
+    if denied and lemma not in ("doubt", "question"):
+        return "possible", None  # "no confirmation that"; not "no doubt that"
+    if lemma in config.report_nouns or lemma in config.unsure_nouns:
+        return "possible", None
+    return None, owner if owner.i != noun.i else None
+
+
 def _mandated(token: Any, config: ExtractionConfig) -> bool:
     """ "Moscow demanded that French troops leave", "the call that allies ratify": a
     that-clause in the bare present under a verb or noun of demanding is what is asked
-    for, not what is (an indicative after "demanded" would be "left")."""
+    for, not what is (an indicative after "demanded" would be "left"). After "it is vital
+    that" any clause not told in the past is wanted."""
     head = token.head
+    if (
+        token.dep_ == "ccomp"
+        and head.lemma_ == "be"
+        and any(c.dep_ == "acomp" and c.lower_ in config.mandative for c in head.children)
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+    ):
+        return not told_in_past(token) and not {"has", "have"} & set(_aux_words(token))
     # "that French troops be withdrawn": the passive's bare "be"
     auxiliaries = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
     bare = token.tag_ in ("VB", "VBP") and token.lemma_ != "be" and not auxiliaries

@@ -198,6 +198,8 @@ class ExtractionConfig:
     allege_verbs: frozenset[str]
     fiction_nouns: frozenset[str]
     report_nouns: frozenset[str]
+    unsure_nouns: frozenset[str]
+    confirm_verbs: frozenset[str]
     habitual: frozenset[str]
     negators: frozenset[str]
     rules: tuple[QuestionRule, ...]
