@@ -642,8 +642,20 @@ def test_a_story_start_that_is_no_date_is_refused_in_one_line(tmp_path: Path, si
             'actions = ["meet"]\nobjects = ["x"]\ntrue_when = ["someday"]',
             "modalities among",
         ),
+        (
+            'id = "x"\nquestion = "leaders-met"\nkind = "event"\nfact = "a/b"\n'
+            'actions = ["meet"]\nobjects = ["x"]\noutside_sides = ["venus"]',
+            "unknown side 'venus'",
+        ),
     ],
-    ids=["unknown-question", "no-actions", "bad-key", "unknown-side", "bad-modality"],
+    ids=[
+        "unknown-question",
+        "no-actions",
+        "bad-key",
+        "unknown-side",
+        "bad-modality",
+        "unknown-outside-side",
+    ],
 )
 def test_a_malformed_rule_is_refused_in_one_line(tmp_path: Path, rule: str, message: str) -> None:
     shipped = shipped_config_dir()
@@ -1866,6 +1878,26 @@ def test_what_is_demanded_has_not_happened(
     ],
 )
 def test_what_a_noun_or_a_need_holds_is_not_told_as_so(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Russia's "rejection" is a comment on the guarantees, not a vote on ratifying them
+        ("The Kremlin rejected the Paris declaration outright.", {MOSCOW: True}),
+        (
+            "Russia's parliament voted to reject the security guarantees for Ukraine.",
+            {MOSCOW: True},
+        ),
+        # a coalition member's is
+        ("The Slovak parliament rejected the security guarantees for Ukraine.", {RATIFIED: False}),
+    ],
+    ids=["kremlin-rejects", "duma-rejects", "member-rejects"],
+)
+def test_an_outside_side_neither_ratifies_nor_blocks(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected

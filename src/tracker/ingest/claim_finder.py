@@ -198,12 +198,12 @@ class ClaimFinder:
                 for group in rule.participants
             ):
                 return False
-        if (
-            rule.agent_side is not None
-            and (agent_side(token, self.voices, previous) or holder_side(self.voices, token, rule))
-            != rule.agent_side
-        ):
-            return False
+        if rule.agent_side is not None or rule.outside_sides:
+            side = agent_side(token, self.voices, previous) or holder_side(self.voices, token, rule)
+            if rule.agent_side is not None and side != rule.agent_side:
+                return False
+            if side in rule.outside_sides:
+                return False
         return not (rule.place and not placed(token, rule))
 
 

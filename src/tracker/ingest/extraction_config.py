@@ -133,7 +133,7 @@ def _add_story_sides(sides: dict[str, Terms], documents: list[tuple[Path, dict[s
 
 def _check_sides(path: Path, rules: list[QuestionRule], sides: dict[str, Terms]) -> None:
     for rule in rules:
-        for side in (rule.side, rule.agent_side):
+        for side in (rule.side, rule.agent_side, *sorted(rule.outside_sides)):
             if side is not None and side not in sides:
                 raise ConfigError(f"{path}: rule {rule.id}: unknown side {side!r} (see [sides])")
 

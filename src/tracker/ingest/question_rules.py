@@ -101,6 +101,7 @@ def question_rule(
         step_actions=tuple(a.lower() for a in r.strings("step_actions")),
         step_to=Terms.of(r.strings("step_to")),
         located=r.lemmas("located"),
+        outside_sides=frozenset(r.strings("outside_sides")),
     )
     if kind == "statement" and (rule.side is None or not rule.topics):
         raise ConfigError(f"{path}: {where}a statement rule needs side and topics")

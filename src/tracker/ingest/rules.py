@@ -111,6 +111,9 @@ class QuestionRule:
     # nouns whose thing, definite and in the rule's place, is there: "the French hub in
     # the Odesa region"
     located: frozenset[str] = frozenset()
+    # sides whose acts never answer: "the Kremlin rejected the Paris declaration" is no
+    # vote on ratifying it
+    outside_sides: frozenset[str] = frozenset()
     # the day the rule's story began: an act dated before it is the story's past
     since: date | None = None
 
