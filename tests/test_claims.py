@@ -1901,3 +1901,66 @@ def test_an_outside_side_neither_ratifies_nor_blocks(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # told in the past of what was still to come, "before" misread as a preposition
+        (
+            "Vautrin said that no French soldier had been sent to Ukraine and that none "
+            "would go before a ceasefire was signed.",
+            "",
+            {TROOPS: False},
+        ),
+        # "left for Ukraine" is going there, not leaving it
+        (
+            "French troops left for Ukraine before Russia and Ukraine signed a ceasefire.",
+            "",
+            {CEASEFIRE: True},
+        ),
+        # whichever ceasefire there may be
+        ("Rubio backs a US role in monitoring any ceasefire between Russia and Ukraine.", "", {}),
+        # what is only purported or claimed, through a "to" clause
+        (
+            "A video purporting to show French soldiers marching through Odesa was fake.",
+            "",
+            {},
+        ),
+        ("Russian media claimed to have found French troops deployed near Kharkiv.", "", {}),
+        # a work named by its title, the kind of work apposed
+        (
+            "'Reassurance', an eight-part series, follows a platoon of French soldiers "
+            "deployed to a hub outside Dnipro.",
+            "",
+            {},
+        ),
+        # what a thing will be once it is there
+        (
+            "Britain's military hubs in Ukraine would be ready within weeks of a ceasefire, "
+            "Starmer said.",
+            "",
+            {},
+        ),
+        # a headline's verb the parser made a compound of its object
+        (
+            "The vote was delayed again.",
+            "Ottawa delays vote on Ukraine commitments",
+            {RATIFIED: False},
+        ),
+    ],
+    ids=[
+        "before-under-would",
+        "left-for",
+        "any-ceasefire",
+        "purporting-to-show",
+        "claimed-to-have",
+        "work-in-apposition",
+        "would-be-ready",
+        "headline-compound-verb",
+    ],
+)
+def test_what_a_fourteenth_batch_taught(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

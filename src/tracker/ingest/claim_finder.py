@@ -135,7 +135,13 @@ class ClaimFinder:
         ):
             return None  # a verb, or a headline's verb read as a noun: "Trump pledges ..."
         # "exist only on paper" before "exist": the longer, negative reading wins
-        if any(action_at(token, a) for a in rule.negative_actions):
+        verbal = _verb_read_as_compound(token)
+        if verbal is not None:
+            # "Ottawa delays vote on ...": "vote" is what the headline's verb acts on
+            if not any(action_at(verbal, a) for a in rule.negative_actions):
+                return None
+            base = False
+        elif any(action_at(token, a) for a in rule.negative_actions):
             base = False
         elif any(action_at(token, a) for a in rule.actions):
             base = True
@@ -145,6 +151,8 @@ class ClaimFinder:
             return None
         if _bare_be(token, rule) or _a_step(token, rule):
             return None
+        if base is False and _leaving_for(token):
+            return None  # "French troops left for Ukraine": on their way there
         clause = _clause_about(token, rule, title)
         if clause is None or _acts_on_a_reply(token, self.config.reaction_nouns):
             return None
@@ -205,6 +213,27 @@ class ClaimFinder:
             if side in rule.outside_sides:
                 return False
         return not (rule.place and not placed(token, rule))
+
+
+def _verb_read_as_compound(token: Any) -> Any:
+    """ "Ottawa delays vote on Ukraine commitments", parsed with "vote" as the verb and
+    "delays" as its compound: the verb in the present or past before it."""
+    return next(
+        (
+            c
+            for c in token.children
+            if c.dep_ == "compound" and c.tag_ in ("VBZ", "VBD") and c.i == token.i - 1
+        ),
+        None,
+    )
+
+
+def _leaving_for(token: Any) -> bool:
+    """ "left for Ukraine", "departed for Kyiv": "for" names where they go, not what
+    they leave."""
+    return token.lemma_.lower() in ("leave", "depart") and any(
+        c.dep_ == "prep" and c.lower_ == "for" for c in token.children
+    )
 
 
 def _a_step(token: Any, rule: QuestionRule) -> bool:
@@ -300,6 +329,8 @@ _GOING_ON = frozenset({"remain", "stay"})
 
 # Moods under which a verb's definite object still exists: an accusation, a modal, a will.
 _PRESUPPOSITION_HOLDS = frozenset({"nominal", "modal", "future", "possible"})
+# Determiners of whichever thing there may be: "monitoring any ceasefire".
+_GENERIC = ("any", "every", "each", "whatever")
 
 
 def _definite_thing(token: Any, rule: QuestionRule) -> bool:
@@ -322,13 +353,16 @@ def _definite_thing(token: Any, rule: QuestionRule) -> bool:
 def _thing_itself(token: Any, rule: QuestionRule) -> bool:
     """Whether a presupposing verb acts on the rule's thing itself ("visited the hub"),
     and on the one its facts name."""
-    things = [
-        clauses.phrase(c)
+    held = [
+        c
         for c in token.children
         if c.dep_ in ("nsubj", "nsubjpass", "dobj") and rule.objects.find(clauses.phrase(c))
     ]
-    if not things:
+    if not held:
         return False  # the hub itself must be visited, not "troops at their base"
+    if any(g.dep_ == "det" and g.lower_ in (*_GENERIC, "no") for c in held for g in c.children):
+        return False  # "a US role in monitoring any ceasefire": whichever there may be
+    things = [clauses.phrase(c) for c in held]
     named = [t.requires for t in rule.facts if t.requires]
     # "a base near Rivne houses French troops": whose base, unsaid
     return not (named and not any(n.find(thing) for n in named for thing in things))

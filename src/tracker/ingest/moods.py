@@ -84,8 +84,18 @@ def under_allegation(verb: Any, config: ExtractionConfig) -> bool:
 
 
 def _alleged(token: Any, config: ExtractionConfig) -> bool:
-    """Whether the clause is what a verb of alleging reports: "..., Russian TV claimed"."""
-    return token.dep_ == "ccomp" and token.head.lemma_.lower() in config.allege_verbs
+    """Whether the clause is what a verb of alleging reports: "..., Russian TV claimed",
+    "claimed to have found", "a video purporting to show French soldiers marching"."""
+    if token.dep_ not in ("ccomp", "xcomp") or token.head.i == token.i:
+        return False
+    head = token.head
+    if head.lemma_.lower() in config.allege_verbs:
+        return True
+    return (
+        head.dep_ in ("xcomp", "advcl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+        and head.head.lemma_.lower() in config.allege_verbs
+    )
 
 
 def tense(verb: Any, config: ExtractionConfig) -> str:
@@ -145,7 +155,11 @@ def _in_fiction(verb: Any, config: ExtractionConfig) -> bool:
     token = verb
     for _ in range(8):  # the work the clause describes, tells or is set in
         if _work(token, config) or any(
-            (c.dep_ == "nsubj" and _work(c, config))
+            # "'Reassurance', an eight-part series, follows ...": the subject or its apposition
+            (
+                c.dep_ == "nsubj"
+                and any(_work(w, config) for w in (c, *c.children) if w is c or w.dep_ == "appos")
+            )
             or (
                 c.dep_ == "prep"
                 and c.lower_ == "in"
@@ -309,6 +323,14 @@ def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
             for c in token.children
             if c.dep_ == "advmod" and c.i in openers and c.lower_ in ("once", "when")
         }
+    if token.dep_ == "conj":
+        # "none would go before a ceasefire was signed", the parser making "before" a
+        # preposition with nothing to govern and the clause a conjunct
+        marks |= {
+            t.lower_
+            for t in token.doc[min(openers, default=token.i) : min(openers, default=token.i) + 1]
+            if t.dep_ == "prep" and not list(t.children) and t.lower_ in config.temporal_marks
+        }
     if any(
         c.dep_ == "mark" and c.lower_ == "as" and c.i >= 1 and token.doc[c.i - 1].lower_ == "soon"
         for c in token.children
@@ -320,6 +342,10 @@ def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
         return "planned"  # "calls for Britain to start building hubs": what is wanted
     if marks & config.temporal_marks and not past:
         return "conditional"  # "once it is signed" may never come; "after it was" did
+    if marks & config.temporal_marks and _unrealised(token.head, config):
+        # "none would go before a ceasefire was signed": told in the past of what was
+        # still to come
+        return "conditional"
     if marks & {"until", "till"} and (
         _unrealised(token, config) or _unrealised(token.head, config)
     ):

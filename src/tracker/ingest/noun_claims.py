@@ -208,6 +208,14 @@ class NounClaims:
             # the act itself says what is so: "could not tour the hub", "the hub ... is not
             # expected to open before 2027"
             return None
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and not now
+            and verb.lemma_ in ("be", "become")
+            and any(c.dep_ == "acomp" and c.lower_ in _READY for c in verb.children)
+            and moods.modality(verb, sent, self.config) != "actual"
+        ):
+            return None  # "the hubs in Ukraine would be ready within weeks of a ceasefire"
         if verb.pos_ in ("VERB", "AUX") and (
             moods.modality(verb, sent, self.config) in _UNSURE
             or moods.under_allegation(verb, self.config)
@@ -333,6 +341,8 @@ _MARKING = frozenset(
 # Moods in which a thing named is not said to be there: "Will the hub in Lviv open?",
 # "if the British hub in Lviv is attacked", a thriller's.
 _UNSURE = frozenset({"question", "conditional", "fiction"})
+# What a thing is once it is there: "the hubs would be ready", "will be operational".
+_READY = frozenset({"ready", "operational", "open", "complete", "functional", "finished"})
 
 # What is done toward a thing before it is there: "work on the hubs", "funding for them".
 _UNBUILT = frozenset(
