@@ -1942,6 +1942,18 @@ def test_an_outside_side_neither_ratifies_nor_blocks(
             "",
             {},
         ),
+        # what the thing acted on is called is not the thing
+        (
+            "Peskov warned against foreign troops in Ukraine, a warning Ukrainian officials "
+            "dismissed as an attempt to relitigate the truce with Russia.",
+            "",
+            {},
+        ),
+        (
+            "Russia dismissed the truce with Ukraine as a Western trick.",
+            "",
+            {CEASEFIRE: False},
+        ),
         # a headline's verb the parser made a compound of its object
         (
             "The vote was delayed again.",
@@ -1957,6 +1969,8 @@ def test_an_outside_side_neither_ratifies_nor_blocks(
         "claimed-to-have",
         "work-in-apposition",
         "would-be-ready",
+        "dismissed-as",
+        "dismissed-the-truce-as",
         "headline-compound-verb",
     ],
 )

@@ -299,6 +299,11 @@ def _clause_about(token: Any, rule: QuestionRule, title: str) -> str | None:
     """The words of the verb's clause that name the rule's thing (outside its phrases of
     time), with the thing named around when the clause only points to it; else None."""
     clause, timed = outside_time(token, clauses.argument_text(token))
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "as":
+            # "a warning officials dismissed as an attempt to relitigate the truce": what
+            # the thing acted on is called is not the thing
+            clause = clause.replace(" ".join(t.text for t in prep.subtree), " ")
     if rule.objects.find(timed) and not rule.objects.find(clause):
         return None  # "construction has not begun, two weeks after the ceasefire"
     if not rule.objects.find(clause):
