@@ -195,7 +195,6 @@ def raw_connection(path: Path) -> sqlite3.Connection:
         " stream TEXT, version INTEGER, type TEXT, schema_version INTEGER, data TEXT,"
         " occurred_at TEXT, recorded_at TEXT, UNIQUE(stream, version), UNIQUE(stream, event_id))"
     )
-    conn.execute("CREATE INDEX ix_events_type ON events (type)")
     return conn
 
 
