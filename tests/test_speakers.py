@@ -1375,3 +1375,29 @@ def test_what_the_second_review_found(
 ) -> None:
     assert said(extractor, text) == expected
     assert answers(extractor, text) == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # a role no one was given is not whoever the text only names
+        (
+            "Judge says Trump administration has made 'one empty threat after another' to "
+            "deport Salvadoran national to Africa.",
+            "US judge says wrongfully deported Kilmar Abrego Garcia can't be re-detained",
+            [("US judge", "united-states"), ("Judge", "united-states")],
+        ),
+        # the person acting just before still is the one the role stands for
+        (
+            "Sergei Lavrov met his Turkish counterpart in Ankara. The minister said the Paris "
+            "declaration changed nothing.",
+            "",
+            [("Sergei Lavrov", "russia")],
+        ),
+    ],
+    ids=["named-not-acting", "acting-before"],
+)
+def test_a_role_no_one_was_given(
+    extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text, title) == expected

@@ -323,6 +323,9 @@ class Cast:
         given = [p for p in fits if role in p.roles]
         if given:
             return min(given, key=lambda p: (abs(p.sentence - index), p.sentence > index))
+        # no one given the role: the person acting just before (or, in a lead, just after);
+        # not one the text only names ("US judge says deported Kilmar Abrego Garcia ...")
+        fits = [p for p in fits if p.subject]
         before = [
             p
             for p in fits
