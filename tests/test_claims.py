@@ -1978,3 +1978,16 @@ def test_what_a_fourteenth_batch_taught(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "French army engineers crossed into Ukraine from Poland on Sunday.",
+        "Some 150 French marines landed in Odesa on Monday.",
+        "French commandos are now stationed near Kharkiv.",
+    ],
+    ids=["army-engineers", "marines", "commandos"],
+)
+def test_soldiers_of_any_kind_are_troops(extractor: RuleExtractor, text: str) -> None:
+    assert facts(extractor, text) == {TROOPS: True}
