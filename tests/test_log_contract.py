@@ -132,6 +132,19 @@ def test_read_after_filters_by_type(log: EventStore) -> None:
     assert [e.data["key"] for e in log.read_after(0, types=["Kept"])] == ["a1", "a3"]
 
 
+def test_each_event_keeps_its_own_occurrence_time(log: EventStore) -> None:
+    # a batch mixing times, equal ones given in two zones, and the first time again
+    paris = timezone(timedelta(hours=1))
+    times = [T0, T0 + timedelta(hours=1), (T0 + timedelta(hours=1)).astimezone(paris), T0]
+    events = [
+        NewEvent(event_id_for("test", f"t{i}"), "Noted", {"key": f"t{i}"}, at)
+        for i, at in enumerate(times)
+    ]
+    log.append("doc:times", events[:3], expected_version=NO_STREAM)
+    log.append("doc:times", events[3:], expected_version=3)
+    assert [e.occurred_at for e in log.read_stream("doc:times")] == times
+
+
 def test_naive_occurred_at_is_refused_before_it_reaches_the_store() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         NewEvent(uuid.uuid4(), "Noted", {}, datetime(2026, 1, 6))

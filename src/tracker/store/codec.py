@@ -33,11 +33,13 @@ Decoder = Callable[[tuple[Any, ...]], RecordedEvent]
 class EventCodec:
     """Encodes, decodes and upcasts events in one driver's stored form (sqlite3 or psycopg)."""
 
-    __slots__ = ("postgres", "upcasters")
+    __slots__ = ("_last_time", "postgres", "upcasters")
 
     def __init__(self, *, postgres: bool, upcasters: Upcasters = UPCASTERS) -> None:
         self.postgres = postgres
         self.upcasters = upcasters
+        # the last occurrence time encoded: a document's events mostly share one
+        self._last_time: tuple[datetime, str] | None = None
 
     def recorded(self, at: datetime) -> Any:
         """A recording time in its stored form, computed once per append."""
@@ -63,9 +65,17 @@ class EventCodec:
             event.type,
             event.schema_version,
             dumps(event.data),
-            utc_text(event.occurred_at),
+            self._occurred(event.occurred_at),
             recorded,
         )
+
+    def _occurred(self, at: datetime) -> str:
+        last = self._last_time
+        if last is not None and last[0] == at:
+            return last[1]
+        text = utc_text(at)
+        self._last_time = (at, text)
+        return text
 
     def decoder(self) -> Decoder:
         """Turns a row in ``STORED_FIELDS`` order into a recorded event at the current schema."""

@@ -219,8 +219,11 @@ class EventLog(LogReads, EventStore):
         already: list[int] = []
         ids: list[uuid.UUID] = []
         for batch, (current, stored) in zip(batches, states, strict=True):
-            already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
-            fresh = {e.event_id: e for e in batch.events if e.event_id not in stored}
+            if stored:
+                already.extend(stored[e.event_id] for e in batch.events if e.event_id in stored)
+                fresh = {e.event_id: e for e in batch.events if e.event_id not in stored}
+            else:
+                fresh = {e.event_id: e for e in batch.events}
             if not fresh:
                 continue
             check_expected(batch.stream, batch.expected_version, current)
@@ -303,13 +306,13 @@ class EventLog(LogReads, EventStore):
     def _stream_state(self, cursor: Any, batch: StreamBatch) -> tuple[int, dict[uuid.UUID, int]]:
         """The stream's version, and which of the batch's events it already holds."""
         m = self._mark
-        ids = list(dict.fromkeys(e.event_id for e in batch.events))
-        keys = [i if self._postgres else i.bytes for i in ids]
         found: dict[uuid.UUID, int] = {}
         cursor.execute(f"SELECT max(version) FROM events WHERE stream = {m}", (batch.stream,))
         version = cursor.fetchone()[0] or 0
         if not version:
             return 0, found  # a new stream holds nothing yet
+        ids = list(dict.fromkeys(e.event_id for e in batch.events))
+        keys = [i if self._postgres else i.bytes for i in ids]
         for start in range(0, len(keys), _ID_CHUNK):
             chunk = keys[start : start + _ID_CHUNK]
             cursor.execute(
