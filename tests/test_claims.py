@@ -1991,3 +1991,31 @@ def test_what_a_fourteenth_batch_taught(
 )
 def test_soldiers_of_any_kind_are_troops(extractor: RuleExtractor, text: str) -> None:
     assert facts(extractor, text) == {TROOPS: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # a participle the parser made a clausal subject takes its verb's mood
+        (
+            "Russia's ambassador to France said French soldiers sent to Ukraine \"would not "
+            'be peacekeepers but participants in the conflict".',
+            "",
+            {MOSCOW: True},
+        ),
+        # the rule's thing named in a headline is no act of its own
+        ("x", "US weighing intelligence role in Ukraine guarantees, officials say", {}),
+        # a hub that is "weeks away" is not there yet
+        (
+            "Starmer said on Wednesday that the first British-French military hub in Ukraine "
+            'was "weeks away".',
+            "",
+            {},
+        ),
+    ],
+    ids=["csubj-under-would", "headline-thing-no-act", "weeks-away"],
+)
+def test_what_a_fifteenth_batch_taught(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

@@ -1401,3 +1401,29 @@ def test_a_role_no_one_was_given(
     extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text, title) == expected
+
+
+def test_a_post_on_x_ends_its_sentence(extractor: RuleExtractor) -> None:
+    text = (
+        '"They are there to reassure, not to fight," President Emmanuel Macron wrote on X. '
+        "In Moscow, Security Council deputy chairman Dmitry Medvedev wrote on Telegram that "
+        'the French "have come to the wrong war".'
+    )
+    assert said(extractor, text) == [("Emmanuel Macron", "france"), ("Dmitry Medvedev", "russia")]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # "western Ukraine" is a region, not the West's forces
+        (
+            "Russia's defence ministry said its forces had struck military-industrial "
+            "facilities in western Ukraine.",
+            [],
+        ),
+        ("Peskov said Western forces in Ukraine would be legitimate targets.", [True]),
+    ],
+    ids=["western-ukraine", "western-forces"],
+)
+def test_a_region_is_no_side(extractor: RuleExtractor, text: str, answer: list[object]) -> None:
+    assert answers(extractor, text) == answer

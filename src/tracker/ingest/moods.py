@@ -421,6 +421,10 @@ def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality
         if not any(c.dep_ in SUBJECT_DEPS for c in token.children):
             return None, token.head
         return None, None
+    if token.dep_ == "csubj" and token.head.i != token.i:
+        # "French soldiers sent to Ukraine would not be peacekeepers", the participle read
+        # as a clause of its own: the mood of the verb it is the subject of
+        return None, token.head
     if token.dep_ == "advcl" and token.head.i != token.i:
         if (
             token.tag_ == "VBD"

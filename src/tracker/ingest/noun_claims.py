@@ -216,6 +216,12 @@ class NounClaims:
             and moods.modality(verb, sent, self.config) != "actual"
         ):
             return None  # "the hubs in Ukraine would be ready within weeks of a ceasefire"
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and verb.lemma_ == "be"
+            and any(c.dep_ == "advmod" and c.lower_ in ("away", "off") for c in verb.children)
+        ):
+            return None  # "the first hub in Ukraine was weeks away"
         if verb.pos_ in ("VERB", "AUX") and (
             moods.modality(verb, sent, self.config) in _UNSURE
             or moods.under_allegation(verb, self.config)

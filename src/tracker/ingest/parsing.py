@@ -39,6 +39,8 @@ def load_model(names: Sequence[str]) -> Any:
             # Entities find speakers the actor list does not name.
             nlp = module.load()
             _split_unit_stops(nlp.tokenizer)
+            # "Macron wrote on X. In Moscow, ...": the network, then a full stop
+            nlp.tokenizer.add_special_case("X.", [{"ORTH": "X"}, {"ORTH": "."}])
             _MODELS[name] = nlp
             return nlp
     raise ConfigError(f"no spaCy model installed; tried {', '.join(names)}")

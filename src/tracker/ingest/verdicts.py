@@ -28,6 +28,8 @@ _ANAPHOR = re.compile(
 )
 # "called them 'a recipe for escalation'": the words begin with what they point back to
 _POINTS_BACK = re.compile(r"(?:them|it|this|these)\b", re.IGNORECASE)
+# A point of the compass before a name is geography, not a side: "western Ukraine".
+_REGION = re.compile(r"\b(?i:western|eastern|northern|southern|central)\s+(?=[A-Z])")
 
 
 class Finding(NamedTuple):
@@ -172,9 +174,10 @@ def about(rule: QuestionRule, text: str) -> list[str]:
     if rule.excludes and rule.excludes.find(text):
         return []  # "a meeting ... in Paris on Iran's nuclear programme" is another topic
     hits = []
+    around = _REGION.sub(" ", text)  # "its forces had struck ... in western Ukraine"
     for term in rule.topics.find(text):
         near = rule.ambiguous.get(term)
-        if near is None or near.find(text):
+        if near is None or near.find(around):
             hits.append(term)
     return hits
 
