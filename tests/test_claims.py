@@ -2019,3 +2019,51 @@ def test_what_a_fifteenth_batch_taught(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an undoing done by the thing itself says it was there; done to talks, none
+        ("The ceasefire between Russia and Ukraine collapsed on Friday.", {CEASEFIRE: True}),
+        ("Ceasefire talks between Russia and Ukraine collapsed on Friday.", {CEASEFIRE: False}),
+        ("The ceasefire between Russia and Ukraine has not collapsed.", {}),
+        # a share of a force withdrawn leaves the rest; the whole, none
+        ("France began withdrawing part of its contingent from Ukraine on Monday.", {TROOPS: True}),
+        ("France withdrew its contingent from Ukraine on Monday.", {TROOPS: False}),
+        # taken off the agenda, cancelled, lacking
+        (
+            "The Bundestag removed the ratification of Germany's security commitments to "
+            "Ukraine from this week's agenda.",
+            {RATIFIED: False},
+        ),
+        (
+            "Britain and France have cancelled plans to open military hubs in Ukraine.",
+            {UK_HUBS: False, FR_HUBS: False},
+        ),
+        (
+            "The ministry cited the lack of a ceasefire between Russia and Ukraine.",
+            {CEASEFIRE: False},
+        ),
+        # the declaration Washington endorsed
+        (
+            "Peskov said the declaration, which Washington endorsed, meant war for Ukraine.",
+            {US: True},
+        ),
+    ],
+    ids=[
+        "ceasefire-collapsed",
+        "talks-collapsed",
+        "not-collapsed",
+        "part-withdrawn",
+        "all-withdrawn",
+        "off-the-agenda",
+        "plans-cancelled",
+        "lack-of",
+        "declaration-endorsed",
+    ],
+)
+def test_what_the_second_part_of_batch_15_taught(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -23,13 +23,21 @@ class Absences:
         self.config = config
 
     def without(self, sent: Any, token: Any, rule: QuestionRule, title: str) -> Claim | None:
-        """ "Talks ended without a ceasefire"; "No ceasefire has been reached" is an action."""
-        if token.lower_ != "without" or token.dep_ != "prep":
+        """ "Talks ended without a ceasefire", "citing the lack of a ceasefire"; "No ceasefire
+        has been reached" is an action."""
+        if token.dep_ != "prep":
+            return None
+        lacking = token.lower_ == "of" and token.head.lemma_.lower() in ("lack", "absence")
+        if token.lower_ != "without" and not lacking:
             return None
         what = " ".join(t.text for t in token.subtree)
         if not rule.objects.find(what):
             return None
         verb = token.head
+        if lacking:
+            verb = verb.head  # "citing the lack of", "in the absence of"
+            while verb.dep_ in ("pobj", "prep") and verb.head.i != verb.i:
+                verb = verb.head
         if verb.pos_ not in ("VERB", "AUX"):
             return None
         acts = [c for c in token.children if c.dep_ == "pcomp" and c.pos_ == "VERB"]

@@ -136,7 +136,13 @@ class ClaimFinder:
             return None  # a verb, or a headline's verb read as a noun: "Trump pledges ..."
         # "exist only on paper" before "exist": the longer, negative reading wins
         verbal = _verb_read_as_compound(token)
-        if verbal is not None:
+        if any(action_at(token, a) for a in rule.negative_actions) and (
+            _ended_by_itself(token, rule) or _partly(token)
+        ):
+            # "the ceasefire collapsed": there was one; "withdrew part of its contingent":
+            # the rest are still there
+            base = None
+        elif verbal is not None:
             # "Ottawa delays vote on ...": "vote" is what the headline's verb acts on
             if not any(action_at(verbal, a) for a in rule.negative_actions):
                 return None
@@ -213,6 +219,34 @@ class ClaimFinder:
             if side in rule.outside_sides:
                 return False
         return not (rule.place and not placed(token, rule))
+
+
+def _ended_by_itself(token: Any, rule: QuestionRule) -> bool:
+    """ "The ceasefire collapsed", not "ceasefire talks collapsed": an act that is both
+    undoing and presupposing in the rule, done by the thing itself (the head of the active
+    subject)."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children):
+        return False
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    return (
+        subject is not None
+        and bool(rule.objects.find(subject.text))
+        and any(action_at(token, a) for a in rule.presupposing)
+    )
+
+
+# What names a share of a force: "withdrew part of its contingent".
+_SHARES = frozenset({"part", "portion", "half", "some", "most", "third", "quarter", "bulk"})
+
+
+def _partly(token: Any) -> bool:
+    """ "began withdrawing part of its 2,000-strong contingent": a share taken out."""
+    return any(
+        c.dep_ == "dobj"
+        and c.lemma_.lower() in _SHARES
+        and any(g.dep_ == "prep" and g.lower_ == "of" for g in c.children)
+        for c in token.children
+    )
 
 
 def _verb_read_as_compound(token: Any) -> Any:
