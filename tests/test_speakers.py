@@ -1427,3 +1427,17 @@ def test_a_post_on_x_ends_its_sentence(extractor: RuleExtractor) -> None:
 )
 def test_a_region_is_no_side(extractor: RuleExtractor, text: str, answer: list[object]) -> None:
     assert answers(extractor, text) == answer
+
+
+def test_a_relative_clause_hung_on_the_main_verb_reports_nothing(
+    extractor: RuleExtractor,
+) -> None:
+    text = (
+        "No French soldier has yet set foot in Ukraine as part of the reassurance force "
+        "Emmanuel Macron announced in January."
+    )
+    assert said(extractor, text) == []
+    # a past verb with its own subject still reports
+    assert said(extractor, "Troops massed at the border, Zelensky warned on Monday.") == [
+        ("Zelensky", "ukraine")
+    ]

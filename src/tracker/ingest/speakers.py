@@ -239,6 +239,14 @@ class StatementFinder:
             and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in token.children)
         ):
             return None  # "Asked whether Moscow had commented, the embassy ...": it was asked
+        if (
+            token.dep_ == "advcl"
+            and token.tag_ == "VBD"
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "mark", "aux") for c in token.children)
+        ):
+            # "the reassurance force Emmanuel Macron announced in January", a relative
+            # clause the parser hung on the main verb: no subject, no mark, told in the past
+            return None
         if any(c.dep_ == "dobj" and c.tag_ == "WP" for c in token.children) and not any(
             c.dep_ in ("ccomp", "xcomp") for c in token.children
         ):
