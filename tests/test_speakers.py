@@ -1441,3 +1441,36 @@ def test_a_relative_clause_hung_on_the_main_verb_reports_nothing(
     assert said(extractor, "Troops massed at the border, Zelensky warned on Monday.") == [
         ("Zelensky", "ukraine")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the quotation before "was quoted as saying" is what the one quoted said
+        (
+            '"We have told our American colleagues this directly," Ryabkov was quoted as saying.',
+            [("Ryabkov", "russia")],
+        ),
+        (
+            '"The technical issues have largely been settled," Darchiev was quoted by RIA '
+            "Novosti as saying.",
+            [("Darchiev", "russia")],
+        ),
+        # a free relative of naming: "it" is the clause's subject
+        (
+            "France's foreign ministry summoned the Russian ambassador over what it called "
+            '"unacceptable threats" against French soldiers.',
+            [("France's foreign ministry", "france")],
+        ),
+        # under a verb that reports on its own, that verb's one report
+        (
+            'The Kremlin condemned what it called a "reckless" plan to send troops to Ukraine.',
+            [("Kremlin", "russia")],
+        ),
+    ],
+    ids=["quoted-before", "quoted-by-before", "what-it-called", "condemned-what-it-called"],
+)
+def test_quoted_as_saying_and_what_it_called(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected

@@ -151,6 +151,13 @@ class StatementFinder:
             self._second_report,
             attributes=_trailing(token) and not self._voiced_report(token.head),
         )
+        called = _what_called(token)
+        if called is not None:
+            clause = sent.doc[called.left_edge.i : called.right_edge.i + 1].text
+        before = _quoted_before(token)
+        if before is not None:
+            # "'We have told them,' Ryabkov was quoted as saying": the quotation before
+            clause = " ".join(t.text for t in before.subtree).strip(' ,"\u201c\u201d')
         if not quote and clause.casefold() in OBJECT_PRONOUNS:
             return None  # "a Congress that ridicules him" says nothing one can quote
         # a second report's words are its own, not the quotation of the first
@@ -229,7 +236,15 @@ class StatementFinder:
             return None  # "Interfax cited a Kremlin source as saying": the source says it
         if token.dep_ in ("pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
             return None  # "after weeks of tweeting": a verb used as a noun reports nothing
-        if token.dep_ == "pcomp" and not (after_saying(token) or gerund_subject(token)):
+        if _what_called(token) is not None:
+            # "summoned the ambassador over what it called 'threats'"; under a verb that
+            # reports on its own ("condemned what it called ..."), that verb's report
+            if token.head.lemma_.lower() in self._speech and token.head.i != token.i:
+                return None
+            return lemma, False
+        if token.dep_ == "pcomp" and not (
+            after_saying(token) or gerund_subject(token) or _quoted_before(token) is not None
+        ):
             return None  # "before saying goodbye" reports no clause
         if token.dep_ == "acl" and token.tag_ == "VBN":
             return None  # "the force proposed by Macron": what a noun is, not what was said
@@ -343,6 +358,16 @@ class StatementFinder:
         named = named_just_before(verb)
         if named is not None:
             return named
+        if _what_called(verb) is not None:
+            own = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if own is not None and own.pos_ == "PRON":
+                # "the ministry summoned ... over what it called ...": "it" is the subject of
+                # the clause the relative sits in
+                governor = verb.head
+                while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
+                    governor = governor.head
+                return clauses.subject_of(governor) or own
+            return own
         own = gerund_subject(verb)
         if own is not None:
             return own
@@ -632,6 +657,39 @@ def _quoted_as(verb: Any) -> Any | None:
         return None
     quoting = verb.head.head
     return next((c for c in quoting.children if c.dep_ in ("nsubjpass", "dobj")), None)
+
+
+# Verbs that name a thing as the speaker sees it: "what it called 'unacceptable threats'".
+_NAMING = frozenset({"call", "describe", "term", "dub", "label", "brand", "characterise",
+                     "characterize"})  # fmt: skip
+
+
+def _what_called(verb: Any) -> Any | None:
+    """What a free relative of naming says a thing is ("over what it called 'unacceptable
+    threats'", "what she described as the 'coalition of the unwilling'"); None if the verb
+    is no such relative."""
+    if verb.lemma_.lower() not in _NAMING or not any(
+        c.dep_ == "dobj" and c.lower_ == "what" for c in verb.children
+    ):
+        return None
+    if not any(c.dep_ == "nsubj" for c in verb.children):
+        return None
+    for child in verb.children:
+        if child.dep_ == "oprd":
+            return child
+        if child.dep_ == "prep" and child.lower_ == "as":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _quoted_before(verb: Any) -> Any | None:
+    """The clause a quoting verb governs before "as saying" with nothing of its own:
+    "'We have told our American colleagues this,' Ryabkov was quoted as saying"."""
+    if verb.tag_ != "VBG" or any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children):
+        return None
+    if verb.head.lower_ != "as" or verb.head.head.lemma_.lower() not in moods.QUOTING:
+        return None
+    return next((c for c in verb.head.head.children if c.dep_ == "ccomp" and c.i < verb.i), None)
 
 
 def _trailing(verb: Any) -> bool:
