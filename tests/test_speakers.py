@@ -1474,3 +1474,11 @@ def test_quoted_as_saying_and_what_it_called(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+def test_a_name_cut_at_its_particle_is_whole(extractor: RuleExtractor) -> None:
+    text = (
+        '"Every package makes the Kremlin\'s war more expensive," Commission President '
+        "Ursula von der Leyen wrote on X."
+    )
+    assert said(extractor, text) == [("Ursula von der Leyen", "eu")]

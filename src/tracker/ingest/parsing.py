@@ -83,15 +83,42 @@ def parse(
     standfirst names. ``documents`` holds the index of each document's first text, then
     the end."""
     if "ner" not in nlp.pipe_names or entities:
-        return list(nlp.pipe(texts, batch_size=batch_size))
+        return [_whole_names(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
     docs = list(nlp.pipe(texts, batch_size=batch_size, disable=["ner"]))
     wanted = _wanting_entities(nlp, docs, cues, documents)
     ner = nlp.get_pipe("ner")
     for i, doc in zip(
         wanted, ner.pipe([docs[i] for i in wanted], batch_size=batch_size), strict=True
     ):
-        docs[i] = doc
+        docs[i] = _whole_names(doc)
     return docs
+
+
+# Particles inside surnames: "Ursula von der Leyen", "Jean de la Fontaine".
+_PARTICLES = frozenset({"von", "van", "der", "den", "de", "la", "le", "du", "da", "di", "del"})
+
+
+def _whole_names(doc: Any) -> Any:
+    """A person's name the recogniser cut at a particle ("Ursula von der" and "Leyen"),
+    made whole again."""
+    ents: list[Any] = []
+    swallowed = -1
+    for ent in doc.ents:
+        if ent.start < swallowed:
+            continue  # the rest of a name just made whole
+        end = ent.end
+        if ent.label_ == "PERSON" and end < len(doc) and doc[end - 1].lower_ in _PARTICLES:
+            rest = doc[end]
+            if rest.text[:1].isupper() and rest.pos_ == "PROPN":
+                whole = doc.char_span(ent.start_char, rest.idx + len(rest.text), label="PERSON")
+                if whole is not None:
+                    ents.append(whole)
+                    swallowed = end + 1
+                    continue
+        ents.append(ent)
+    if swallowed >= 0:
+        doc.ents = ents
+    return doc
 
 
 def _wanting_entities(
