@@ -1846,7 +1846,13 @@ def test_what_is_demanded_has_not_happened(
         ("Zelensky renewed his call for the security guarantees to be ratified.", {}),
         # an adjective of need: whatever the clause's verb, if not told in the past
         ("It is essential that the parliaments ratify the security guarantees.", {}),
-        ("It is vital that French troops are deployed to Ukraine, Macron said.", {}),
+        ("It is vital that the parliaments ratify the guarantees soon, Macron said.", {}),
+        # ... but a clause told as so is so
+        (
+            "It is crucial that the ceasefire between Russia and Ukraine is holding, Zelensky "
+            "said.",
+            {CEASEFIRE: True},
+        ),
         # what a noun only reports, hopes or fears, or says there is none of
         ("Amid reports that French troops had arrived in Odesa, Paris stayed silent.", {}),
         ("Rumours that a ceasefire had been signed swept Kyiv on Monday.", {}),
@@ -1866,7 +1872,8 @@ def test_what_is_demanded_has_not_happened(
         "proposal-passive",
         "call-for-to-be",
         "essential-that",
-        "vital-that-indicative",
+        "vital-that",
+        "crucial-that-indicative",
         "amid-reports",
         "rumours",
         "fears",
@@ -2027,29 +2034,16 @@ def test_what_a_fifteenth_batch_taught(
         # an undoing done by the thing itself says it was there; done to talks, none
         ("The ceasefire between Russia and Ukraine collapsed on Friday.", {CEASEFIRE: True}),
         ("Ceasefire talks between Russia and Ukraine collapsed on Friday.", {CEASEFIRE: False}),
-        ("The ceasefire between Russia and Ukraine has not collapsed.", {}),
+        ("The ceasefire between Russia and Ukraine has not collapsed.", {CEASEFIRE: True}),
         # a share of a force withdrawn leaves the rest; the whole, none
         ("France began withdrawing part of its contingent from Ukraine on Monday.", {TROOPS: True}),
         ("France withdrew its contingent from Ukraine on Monday.", {TROOPS: False}),
-        # taken off the agenda, cancelled, lacking
-        (
-            "The Bundestag removed the ratification of Germany's security commitments to "
-            "Ukraine from this week's agenda.",
-            {RATIFIED: False},
-        ),
-        (
-            "Britain and France have cancelled plans to open military hubs in Ukraine.",
-            {UK_HUBS: False, FR_HUBS: False},
-        ),
+        # the lack of the thing itself, not of something about it
         (
             "The ministry cited the lack of a ceasefire between Russia and Ukraine.",
             {CEASEFIRE: False},
         ),
-        # the declaration Washington endorsed
-        (
-            "Peskov said the declaration, which Washington endorsed, meant war for Ukraine.",
-            {US: True},
-        ),
+        ("Kyiv complained about the lack of respect for the ceasefire with Russia.", {}),
     ],
     ids=[
         "ceasefire-collapsed",
@@ -2057,13 +2051,62 @@ def test_what_a_fifteenth_batch_taught(
         "not-collapsed",
         "part-withdrawn",
         "all-withdrawn",
-        "off-the-agenda",
-        "plans-cancelled",
         "lack-of",
-        "declaration-endorsed",
+        "lack-of-respect",
     ],
 )
 def test_what_the_second_part_of_batch_15_taught(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a share of a plan rejected is a rejection; only people are withdrawn in part
+        ("Russia rejected most of the ceasefire plan for Ukraine.", {CEASEFIRE: False}),
+        # Russia's side is the subject's own, not what describes it
+        (
+            "Pro-Russian lawmakers in Slovakia blocked the ratification of the security "
+            "guarantees.",
+            {RATIFIED: False},
+        ),
+        (
+            "Lithuania, Russia's neighbour, ratified the security guarantees on Monday.",
+            {RATIFIED: True},
+        ),
+        # each unit there is there
+        ("Macron visited each French unit in Ukraine last week.", {TROOPS: True}),
+        # leaving Ukraine for home is leaving
+        ("The last French soldiers left Ukraine for home on Friday.", {TROOPS: False}),
+        # a distance is no time to wait
+        ("The British hub in Lviv is only 70 km away from the Polish border.", {UK_HUBS: True}),
+        # a report borne out, or acknowledged, is so
+        (
+            "Reports that French troops had arrived in Lviv turned out to be accurate.",
+            {TROOPS: True},
+        ),
+        ("Paris acknowledged reports that French troops had arrived in Odesa.", {TROOPS: True}),
+        # a trip called off is no hub called off
+        ("The Defence Secretary cancelled a trip to the British hub near Lviv.", {UK_HUBS: True}),
+        # any declaration is not the Paris one
+        ("The US endorsed the Kyiv declaration on grain exports.", {}),
+    ],
+    ids=[
+        "rejected-most-of",
+        "pro-russian-lawmakers",
+        "russias-neighbour",
+        "each-unit",
+        "left-ukraine-for-home",
+        "km-away",
+        "report-borne-out",
+        "report-acknowledged",
+        "trip-cancelled",
+        "other-declaration",
+    ],
+)
+def test_what_a_review_of_this_round_found(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected

@@ -1394,8 +1394,21 @@ def test_what_the_second_review_found(
             "",
             [("Sergei Lavrov", "russia")],
         ),
+        # named in the main clause's own words, not only as its subject
+        (
+            "Dmitry Medvedev's Telegram post caused a stir. The former president said the "
+            "Paris declaration was a declaration of war.",
+            "",
+            [("Dmitry Medvedev", "russia")],
+        ),
+        (
+            "Reporters interviewed Sergei Lavrov on Monday. The minister said the Paris "
+            "declaration changed nothing.",
+            "",
+            [("Sergei Lavrov", "russia")],
+        ),
     ],
-    ids=["named-not-acting", "acting-before"],
+    ids=["named-not-acting", "acting-before", "owner-of-the-subject", "object-of-the-main-verb"],
 )
 def test_a_role_no_one_was_given(
     extractor: RuleExtractor, text: str, title: str, expected: list[tuple[str, str | None]]

@@ -27,7 +27,12 @@ class Absences:
         has been reached" is an action."""
         if token.dep_ != "prep":
             return None
-        lacking = token.lower_ == "of" and token.head.lemma_.lower() in ("lack", "absence")
+        # "the lack of a ceasefire", not "the lack of respect for the ceasefire"
+        lacking = (
+            token.lower_ == "of"
+            and token.head.lemma_.lower() in ("lack", "absence")
+            and any(o.dep_ == "pobj" and rule.objects.find(o.text) for o in token.children)
+        )
         if token.lower_ != "without" and not lacking:
             return None
         what = " ".join(t.text for t in token.subtree)

@@ -61,6 +61,21 @@ def _named_by(phrase: str, short: str) -> str | None:
     return None
 
 
+def _in_main_clause(token: Any) -> bool:
+    """Whether a noun is among the main verb's own words (its subject, objects and their
+    phrases), with no clause between."""
+    for _ in range(12):
+        if token.head.i == token.i:
+            return True
+        if token.dep_ in _CLAUSES:
+            return False
+        token = token.head
+    return False
+
+
+_CLAUSES = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "pcomp", "csubj", "parataxis"})
+
+
 def _acting(root: Any) -> bool:
     """Whether an organisation's name acts in its clause: the subject ("FBI has 'grave
     concerns'"), or the agent of a passive ("urged by the Tax Justice Network"); not the
@@ -95,6 +110,10 @@ class _Person:
     side: str | None
     subject: bool  # the subject of its clause ("Douglas Haig named as ..."), not an object
     title: str = ""  # the words just before the name: "russia's sports minister"
+    # in the main clause's own words, not a clause inside it: "Dmitry Medvedev's post
+    # caused a stir", "Reporters interviewed Jeanne Shaheen"; not the "deported Kilmar
+    # Abrego Garcia" of what a judge said
+    main: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +164,16 @@ class Cast:
             subject = root.dep_ in _SUBJECTS
             title = ent.doc[max(ent.sent.start, ent.start - 5) : ent.start].text.casefold()
             self.people.append(
-                _Person(name, index, ent.start_char, roles, side, subject, " ".join(title.split()))
+                _Person(
+                    name,
+                    index,
+                    ent.start_char,
+                    roles,
+                    side,
+                    subject,
+                    " ".join(title.split()),
+                    _in_main_clause(ent.root),
+                )
             )
 
     def _roles_of(self, ent: Any) -> frozenset[str]:
@@ -325,7 +353,7 @@ class Cast:
             return min(given, key=lambda p: (abs(p.sentence - index), p.sentence > index))
         # no one given the role: the person acting just before (or, in a lead, just after);
         # not one the text only names ("US judge says deported Kilmar Abrego Garcia ...")
-        fits = [p for p in fits if p.subject]
+        fits = [p for p in fits if p.subject or p.main]
         before = [
             p
             for p in fits

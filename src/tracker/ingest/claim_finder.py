@@ -15,7 +15,13 @@ from typing import Any
 from tracker.ingest import clauses, moods
 from tracker.ingest.absences import Absences
 from tracker.ingest.claim_places import in_place, named_places, placed
-from tracker.ingest.claim_sides import agent_side, headline_subject, holder_side, speaker_is
+from tracker.ingest.claim_sides import (
+    agent_side,
+    headline_subject,
+    holder_side,
+    own_side,
+    speaker_is,
+)
 from tracker.ingest.claim_words import (
     action_at,
     holds,
@@ -137,11 +143,11 @@ class ClaimFinder:
         # "exist only on paper" before "exist": the longer, negative reading wins
         verbal = _verb_read_as_compound(token)
         if any(action_at(token, a) for a in rule.negative_actions) and (
-            _ended_by_itself(token, rule) or _partly(token)
+            _ended_by_itself(token, rule) or _partly(token, rule)
         ):
-            # "the ceasefire collapsed": there was one; "withdrew part of its contingent":
-            # the rest are still there
-            base = None
+            # "the ceasefire collapsed": there was one ("has not collapsed": it holds);
+            # "withdrew part of its contingent": the rest are still there
+            base = False if moods.mood(token, sent, self.config).negated else None
         elif verbal is not None:
             # "Ottawa delays vote on ...": "vote" is what the headline's verb acts on
             if not any(action_at(verbal, a) for a in rule.negative_actions):
@@ -212,12 +218,14 @@ class ClaimFinder:
                 for group in rule.participants
             ):
                 return False
-        if rule.agent_side is not None or rule.outside_sides:
-            side = agent_side(token, self.voices, previous) or holder_side(self.voices, token, rule)
-            if rule.agent_side is not None and side != rule.agent_side:
-                return False
-            if side in rule.outside_sides:
-                return False
+        if (
+            rule.agent_side is not None
+            and (agent_side(token, self.voices, previous) or holder_side(self.voices, token, rule))
+            != rule.agent_side
+        ):
+            return False
+        if rule.outside_sides and own_side(token, self.voices) in rule.outside_sides:
+            return False
         return not (rule.place and not placed(token, rule))
 
 
@@ -239,14 +247,24 @@ def _ended_by_itself(token: Any, rule: QuestionRule) -> bool:
 _SHARES = frozenset({"part", "portion", "half", "some", "most", "third", "quarter", "bulk"})
 
 
-def _partly(token: Any) -> bool:
-    """ "began withdrawing part of its 2,000-strong contingent": a share taken out."""
+def _partly(token: Any, rule: QuestionRule) -> bool:
+    """ "began withdrawing part of its 2,000-strong contingent": a share of the thing
+    taken out; not "rejected part of the ceasefire plan"."""
+    if token.lemma_.lower() not in _REMOVING:
+        return False
     return any(
         c.dep_ == "dobj"
         and c.lemma_.lower() in _SHARES
-        and any(g.dep_ == "prep" and g.lower_ == "of" for g in c.children)
+        and any(
+            g.dep_ == "prep" and g.lower_ == "of" and rule.objects.find(clauses.phrase(g))
+            for g in c.children
+        )
         for c in token.children
     )
+
+
+# Verbs that take people out of a place.
+_REMOVING = frozenset({"withdraw", "pull", "recall", "evacuate"})
 
 
 def _verb_read_as_compound(token: Any) -> Any:
@@ -265,8 +283,10 @@ def _verb_read_as_compound(token: Any) -> Any:
 def _leaving_for(token: Any) -> bool:
     """ "left for Ukraine", "departed for Kyiv": "for" names where they go, not what
     they leave."""
-    return token.lemma_.lower() in ("leave", "depart") and any(
-        c.dep_ == "prep" and c.lower_ == "for" for c in token.children
+    return (
+        token.lemma_.lower() in ("leave", "depart")
+        and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children)
+        and not any(c.dep_ == "dobj" for c in token.children)  # "left Ukraine for home"
     )
 
 
@@ -369,7 +389,7 @@ _GOING_ON = frozenset({"remain", "stay"})
 # Moods under which a verb's definite object still exists: an accusation, a modal, a will.
 _PRESUPPOSITION_HOLDS = frozenset({"nominal", "modal", "future", "possible"})
 # Determiners of whichever thing there may be: "monitoring any ceasefire".
-_GENERIC = ("any", "every", "each", "whatever")
+_GENERIC = ("any", "whatever")
 
 
 def _definite_thing(token: Any, rule: QuestionRule) -> bool:

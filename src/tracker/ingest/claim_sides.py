@@ -53,6 +53,26 @@ def agent_side(verb: Any, voices: Voices, previous: Speaker | None) -> str | Non
     return voices.side_in(phrase)
 
 
+def own_side(verb: Any, voices: Voices) -> str | None:
+    """The side the verb's subject itself names, by its head and the words that name its
+    owner ("Russia's parliament", "the Kremlin", "the Russian Duma"); not by what describes
+    it ("pro-Russian lawmakers", "Lithuania, Russia's neighbour", "lawmakers wary of
+    Russian aggression"), nor a pronoun's reporter."""
+    subject = clauses.subject_of(verb) or headline_subject(verb)
+    if subject is None or subject.pos_ == "PRON":
+        return None
+    words = [
+        t
+        for t in subject.children
+        if t.i < subject.i
+        and t.dep_ in ("poss", "compound", "amod")
+        and "-" not in t.text
+        and t.doc[t.i - 1].text not in ("-", "\u2013")  # "Pro-Russian", "Kremlin-friendly"
+    ]
+    owned = " ".join(w.text for w in (*words, subject) if w.dep_ != "det")
+    return voices.side_in(owned)
+
+
 # Heads of a subject that count people rather than name an actor.
 _SHARES = frozenset(
     {"percent", "%", "majority", "minority", "most", "half", "third", "quarter", "share"}

@@ -77,7 +77,7 @@ def under_allegation(verb: Any, config: ExtractionConfig) -> bool:
     for _ in range(6):
         if token.head.i == token.i:
             return False
-        if _alleged(token, config) or _noun_content(token, config) == ("possible", None):
+        if _alleged(token, config) or _reported_by_noun(token, config):
             return True
         token = token.head
     return False
@@ -444,6 +444,17 @@ def _passive_infinitive(token: Any) -> bool:
     return token.tag_ == "VBN" and auxiliaries == ["to", "be"]
 
 
+# What a report proved to be: "reports that ... turned out to be accurate".
+_BORNE_OUT = frozenset({"true", "accurate", "correct", "right", "founded", "well-founded"})
+
+
+def _reported_by_noun(token: Any, config: ExtractionConfig) -> bool:
+    """ "reports that the ambassador warned ...": a clause a report noun only reports."""
+    return _noun_content(token, config) == ("possible", None) and (
+        token.head.lemma_.lower() in config.report_nouns
+    )
+
+
 def _noun_content(token: Any, config: ExtractionConfig) -> tuple[Modality | None, Any] | None:
     """The that-clause a noun holds, or None when the clause is no such thing. Reported,
     hoped or feared ("rumours that a ceasefire had been signed", "fears that Washington
@@ -465,6 +476,12 @@ def _noun_content(token: Any, config: ExtractionConfig) -> tuple[Modality | None
         config.deny_verbs | config.dismiss_verbs | config.confirm_verbs
     ):
         return None, owner  # "denied reports that", "confirmed reports that"
+    if noun.dep_ == "nsubj" and any(
+        c.dep_ == "acomp" and c.lower_ in _BORNE_OUT
+        for g in (owner, *owner.children)
+        for c in g.children
+    ):
+        return None, owner  # "reports that ... turned out to be accurate"
     denied = any((c.dep_ == "det" and c.lower_ == "no") or c.dep_ == "neg" for c in noun.children)
     if denied and lemma not in ("doubt", "question"):
         return "possible", None  # "no confirmation that"; not "no doubt that"
@@ -476,16 +493,14 @@ def _noun_content(token: Any, config: ExtractionConfig) -> tuple[Modality | None
 def _mandated(token: Any, config: ExtractionConfig) -> bool:
     """ "Moscow demanded that French troops leave", "the call that allies ratify": a
     that-clause in the bare present under a verb or noun of demanding is what is asked
-    for, not what is (an indicative after "demanded" would be "left"). After "it is vital
-    that" any clause not told in the past is wanted."""
+    for, not what is (an indicative after "demanded" would be "left"). So is one after an
+    adjective of need ("it is vital that the parliaments ratify"); "it is crucial that the
+    ceasefire is holding" tells what is."""
     head = token.head
-    if (
-        token.dep_ == "ccomp"
-        and head.lemma_ == "be"
-        and any(c.dep_ == "acomp" and c.lower_ in config.mandative for c in head.children)
-        and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+    if head.lemma_ == "be" and any(
+        c.dep_ == "acomp" and c.lower_ in config.mandative for c in head.children
     ):
-        return not told_in_past(token) and not {"has", "have"} & set(_aux_words(token))
+        head = next(c for c in head.children if c.dep_ == "acomp")
     # "that French troops be withdrawn": the passive's bare "be"
     auxiliaries = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
     bare = token.tag_ in ("VB", "VBP") and token.lemma_ != "be" and not auxiliaries

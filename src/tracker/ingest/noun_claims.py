@@ -219,7 +219,12 @@ class NounClaims:
         if (
             token.dep_ in ("nsubj", "nsubjpass")
             and verb.lemma_ == "be"
-            and any(c.dep_ == "advmod" and c.lower_ in ("away", "off") for c in verb.children)
+            and any(
+                c.dep_ == "advmod"
+                and c.lower_ in ("away", "off")
+                and any(g.lemma_.lower() in TIME_UNITS for g in c.children)
+                for c in verb.children
+            )
         ):
             return None  # "the first hub in Ukraine was weeks away"
         if verb.pos_ in ("VERB", "AUX") and (
