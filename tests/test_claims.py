@@ -2110,3 +2110,28 @@ def test_what_a_review_of_this_round_found(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # what one walks away from, named, is what was left
+        (
+            "\"We're not walking away from peace, we're walking away from open-ended "
+            'promises," Vance told NBC.',
+            "Vance confirms US no longer backs Paris guarantees",
+            {US: False},
+        ),
+        # named by a pronoun, or not at all, it is the thing around
+        (
+            "Washington has not walked away from them, Rubio said.",
+            "US stands by Ukraine guarantees",
+            {US: True},
+        ),
+    ],
+    ids=["walks-away-from-peace", "walks-away-from-them"],
+)
+def test_what_a_verb_names_it_acts_on(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

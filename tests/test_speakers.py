@@ -1495,3 +1495,21 @@ def test_a_name_cut_at_its_particle_is_whole(extractor: RuleExtractor) -> None:
         "Ursula von der Leyen wrote on X."
     )
     assert said(extractor, text) == [("Ursula von der Leyen", "eu")]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # a headline's denial needs no verb
+        ("Peskov: No place for European troops in Ukraine", [("Peskov", "russia")]),
+        # a speaker of a chamber speaks
+        ("Duma speaker: British and French hubs would be targets", [("Duma speaker", "russia")]),
+        # a section's label before a colon still does not
+        ("Ukraine war: no place for European troops", []),
+    ],
+    ids=["verbless-denial", "duma-speaker", "section-label"],
+)
+def test_headline_voices_before_a_colon(
+    extractor: RuleExtractor, title: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, "x", title) == expected

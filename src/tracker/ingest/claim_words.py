@@ -153,6 +153,15 @@ def stands_for_object(verb: Any) -> bool:
     """Whether the verb's object (or passive subject) is a pronoun or "nothing", or the
     verb has none at all ("not one country has ratified yet")."""
     args = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    particles = [c for c in verb.children if c.dep_ in ("advmod", "prt")]
+    if not args and any(
+        c.dep_ == "prep"
+        and c.lower_ in ("from", "of")
+        and any(g.dep_ == "pobj" and g.lower_ not in _STAND_INS for g in c.children)
+        for w in (verb, *particles)
+        for c in w.children
+    ):
+        return False  # "walking away from peace" names what it walks away from
     if not args:
         # only when denied: "has not ratified yet" leaves out what is plain from the context;
         # "diplomacy began" does not

@@ -241,8 +241,11 @@ def _says_something(sent: Any, match: re.Match[str]) -> bool:
     live!" says nothing; "Whitaker: US 'no longer part' of guarantees" quotes its speaker."""
     rest = [t for t in sent if t.idx >= sent.start_char + match.start(2)]
     opens_quote = match.group(2)[:1] in "\"\u201c'\u2018"
+    # "Peskov: No place for European troops": a denial needs no verb
+    denial = rest[0].lower_ in ("no", "not", "never", "nothing", "none") and len(rest) >= 3
     if (
         not opens_quote
+        and not denial
         and not any(t.pos_ in ("VERB", "AUX") for t in rest)
         and not _QUOTED.search(match.group(2))
     ):
