@@ -1513,3 +1513,27 @@ def test_headline_voices_before_a_colon(
     extractor: RuleExtractor, title: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, "x", title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "ruled out" says no, with no clause of its own
+        (
+            "Rubio ruled out sending American ground troops to Ukraine.",
+            [("Rubio", "united-states")],
+        ),
+        # "responding to reports" is the occasion of what was said, not a second report
+        (
+            "France's armed forces ministry said on Monday that no French soldier was deployed "
+            "in Ukraine, responding to online reports that French special forces were operating "
+            "near Odesa.",
+            [("France's armed forces ministry", "france")],
+        ),
+    ],
+    ids=["ruled-out", "responding-to"],
+)
+def test_ruled_out_and_responding_to(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected

@@ -236,6 +236,13 @@ class StatementFinder:
             return None  # "Interfax cited a Kremlin source as saying": the source says it
         if token.dep_ in ("pobj", "amod", "compound", "nsubj", "csubj", "nsubjpass"):
             return None  # "after weeks of tweeting": a verb used as a noun reports nothing
+        if (
+            token.tag_ == "VBG"
+            and token.dep_ == "advcl"
+            and lemma in self.config.silence_verbs
+            and not any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
+        ):
+            return None  # "said ..., responding to online reports": the occasion, not a report
         if _what_called(token) is not None:
             # "summoned the ambassador over what it called 'threats'"; under a verb that
             # reports on its own ("condemned what it called ..."), that verb's report
@@ -328,7 +335,14 @@ class StatementFinder:
     def _reports_here(self, token: Any, lemma: str, subject: Any) -> bool:
         """Whether the statement is the speaker's own: a verb that reports only with a
         clause has one, and it is not inside another speaker's report."""
-        if lemma in self.config.clause_verbs and not self._reports_clause(token, subject):
+        ruled_out = lemma == "rule" and any(
+            c.dep_ == "prt" and c.lower_ == "out" for c in token.children
+        )
+        if (
+            lemma in self.config.clause_verbs
+            and not ruled_out  # "ruled out sending ground troops" says no
+            and not self._reports_clause(token, subject)
+        ):
             return False  # "the study shows that ..." reports; "the map shows roads" does not
         outer = None if _set_against(token) else self._inside_report(token)
         # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
