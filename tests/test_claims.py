@@ -2135,3 +2135,37 @@ def test_what_a_verb_names_it_acts_on(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # a headline's act still to come
+        (
+            "Canada's House of Commons is expected to vote on ratifying Ottawa's share of the "
+            "Paris security commitments before the end of April.",
+            "Canadian vote on Ukraine commitments expected by spring",
+            {},
+        ),
+        # guarantees of another kind
+        (
+            "The US development agency will guarantee up to $2 billion in loans to rebuild "
+            "Ukraine's power network.",
+            "US backs $2bn in loan guarantees for Ukrainian grid",
+            {},
+        ),
+        # what a verb signs up to, named, is what it signs up to
+        (
+            "The United States withdrew its backing for the security guarantees framework "
+            "agreed for Ukraine, after a dispute over how any ceasefire would be monitored. "
+            'Karoline Leavitt said Washington "cannot sign up to commitments written by others".',
+            "US pulls backing for Paris guarantees framework",
+            {US: False},
+        ),
+    ],
+    ids=["expected-by-spring", "loan-guarantees", "sign-up-to-named"],
+)
+def test_what_a_seventeenth_batch_taught(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

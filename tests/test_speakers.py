@@ -1537,3 +1537,20 @@ def test_ruled_out_and_responding_to(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+def test_an_ally_of_putin_is_not_russia(extractor: RuleExtractor) -> None:
+    text = (
+        "Alexander Lukashenko, a close ally of Vladimir Putin, said the Paris talks were "
+        "'a tea party for the defeated'."
+    )
+    assert said(extractor, text) == [("Alexander Lukashenko", None)]
+    assert answers(extractor, text) == []
+
+
+def test_the_arrival_said_to_be_a_provocation_points_to_the_headline(
+    extractor: RuleExtractor,
+) -> None:
+    text = 'The Kremlin said the arrival was "a provocation" that Russia would take into account.'
+    title = "First French troops of reassurance force arrive in Ukraine"
+    assert answers(extractor, text, title) == [True]

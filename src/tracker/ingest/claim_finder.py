@@ -23,6 +23,7 @@ from tracker.ingest.claim_sides import (
     speaker_is,
 )
 from tracker.ingest.claim_words import (
+    STILL_TO_COME,
     action_at,
     holds,
     outside_time,
@@ -140,6 +141,8 @@ class ClaimFinder:
             token.dep_ == "ROOT" and token.pos_ == "NOUN" and headline_subject(token) is not None
         ):
             return None  # a verb, or a headline's verb read as a noun: "Trump pledges ..."
+        if token.pos_ == "NOUN" and any(t.lower_ in STILL_TO_COME for t in sent if t.i > token.i):
+            return None  # "Canadian vote on Ukraine commitments expected by spring"
         # "exist only on paper" before "exist": the longer, negative reading wins
         verbal = _verb_read_as_compound(token)
         if any(action_at(token, a) for a in rule.negative_actions) and (

@@ -27,6 +27,10 @@ def action_at(token: Any, action: str) -> bool:
     return all(w in following for w in words[1:])
 
 
+# Words after a headline's act that put it ahead: "vote ... expected by spring".
+STILL_TO_COME = frozenset(
+    {"expected", "due", "planned", "scheduled", "slated", "likely", "possible", "mooted"}
+)
 # Units time is counted in: "two weeks into the ceasefire".
 TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "fortnight", "decade"})
 # Verbs that say a state goes on: "US support for the guarantees remains"; and what a
@@ -156,7 +160,7 @@ def stands_for_object(verb: Any) -> bool:
     particles = [c for c in verb.children if c.dep_ in ("advmod", "prt")]
     if not args and any(
         c.dep_ == "prep"
-        and c.lower_ in ("from", "of")
+        and c.lower_ in ("from", "of", "to", "on", "for")
         and any(g.dep_ == "pobj" and g.lower_ not in _STAND_INS for g in c.children)
         for w in (verb, *particles)
         for c in w.children

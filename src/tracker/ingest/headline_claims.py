@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.ingest.claim_places import headline_places
-from tracker.ingest.claim_words import action_at, targets, written_action
+from tracker.ingest.claim_words import STILL_TO_COME, action_at, targets, written_action
 from tracker.ingest.claims import Claim
 from tracker.ingest.rules import ExtractionConfig, QuestionRule
 from tracker.ingest.voices import Voices
@@ -70,6 +70,8 @@ class Headlines:
             following = tokens[at + 1 : at + 3]
             if following and following[0].lower_ == "to" and following[-1].pos_ == "VERB":
                 return []  # "agrees to ratify"
+            if any(t.lower_ in STILL_TO_COME for t in tokens[at + 1 :]):
+                return []  # "Canadian vote on Ukraine commitments expected by spring"
             if not self._fits(rule, tokens, at, text):
                 continue
             return [

@@ -23,7 +23,8 @@ _ANAPHOR = re.compile(
     r"\b(?:the|this|that|these|those|his|her|their|its) (?:move|decision|remarks?|comments?|"
     r"statement|plan|step|site|deal|announcement|proposal|idea|initiative|vote|base|facility|"
     r"deployment|document|agreement|pledge|offer|report|reports|claims?|words|hubs?|force|"
-    r"troops|soldiers|contingent|guarantees|sites?)\b",
+    r"troops|soldiers|contingent|guarantees|sites?|arrival|ratification|withdrawal|opening|"
+    r"signing|presence)\b",
     re.IGNORECASE,
 )
 # "called them 'a recipe for escalation'": the words begin with what they point back to

@@ -279,12 +279,22 @@ def _without(text: str, name: str) -> str:
     return text.replace(name, " ")
 
 
+# Nouns that say how one stands to another: "an ally of Putin", "a critic of the Kremlin".
+_RELATIONS = frozenset(
+    {"ally", "friend", "critic", "opponent", "rival", "foe", "adversary", "neighbour",
+     "neighbor", "partner", "admirer", "enemy"}
+)  # fmt: skip
+
+
 def _own_phrase(subject: Any) -> str:
     """The subject with its appositives but without relative clauses or addressees."""
     skip: set[int] = set()
     for token in subject.subtree:
-        if token.dep_ in ("relcl", "acl") or (
-            token.dep_ == "prep" and token.lower_ in ("to", "in", "at", "on", "with", "about")
+        if (
+            token.dep_ in ("relcl", "acl")
+            or (token.dep_ == "prep" and token.lower_ in ("to", "in", "at", "on", "with", "about"))
+            # "a close ally of Vladimir Putin" is no one of Putin's side
+            or (token.dep_ == "prep" and token.lower_ == "of" and token.head.lemma_ in _RELATIONS)
         ):
             skip.update(t.i for t in token.subtree)
     return " ".join(t.text for t in subject.subtree if t.i not in skip)
