@@ -2169,3 +2169,26 @@ def test_what_a_seventeenth_batch_taught(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what holds "only once" something else is done is not done
+        (
+            "Twenty-one of the 35 members have completed their national procedures, but the "
+            "guarantees count as ratified only once all 35 have done so.",
+            {},
+        ),
+        # told in the past, it happened then
+        (
+            "Latvia ratified the security guarantees for Ukraine once its elections were over.",
+            {RATIFIED: True},
+        ),
+    ],
+    ids=["only-once", "past-once"],
+)
+def test_what_holds_only_on_a_condition(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

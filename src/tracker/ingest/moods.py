@@ -144,9 +144,29 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality:
         return "planned"  # "Opinion: send the French troops now": a call
     if _in_fiction(verb, config):
         return "fiction"
-    if _whatever_might(verb):
+    if _whatever_might(verb) or _waits_on(verb, config):
         return "conditional"
     return _through_clauses(verb, config)
+
+
+def _waits_on(verb: Any, config: ExtractionConfig) -> bool:
+    """ "The guarantees count as ratified only once all 35 have done so": a verb not told
+    in the past with an "only if", "only once" clause of its own holds only then."""
+    if told_in_past(verb) or {"has", "have"} & set(_aux_words(verb)):
+        return False
+    if verb.lemma_.lower() in config.reporting_verbs:
+        return False  # "Moscow warns it will respond if ...": the warning is made
+    return any(
+        c.dep_ in ("advcl", "ccomp")
+        and c.i > verb.i
+        and any(
+            g.dep_ == "mark"
+            and g.lower_ in config.conditional_marks
+            and any(o.lower_ == "only" and o.i == g.i - 1 for o in (*c.children, *g.children))
+            for g in c.children
+        )
+        for c in verb.children
+    )
 
 
 def _in_fiction(verb: Any, config: ExtractionConfig) -> bool:
