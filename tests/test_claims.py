@@ -2192,3 +2192,37 @@ def test_what_holds_only_on_a_condition(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an act named as a noun that is "not up for negotiation" stands
+        (
+            "Witkoff said that US support for the Paris guarantees was not up for negotiation.",
+            {US: True},
+        ),
+        # ... "up for negotiation", it is in doubt, not withdrawn
+        ("Vance said US support for the Paris guarantees for Ukraine is up for negotiation.", {}),
+        # "continued backing" goes on, whatever the sentence says of it
+        (
+            "Washington's continued backing for the Paris guarantees shows that the "
+            "administration has not changed course.",
+            {US: True},
+        ),
+        # a thing that has an act has it
+        ("Witkoff said the guarantees agreed in Paris have full American backing.", {US: True}),
+        ("The guarantees for Ukraine do not have full American backing.", {US: False}),
+    ],
+    ids=[
+        "not-up-for-negotiation",
+        "up-for-negotiation",
+        "continued-backing",
+        "have-backing",
+        "not-have-backing",
+    ],
+)
+def test_what_recurs_in_the_dev_halves(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -6,6 +6,7 @@ logistics hub" (a definite event noun: it took place), "two weeks into the cease
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tracker.ingest import clauses, moods, negations
@@ -37,22 +38,35 @@ class NounClaims:
         if token.pos_ != "NOUN" or token.lemma_.lower() not in rule.nominals:
             return None
         own = clauses.phrase(token)
+        had = _had_by_thing(token, rule)
+        if had is not None:
+            own = f"{own} {had}"  # "the guarantees have full American backing"
         if not rule.objects.find(own):
             return None
         if rule.agent_side is not None and rule.agent_side not in owner_sides(self.voices, token):
             return None
         verbs = [c for c in token.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD")]
-        if token.dep_ in ("nsubj", "nsubjpass"):
+        if token.dep_ in ("nsubj", "nsubjpass") or had is not None:
             verbs.append(token.head)
+        standing = any(c.dep_ == "amod" and c.lower_ in _STANDING for c in token.children)
         for verb in verbs:
             base = nominal_value(rule, verb)
+            if base is None and (had is not None or _up_for(verb)):
+                base = True
             if base is not None:
                 break
         else:
-            return None
+            if not standing or token.head.pos_ not in ("VERB", "AUX"):
+                return None
+            # "Washington's continued backing for the guarantees shows ...": it goes on
+            verb, base = token.head, True
         if not in_place(rule, verb, sent.text, title):
             return None
         mood = moods.mood(verb, sent, self.config)
+        if _up_for(verb):
+            if not mood.negated:
+                return None  # "up for negotiation" is in doubt, not withdrawn
+            mood = replace(mood, negated=False)  # "not up for negotiation": it stands
         return Claim(
             rule=rule,
             targets=targets(rule, own, sent.text),
@@ -352,6 +366,39 @@ _MARKING = frozenset(
 # Moods in which a thing named is not said to be there: "Will the hub in Lviv open?",
 # "if the British hub in Lviv is attacked", a thriller's.
 _UNSURE = frozenset({"question", "conditional", "fiction"})
+# Words that say an act goes on: "Washington's continued backing", "renewed US support".
+_STANDING = frozenset(
+    {"continued", "continuing", "ongoing", "renewed", "unwavering", "steadfast", "full",
+     "restored", "unconditional", "ironclad"}
+)  # fmt: skip
+# Verbs by which a thing holds an act: "the guarantees have full American backing".
+_HAVING = frozenset({"have", "enjoy", "retain", "keep", "win", "receive", "secure"})
+# What is still to be settled: "up for negotiation", "up for debate".
+_SETTLING = frozenset({"negotiation", "debate", "discussion", "grabs", "review", "renegotiation"})
+
+
+def _had_by_thing(token: Any, rule: QuestionRule) -> str | None:
+    """The thing that holds an act named as a noun ("the guarantees have full American
+    backing"), or None."""
+    if token.dep_ != "dobj" or token.head.lemma_.lower() not in _HAVING:
+        return None
+    subject = clauses.subject_of(token.head)
+    if subject is None or not rule.objects.find(clauses.phrase(subject)):
+        return None
+    return clauses.phrase(subject)
+
+
+def _up_for(verb: Any) -> bool:
+    """ "was not up for negotiation": a copula with "up for" what is still to settle."""
+    return verb.lemma_ == "be" and any(
+        g.dep_ == "pobj" and g.lemma_.lower() in _SETTLING
+        for c in verb.children
+        if c.lower_ == "up"
+        for p in (c, *c.children)
+        for g in (p, *p.children)
+    )
+
+
 # What a thing is once it is there: "the hubs would be ready", "will be operational".
 _READY = frozenset({"ready", "operational", "open", "complete", "functional", "finished"})
 
