@@ -2226,3 +2226,30 @@ def test_what_recurs_in_the_dev_halves(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # the lack of the thing, in a list of what was cited
+        (
+            "The ministry cited renewed fighting in Ukraine and the lack of a ceasefire with "
+            "Russia.",
+            "",
+            {CEASEFIRE: False},
+        ),
+        # no sign of the thing, named or pointed back to in the sentence
+        ("There is still no sign of the British military hubs in Ukraine.", "", {UK_HUBS: False}),
+        (
+            "Three months after London and Paris promised to set up military hubs in Ukraine, "
+            "there is still no sign of them.",
+            "Still no sign of UK-France hubs in Ukraine",
+            {UK_HUBS: False, FR_HUBS: False},
+        ),
+    ],
+    ids=["lack-in-a-list", "no-sign-of-named", "no-sign-of-them"],
+)
+def test_what_is_lacking_or_not_seen(
+    extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text, title) == expected

@@ -27,21 +27,36 @@ class Absences:
         has been reached" is an action."""
         if token.dep_ != "prep":
             return None
-        # "the lack of a ceasefire", not "the lack of respect for the ceasefire"
+        # "the lack of a ceasefire", not "the lack of respect for the ceasefire"; "promised
+        # to set up military hubs ..., there is still no sign of them"
+        lacked = [o for o in token.children if o.dep_ == "pobj"]
+        before = sent.doc[sent.start : token.i].text
+        pointed = [o for o in lacked if o.lower_ in ("them", "it") and rule.objects.find(before)]
         lacking = (
             token.lower_ == "of"
-            and token.head.lemma_.lower() in ("lack", "absence")
-            and any(o.dep_ == "pobj" and rule.objects.find(o.text) for o in token.children)
+            and (
+                token.head.lemma_.lower() in ("lack", "absence")
+                or (
+                    token.head.lemma_.lower() in ("sign", "trace")
+                    and any(c.dep_ == "det" and c.lower_ == "no" for c in token.head.children)
+                )
+            )
+            and (any(rule.objects.find(o.text) for o in lacked) or bool(pointed))
         )
         if token.lower_ != "without" and not lacking:
             return None
         what = " ".join(t.text for t in token.subtree)
+        if pointed:
+            what = f"{what} {' '.join(rule.objects.find(before))}"
         if not rule.objects.find(what):
             return None
         verb = token.head
         if lacking:
             verb = verb.head  # "citing the lack of", "in the absence of"
-            while verb.dep_ in ("pobj", "prep") and verb.head.i != verb.i:
+            # "citing renewed fighting and the lack of ...": through the list to its verb
+            while verb.dep_ in ("pobj", "prep", "conj", "dobj") and verb.head.i != verb.i:
+                if verb.pos_ in ("VERB", "AUX"):
+                    break
                 verb = verb.head
         if verb.pos_ not in ("VERB", "AUX"):
             return None
@@ -55,7 +70,8 @@ class Absences:
         if not in_place(rule, verb, sent.text, title, denied=True):
             return None
         mood = moods.mood(verb, sent, self.config)
-        if mood.negated:
+        no_sign = token.head.lemma_.lower() in ("sign", "trace")
+        if mood.negated and not no_sign:  # "there is no sign of" is its own "no"
             return None  # "did not end without a deal" says nothing plain
         return Claim(
             rule=rule,
