@@ -2253,3 +2253,24 @@ def test_what_is_lacking_or_not_seen(
     extractor: RuleExtractor, text: str, title: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "with the ceasefire in force": it is there
+        (
+            "With the ceasefire between Russia and Ukraine in force, pressure is mounting on "
+            "parliaments.",
+            {CEASEFIRE: True},
+        ),
+        # "with a ceasefire in force" is a supposition; another war's is another's
+        ("With a ceasefire in force, France would deploy troops to Ukraine.", {}),
+        ("With the Gaza ceasefire in force, Israel reopened crossings.", {}),
+    ],
+    ids=["with-the-ceasefire-in-force", "with-a-ceasefire", "other-war"],
+)
+def test_a_thing_said_to_be_in_force_is_there(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

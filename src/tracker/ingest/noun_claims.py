@@ -286,15 +286,24 @@ class NounClaims:
         ):
             return None
         prep = token.head
-        if prep.lower_ not in ("after", "since", "into"):
+        if prep.lower_ == "with":
+            # "With the ceasefire in force, ...", "with the ceasefire a week old": a thing
+            # said to be in force, or to have an age, is there
+            if not _in_force(token):
+                return None
+        elif prep.lower_ not in ("after", "since", "into"):
             return None
-        # the count hangs on the preposition ("Two weeks into") or the preposition on it
-        anchors = [prep.head, *(c for c in prep.children if c.dep_ in ("npadvmod", "advmod"))]
-        counted = prep.lower_ == "since" or any(
-            a.lemma_.lower() in TIME_UNITS or a.lower_ in ("later", "on") for a in anchors
-        )
-        if not counted:
-            return None
+        else:
+            # the count hangs on the preposition ("Two weeks into") or the preposition on it
+            anchors = [
+                prep.head,
+                *(c for c in prep.children if c.dep_ in ("npadvmod", "advmod")),
+            ]
+            counted = prep.lower_ == "since" or any(
+                a.lemma_.lower() in TIME_UNITS or a.lower_ in ("later", "on") for a in anchors
+            )
+            if not counted:
+                return None
         if not all(group.find(sent.text) for group in rule.participants):
             return None
         if not in_place(rule, token, sent.text, title):
@@ -307,6 +316,23 @@ class NounClaims:
             tense="past",
             how="anchored",
         )
+
+
+def _in_force(noun: Any) -> bool:
+    """ "the ceasefire in force", "in place", "in effect"; "the ceasefire a week old"."""
+    return any(
+        (
+            child.dep_ == "prep"
+            and child.lower_ == "in"
+            and any(g.lower_ in ("force", "place", "effect") for g in child.children)
+        )
+        or (
+            child.dep_ == "amod"
+            and child.lower_ == "old"
+            and any(g.lemma_.lower() in TIME_UNITS for g in child.children)
+        )
+        for child in noun.children
+    )
 
 
 def _aimed_at(prep: Any) -> bool:
