@@ -32,15 +32,12 @@ class Absences:
         lacked = [o for o in token.children if o.dep_ == "pobj"]
         before = sent.doc[sent.start : token.i].text
         pointed = [o for o in lacked if o.lower_ in ("them", "it") and rule.objects.find(before)]
+        no_sign = token.head.lemma_.lower() in ("sign", "trace") and any(
+            c.dep_ == "det" and c.lower_ == "no" for c in token.head.children
+        )
         lacking = (
             token.lower_ == "of"
-            and (
-                token.head.lemma_.lower() in ("lack", "absence")
-                or (
-                    token.head.lemma_.lower() in ("sign", "trace")
-                    and any(c.dep_ == "det" and c.lower_ == "no" for c in token.head.children)
-                )
-            )
+            and (token.head.lemma_.lower() in ("lack", "absence") or no_sign)
             and (any(rule.objects.find(o.text) for o in lacked) or bool(pointed))
         )
         if token.lower_ != "without" and not lacking:
@@ -70,8 +67,7 @@ class Absences:
         if not in_place(rule, verb, sent.text, title, denied=True):
             return None
         mood = moods.mood(verb, sent, self.config)
-        no_sign = token.head.lemma_.lower() in ("sign", "trace")
-        if mood.negated and not no_sign:  # "there is no sign of" is its own "no"
+        if mood.negated and not (lacking and no_sign):  # "there is no sign of" is its own "no"
             return None  # "did not end without a deal" says nothing plain
         return Claim(
             rule=rule,

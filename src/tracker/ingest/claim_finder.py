@@ -145,9 +145,8 @@ class ClaimFinder:
             return None  # "Canadian vote on Ukraine commitments expected by spring"
         # "exist only on paper" before "exist": the longer, negative reading wins
         verbal = _verb_read_as_compound(token)
-        if any(action_at(token, a) for a in rule.negative_actions) and (
-            _ended_by_itself(token, rule) or _partly(token, rule)
-        ):
+        undoing = any(action_at(token, a) for a in rule.negative_actions)
+        if undoing and (_ended_by_itself(token, rule) or _partly(token, rule)):
             # "the ceasefire collapsed": there was one ("has not collapsed": it holds);
             # "withdrew part of its contingent": the rest are still there
             base = False if moods.mood(token, sent, self.config).negated else None
@@ -156,7 +155,7 @@ class ClaimFinder:
             if not any(action_at(verbal, a) for a in rule.negative_actions):
                 return None
             base = False
-        elif any(action_at(token, a) for a in rule.negative_actions):
+        elif undoing:
             base = False
         elif any(action_at(token, a) for a in rule.actions):
             base = True
@@ -392,7 +391,7 @@ _GOING_ON = frozenset({"remain", "stay"})
 # Moods under which a verb's definite object still exists: an accusation, a modal, a will.
 _PRESUPPOSITION_HOLDS = frozenset({"nominal", "modal", "future", "possible"})
 # Determiners of whichever thing there may be: "monitoring any ceasefire".
-_GENERIC = ("any", "whatever")
+_WHICHEVER = ("any", "whatever")
 
 
 def _definite_thing(token: Any, rule: QuestionRule) -> bool:
@@ -422,7 +421,7 @@ def _thing_itself(token: Any, rule: QuestionRule) -> bool:
     ]
     if not held:
         return False  # the hub itself must be visited, not "troops at their base"
-    if any(g.dep_ == "det" and g.lower_ in (*_GENERIC, "no") for c in held for g in c.children):
+    if any(g.dep_ == "det" and g.lower_ in (*_WHICHEVER, "no") for c in held for g in c.children):
         return False  # "a US role in monitoring any ceasefire": whichever there may be
     things = [clauses.phrase(c) for c in held]
     named = [t.requires for t in rule.facts if t.requires]
