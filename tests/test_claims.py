@@ -2274,3 +2274,53 @@ def test_a_thing_said_to_be_in_force_is_there(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # quoted words inside a clause: the parser reads "backs" as a noun between marks
+        (
+            'The White House said the United States "fully backs" the allied security '
+            "guarantees for Ukraine.",
+            {US: True},
+        ),
+        (
+            "The White House said the United States \u201cfully backs\u201d the allied "
+            "security guarantees for Ukraine.",
+            {US: True},
+        ),
+        # quoted speech keeps its marks and its reading
+        ('"We back the guarantees for Ukraine," the White House said.', {US: True}),
+        # quoted words in a clause still told as a condition
+        (
+            'Omelchenko said French troops would be "welcome guests" in Ukraine once a '
+            "ceasefire was signed.",
+            {},
+        ),
+        # "once", read as an adverb, still opens a condition told in the past of what
+        # was to come
+        (
+            "Omelchenko said French troops would be welcome guests in Ukraine once a "
+            "ceasefire was signed.",
+            {},
+        ),
+    ],
+    ids=[
+        "straight-marks",
+        "curly-marks",
+        "quoted-speech",
+        "quoted-words-in-a-condition",
+        "once-after-would",
+    ],
+)
+def test_quoted_words_inside_a_clause(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected
+
+
+def test_quoted_words_keep_their_marks_in_the_evidence(extractor: RuleExtractor) -> None:
+    text = 'The White House said the United States "fully backs" the guarantees for Ukraine.'
+    (fact,) = [e for e in extractor.extract(doc(text)) if e.type == "FactAsserted"]
+    assert '"fully backs"' in fact.data["evidence"]["sentence"]

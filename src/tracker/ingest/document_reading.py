@@ -46,9 +46,12 @@ class DocumentReading:
         claims: ClaimFinder,
         model: str,
         open_facts: bool,
+        claim_parses: dict[int, Any] | None = None,
     ) -> None:
         self.document = document
         self.sentences = sentences
+        # sentences parsed again without the marks of quoted words, for the question rules
+        self.claim_parses = claim_parses or {}
         self.config = config
         self.statements = statements
         self.claims = claims
@@ -159,16 +162,22 @@ class DocumentReading:
         if rule.kind == "statement":
             found = said_findings(rule, said, sent.text, title)
         else:
-            found = claim_findings(
-                self.claims,
-                rule,
-                sent,
-                title,
-                self._previous,
-                self.whole,
-                headline,
-                elsewhere=rule.id in self._elsewhere,
-            )
+            # the sentence as written first; without the marks of its quoted words only
+            # when that finds nothing (the parse of either may be the one that fails)
+            found = []
+            for parsed in (sent, self.claim_parses.get(index)):
+                if parsed is None or found:
+                    continue
+                found = claim_findings(
+                    self.claims,
+                    rule,
+                    parsed,
+                    title,
+                    self._previous,
+                    self.whole,
+                    headline,
+                    elsewhere=rule.id in self._elsewhere,
+                )
         verdicts = []
         for value, tense, _modality, quote, keys, how, own, dated in found:
             if in_years_past(dated, published=self.document.published_at, since=rule.since):

@@ -337,7 +337,10 @@ def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
     # "signed" the main verb: just before the subject, it still opens the clause (told in
     # the past, "once Britain opened its hub there", it happened)
     openers = {c.left_edge.i - 1 for c in token.children if c.dep_ in SUBJECT_DEPS}
-    if not past:
+    # told in the past of what was still to come: "said troops would be welcome guests
+    # once a ceasefire was signed"
+    held = token.head.head if token.head.dep_ in ("acomp", "attr") else token.head
+    if not past or _unrealised(held, config):
         marks |= {
             c.lower_
             for c in token.children

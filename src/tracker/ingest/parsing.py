@@ -158,6 +158,34 @@ def sentences(docs: list[Any], has_title: bool) -> Iterator[tuple[Any, bool]]:
             yield sent, len(sents) == 1 and not sent.text.rstrip().endswith(_ENDS)
 
 
+# A few words in quotation marks inside a clause: "the United States \"fully backs\" the
+# guarantees", "its support was \"firm\"". The marks say whose words they are; to the
+# parser they are clause edges, and it reads "backs" as a noun.
+_SCARE_QUOTE = re.compile(
+    r"(?<=\w )([\"\u201c])((?:[^\"\u201c\u201d.!?\s]+ ?){1,6})[\"\u201d](?=[ ,;:.)]|$)"
+)
+
+
+def unquoted(text: str) -> str | None:
+    """``text`` with the quotation marks of quoted words inside a clause taken away, or
+    None when it has none. Quoted speech ("We back it," he said) keeps its marks."""
+    plain = _SCARE_QUOTE.sub(
+        lambda m: m.group(2).rstrip() + (" " if m.group(2).endswith(" ") else ""), text
+    )
+    return None if plain == text else plain
+
+
+def claim_parses(nlp: Any, sents: list[tuple[Any, bool]], batch_size: int) -> dict[int, Any]:
+    """A second parse, for the question rules, of each sentence with quoted words inside
+    a clause, read without their marks; by the sentence's index. The evidence and the
+    statements keep the text as written."""
+    plain = {i: text for i, (sent, _) in enumerate(sents) if (text := unquoted(sent.text))}
+    if not plain:
+        return {}
+    docs = nlp.pipe(plain.values(), batch_size=batch_size)
+    return {i: _whole_names(doc)[:] for i, doc in zip(plain, docs, strict=True)}
+
+
 def _names_someone(doc: Any) -> bool:
     """Whether a parsed text has two proper nouns in a row, as a person's name does."""
     return any(a.pos_ == b.pos_ == "PROPN" for a, b in itertools.pairwise(doc))
