@@ -2324,3 +2324,25 @@ def test_quoted_words_keep_their_marks_in_the_evidence(extractor: RuleExtractor)
     text = 'The White House said the United States "fully backs" the guarantees for Ukraine.'
     (fact,) = [e for e in extractor.extract(doc(text)) if e.type == "FactAsserted"]
     assert '"fully backs"' in fact.data["evidence"]["sentence"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # another country named in the sentence, the act's own words naming Russia and
+        # Ukraine: the country reacts to this story's ceasefire
+        (
+            "India on Friday welcomed the ceasefire agreement signed by Russia and Ukraine "
+            "in Istanbul on Thursday.",
+            {CEASEFIRE: True},
+        ),
+        # the act's own words name another war's parties, or none
+        ("Israel and Hamas signed a ceasefire, the Russian foreign ministry said.", {}),
+        ("The Gaza ceasefire signed in October held, Ukraine's Zelensky said.", {}),
+    ],
+    ids=["third-country-reacts", "other-parties", "other-war-named-in-the-thing"],
+)
+def test_an_excluded_party_rules_out_only_its_own_acts(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -95,8 +95,11 @@ class ClaimFinder:
         sentence = sent.text
         if not rule.objects.find(title):
             return []  # nothing the rule is about, here or around (``title`` holds this one)
-        if rule.excludes and rule.excludes.find(sentence):
-            return []
+        # another war's, another kind's: "India welcomed the ceasefire signed by Russia and
+        # Ukraine" keeps the act whose own words name this story's parties and no other's
+        excluded = rule.excludes.find(sentence) if rule.excludes else []
+        if excluded and not _parties(sent, excluded):
+            return []  # "in a first reading", "a gas hub": the sentence is of another kind
         if not all(
             holds(group, sentence, title) or _named_elsewhere(group, rule, document)
             for group in rule.context
@@ -123,6 +126,8 @@ class ClaimFinder:
                 claim = self.absences.none_left(sent, token, rule, title)
             if claim is not None:
                 found.append((token, claim))
+        if excluded:
+            found = [(t, c) for t, c in found if _only_ours(t, rule)]
         found = [(t, replace(c, dated=clauses.time_words(t))) for t, c in found]
         if any(claim.how != "located" for _, claim in found):
             # "the UK-French hubs in Ukraine have yet to open": what the sentence says of
@@ -392,6 +397,30 @@ _GOING_ON = frozenset({"remain", "stay"})
 _PRESUPPOSITION_HOLDS = frozenset({"nominal", "modal", "future", "possible"})
 # Determiners of whichever thing there may be: "monitoring any ceasefire".
 _WHICHEVER = ("any", "whatever")
+
+
+def _parties(sent: Any, terms: list[str]) -> bool:
+    """Whether each excluded word the sentence holds names a party to something (a place,
+    a people, a body), not a kind of act or thing."""
+    for term in terms:
+        first = term.split()[0].casefold()
+        named = [t for t in sent if t.lower_ == first]
+        if not named or not all(
+            t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "LOC", "ORG") for t in named
+        ):
+            return False
+    return True
+
+
+def _only_ours(token: Any, rule: QuestionRule) -> bool:
+    """Whether an act's own words (its clause, and the noun it qualifies) name the rule's
+    context and nothing the rule excludes."""
+    own = clauses.argument_text(token)
+    return (
+        bool(rule.context)
+        and all(group.find(own) for group in rule.context)
+        and not rule.excludes.find(own)
+    )
 
 
 def _definite_thing(token: Any, rule: QuestionRule) -> bool:
