@@ -656,8 +656,34 @@ def test_no_words_no_statement(
         ),
         ("According to a report from Reuters, the talks failed.", [("Reuters", None)]),
         ("A report by analysts found that the hubs were empty.", [("report", None)]),
+        # a post and a name without commas: the parser reads "France Alexei Meshkov" as
+        # one name
+        (
+            '"The Paris plans are adventurism," Russian Ambassador to France Alexei Meshkov '
+            "told the Izvestia newspaper.",
+            [("Alexei Meshkov", "russia")],
+        ),
+        (
+            "Ukraine's Ambassador to the United Kingdom Valerii Zaluzhnyi welcomed the vote.",
+            [("Valerii Zaluzhnyi", "ukraine")],
+        ),
+        # a post with no name after it, or a body's name, stays the role
+        (
+            "Russia's ambassador to the United Nations Security Council said the plan was "
+            "dangerous.",
+            [("Russia's ambassador", "russia")],
+        ),
     ],
-    ids=["untagged-apposition", "one-word-name", "tally-by", "report-from", "unnamed-makers"],
+    ids=[
+        "untagged-apposition",
+        "one-word-name",
+        "tally-by",
+        "report-from",
+        "unnamed-makers",
+        "post-then-name",
+        "post-then-name-after-a-long-place",
+        "post-then-body",
+    ],
 )
 def test_the_name_behind_a_role_or_a_document(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]

@@ -367,7 +367,47 @@ def _person_in(subject: Any, roles: frozenset[str] = frozenset()) -> str | None:
             name = _unrecognised_name(token, lenient=subject.lemma_.lower() in roles)
             if name is not None:
                 return name
+    if subject.lemma_.lower() in roles:
+        for prep in subject.children:
+            if prep.dep_ == "prep" and prep.lower_ in _POSTED:
+                name = _name_after_post(prep)
+                if name is not None:
+                    return name
     return None
+
+
+# "Ambassador to France Alexei Meshkov", "envoy for Afghanistan Zamir Kabulov".
+_POSTED = frozenset({"to", "for", "at", "in"})
+# Words that end the name of a body or a place, not of a person.
+_INSTITUTION_WORDS = frozenset(
+    {
+        "council", "nations", "union", "committee", "court", "assembly", "parliament",
+        "agency", "states", "kingdom", "republic", "emirates", "office", "ministry",
+        "department", "fund", "bank", "organisation", "organization", "alliance",
+        "commission", "region", "islands",
+    }
+)  # fmt: skip
+
+
+def _name_after_post(prep: Any) -> str | None:
+    """The person's name that ends a role's post written without commas: "Russian
+    Ambassador to France Alexei Meshkov" (the parser reads "France Alexei Meshkov" as one
+    name): the last two capitalised words, when a place's words come before them."""
+    where = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if where is None or where.pos_ != "PROPN":
+        return None
+    words = [t for t in where.subtree if t.i <= where.i]
+    if words[-1].i - words[0].i != len(words) - 1:
+        return None
+    proper = [t for t in words if t.pos_ == "PROPN"]
+    if len(proper) < 3 or proper[-1].i != where.i:
+        return None
+    name = proper[-2:]
+    if name[0].i != name[1].i - 1 or any(
+        not t.text.istitle() or not t.is_alpha or t.lower_ in _INSTITUTION_WORDS for t in name
+    ):
+        return None
+    return f"{name[0].text} {name[1].text}"
 
 
 # Entity kinds the small model gives foreign personal names: "Vassily Nebenzia" as a place.
