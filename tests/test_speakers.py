@@ -1580,3 +1580,13 @@ def test_the_arrival_said_to_be_a_provocation_points_to_the_headline(
     text = 'The Kremlin said the arrival was "a provocation" that Russia would take into account.'
     title = "First French troops of reassurance force arrive in Ukraine"
     assert answers(extractor, text, title) == [True]
+
+
+def test_a_person_keeps_the_side_their_first_statement_gave_them(
+    extractor: RuleExtractor,
+) -> None:
+    text = (
+        "Russia's deputy prime minister, Alexander Novak, said on Monday that oil output "
+        'would rise. "Prices are stable," Novak said.'
+    )
+    assert said(extractor, text) == [("Alexander Novak", "russia"), ("Alexander Novak", "russia")]

@@ -21,7 +21,7 @@ words around them and turns such a speaker into the person:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tracker.ingest import clauses
@@ -175,6 +175,16 @@ class Cast:
                     _in_main_clause(ent.root),
                 )
             )
+
+    def learn(self, speaker: Speaker) -> None:
+        """A side a person's statement gave them, for the times the text names them again
+        without it: "Russia's deputy prime minister, Alexander Novak, said ...", then
+        "Novak said"."""
+        if speaker.side is None or speaker.actor is not None:
+            return
+        for n, person in enumerate(self.people):
+            if person.side is None and person.name == speaker.name:
+                self.people[n] = replace(person, side=speaker.side)
 
     def _roles_of(self, ent: Any) -> frozenset[str]:
         root = ent.root

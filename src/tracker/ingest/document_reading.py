@@ -110,6 +110,8 @@ class DocumentReading:
                 narrated=None if self._previous else self.cast.subject_before(index),
             )
         ]
+        for item in said:
+            self.cast.learn(item.speaker)
         self._statements(said, index, sentence)
         if said:
             self._previous = said[-1].speaker
