@@ -1590,3 +1590,23 @@ def test_a_person_keeps_the_side_their_first_statement_gave_them(
         'would rise. "Prices are stable," Novak said.'
     )
     assert said(extractor, text) == [("Alexander Novak", "russia"), ("Alexander Novak", "russia")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Officials in Washington said the plan was sound.", [("Officials", "united-states")]),
+        (
+            "The foreign ministry in Kyiv said the plan was sound.",
+            [("foreign ministry", "ukraine")],
+        ),
+        # posted abroad: the seat is the host's, not theirs
+        ("A Western diplomat in Moscow said the plan was sound.", [("Western diplomat", None)]),
+        ("The Russian embassy in London said the plan was sound.", [("Russian embassy", "russia")]),
+    ],
+    ids=["officials-in", "ministry-in", "diplomat-posted-abroad", "embassy-abroad"],
+)
+def test_a_voice_speaks_for_the_side_whose_seat_it_is_in(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert said(extractor, text) == expected

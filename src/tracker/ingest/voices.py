@@ -162,7 +162,7 @@ class Voices:
             name = str(subject.doc[named.left_edge.i : named.right_edge.i + 1].text)
         if not name or len(name) > 80:
             return None
-        side = self.side_in(own)
+        side = self.side_in(own) or self._seat(subject)
         # "the embassy" after "the Russian embassy in London": the same voice again
         if (
             side is None
@@ -178,6 +178,19 @@ class Voices:
         ):
             side = "other"  # "Turkish officials": a side, not one the story follows
         return Speaker(name, None, side, self.official(own))
+
+    def _seat(self, subject: Any) -> str | None:
+        """ "officials in Washington", "the foreign ministry in Kyiv": the side whose seat
+        the voice is in. Not those posted abroad ("a Western diplomat in Moscow", "the
+        embassy in London")."""
+        if subject.lemma_.lower() in _POSTED_ABROAD:
+            return None
+        for prep in subject.children:
+            if prep.dep_ == "prep" and prep.lower_ == "in":
+                seat = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if seat is not None and seat.pos_ == "PROPN":
+                    return self.side_in(" ".join(t.text for t in seat.subtree))
+        return None
 
     def official(self, phrase: str) -> bool:
         """Whether a speaker's phrase makes them speak for a side: not "a pro-war Russian
@@ -376,6 +389,13 @@ def _person_in(subject: Any, roles: frozenset[str] = frozenset()) -> str | None:
     return None
 
 
+# Voices whose place of work is another side's capital.
+_POSTED_ABROAD = frozenset(
+    {
+        "embassy", "consulate", "ambassador", "envoy", "diplomat", "correspondent",
+        "reporter", "journalist", "mission", "attache", "delegation", "visitor", "tourist",
+    }
+)  # fmt: skip
 # "Ambassador to France Alexei Meshkov", "envoy for Afghanistan Zamir Kabulov".
 _POSTED = frozenset({"to", "for", "at", "in"})
 # Words that end the name of a body or a place, not of a person.
