@@ -1610,3 +1610,29 @@ def test_a_voice_speaks_for_the_side_whose_seat_it_is_in(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert said(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kremlin spokesman Dmitry Peskov, asked about the European contingents, said "
+            "Moscow's position was well known.",
+            [("Dmitry Peskov", "Moscow's position was well known")],
+        ),
+        (
+            "Zelensky, questioned by reporters in Kyiv on Monday, said the plan was sound.",
+            [("Zelensky", "the plan was sound")],
+        ),
+    ],
+    ids=["asked-about", "questioned-by"],
+)
+def test_the_name_before_an_aside_speaks(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [
+        (e.data["speaker_name"], e.data["content"])
+        for e in extractor.extract(doc(text))
+        if e.type == "StatementReported"
+    ]
+    assert found == expected

@@ -73,7 +73,15 @@ def reported_content(
     if attributes:
         return _rest_of_sentence(sent, verb)
     for dep in ("ccomp", "xcomp"):
-        clause = next((c for c in verb.children if c.dep_ == dep), None)
+        clause = next(
+            (
+                c
+                for c in verb.children
+                # not the aside the speaker was read from: "Peskov, asked about X, said ..."
+                if c.dep_ == dep and not (subject is not None and subject.head.i == c.i)
+            ),
+            None,
+        )
         if clause is not None:
             # "said X was stoking tension, but made no mention of Y": the speaker's silence
             # hung on the reported clause is not part of what was said

@@ -439,6 +439,9 @@ class StatementFinder:
                         if above is not None and self.voices.resolve(above, None) is not None:
                             return above
                 return subject
+        aside = _subject_before_aside(verb)
+        if aside is not None:
+            return aside
         if self._second_report(verb):
             # "said the plan was dangerous and warned"; "said the talks were hard and
             # called for ...", the second verb hung on the clause reported
@@ -654,6 +657,24 @@ _MUTE = frozenset(
         "operation",
     }
 )
+
+
+def _subject_before_aside(verb: Any) -> Any | None:
+    """ "Kremlin spokesman Dmitry Peskov, asked about the contingents, said ...": the
+    parser makes the aside the clause and the name its subject; the reporting verb is
+    left with none. The name before the aside's commas is who speaks."""
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    doc = verb.doc
+    if verb.i < 1 or doc[verb.i - 1].text != ",":
+        return None
+    for aside in verb.children:
+        if aside.i > verb.i or aside.tag_ not in ("VBD", "VBN") or aside.dep_ == "conj":
+            continue
+        subject = next((c for c in aside.children if c.dep_ == "nsubj" and c.i < aside.i), None)
+        if subject is not None and doc[aside.i - 1].text == "," and subject.i == aside.i - 2:
+            return subject
+    return None
 
 
 def _conj_top(token: Any) -> Any:
