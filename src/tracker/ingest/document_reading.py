@@ -9,6 +9,7 @@ where its context may be.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -25,6 +26,7 @@ from tracker.ingest.document_events import (
     statement_event,
 )
 from tracker.ingest.facts import FactReader
+from tracker.ingest.parsing import unquoted
 from tracker.ingest.rules import ExtractionConfig, QuestionRule
 from tracker.ingest.said import Said
 from tracker.ingest.speakers import StatementFinder
@@ -46,12 +48,14 @@ class DocumentReading:
         claims: ClaimFinder,
         model: str,
         open_facts: bool,
-        claim_parses: dict[int, Any] | None = None,
+        reparse: Callable[[str], Any] | None = None,
     ) -> None:
         self.document = document
         self.sentences = sentences
-        # sentences parsed again without the marks of quoted words, for the question rules
-        self.claim_parses = claim_parses or {}
+        # sentences parsed again without the marks of quoted words, for the question
+        # rules, when one is needed
+        self._reparse = reparse
+        self._unquoted: dict[int, Any] = {}
         self.config = config
         self.statements = statements
         self.claims = claims
@@ -125,6 +129,16 @@ class DocumentReading:
                 if held is None or found.beats(held):
                     self._verdicts[found.key] = found
 
+    def _without_marks(self, index: int, sent: Any) -> Any | None:
+        """The sentence parsed again without the marks of its quoted words, or None when
+        it has none; parsed once."""
+        if index not in self._unquoted:
+            plain = unquoted(sent.text) if self._reparse is not None else None
+            self._unquoted[index] = (
+                self._reparse(plain) if self._reparse is not None and plain else None
+            )
+        return self._unquoted[index]
+
     def _statements(self, said: list[Said], index: int, sentence: str) -> None:
         for item in said:
             if (item.spoken or not item.negated) and item.modality == "actual":
@@ -167,9 +181,13 @@ class DocumentReading:
             # the sentence as written first; without the marks of its quoted words only
             # when that finds nothing (the parse of either may be the one that fails)
             found = []
-            for parsed in (sent, self.claim_parses.get(index)):
-                if parsed is None or found:
-                    continue
+            for parsed in (sent, None):
+                if parsed is None:
+                    if found or not rule.objects.find(title):
+                        break
+                    parsed = self._without_marks(index, sent)
+                    if parsed is None:
+                        break
                 found = claim_findings(
                     self.claims,
                     rule,

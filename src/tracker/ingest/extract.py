@@ -30,7 +30,7 @@ from tracker.domain.log import NewEvent
 from tracker.ingest.claim_finder import ClaimFinder
 from tracker.ingest.document_reading import DocumentReading
 from tracker.ingest.extraction_config import EXTRACTION_FILE, load_extraction_config
-from tracker.ingest.parsing import claim_parses, load_model, parse, readable, sentences
+from tracker.ingest.parsing import load_model, parse, parse_one, readable, sentences
 from tracker.ingest.reading import reading
 from tracker.ingest.rules import ExtractionConfig, QuestionRule
 from tracker.ingest.said import SILENCE_NOUNS
@@ -197,11 +197,11 @@ class RuleExtractor:
         facts: list[FactAsserted] | None = None,
     ) -> list[NewEvent]:
         model = self.model_name()
-        read = list(sentences(docs, has_title))
+        nlp = self.nlp
         document_reading = DocumentReading(
             document,
-            read,
-            claim_parses=claim_parses(self.nlp, read, self.config.batch_size),
+            list(sentences(docs, has_title)),
+            reparse=lambda text: parse_one(nlp, text),
             config=self.config,
             voices=self.voices,
             statements=self.statements,

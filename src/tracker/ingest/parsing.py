@@ -175,15 +175,9 @@ def unquoted(text: str) -> str | None:
     return None if plain == text else plain
 
 
-def claim_parses(nlp: Any, sents: list[tuple[Any, bool]], batch_size: int) -> dict[int, Any]:
-    """A second parse, for the question rules, of each sentence with quoted words inside
-    a clause, read without their marks; by the sentence's index. The evidence and the
-    statements keep the text as written."""
-    plain = {i: text for i, (sent, _) in enumerate(sents) if (text := unquoted(sent.text))}
-    if not plain:
-        return {}
-    docs = nlp.pipe(plain.values(), batch_size=batch_size)
-    return {i: _whole_names(doc)[:] for i, doc in zip(plain, docs, strict=True)}
+def parse_one(nlp: Any, text: str) -> Any:
+    """One text parsed whole, entities and all, as a single span."""
+    return _whole_names(nlp(text))[:]
 
 
 def _names_someone(doc: Any) -> bool:
