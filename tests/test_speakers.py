@@ -1624,8 +1624,21 @@ def test_a_voice_speaks_for_the_side_whose_seat_it_is_in(
             "Zelensky, questioned by reporters in Kyiv on Monday, said the plan was sound.",
             [("Zelensky", "the plan was sound")],
         ),
+        # a second verb of saying trails the first; the aside says nothing
+        (
+            "Kremlin spokesman Dmitry Peskov, asked about the contingents, said Moscow's "
+            "position was well known, adding that the agreement says nothing about troops.",
+            [
+                (
+                    "Dmitry Peskov",
+                    "Moscow's position was well known, adding that the agreement says "
+                    "nothing about troops",
+                ),
+                ("Dmitry Peskov", "that the agreement says nothing about troops"),
+            ],
+        ),
     ],
-    ids=["asked-about", "questioned-by"],
+    ids=["asked-about", "questioned-by", "then-adding"],
 )
 def test_the_name_before_an_aside_speaks(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]

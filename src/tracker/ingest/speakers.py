@@ -345,12 +345,14 @@ class StatementFinder:
         ):
             return False  # "the study shows that ..." reports; "the map shows roads" does not
         outer = None if _set_against(token) else self._inside_report(token)
+        if outer is not None and subject.head.i == token.i and _subject_before_aside(outer):
+            return False  # "Peskov, asked about X, said ...": the aside is no statement
         # "Zelensky said Moscow has yet to respond", "Umerov said Moscow had demanded":
         # the outer speaker's words, not a statement of Moscow's
         return not (
             outer is not None
             and not answered(token, outer)
-            and getattr(clauses.subject_of(outer), "i", -1) != subject.i
+            and getattr(_subject(outer), "i", -1) != subject.i
             and not self._documented(outer)
         )
 
@@ -421,7 +423,7 @@ class StatementFinder:
                 if carrier is None and token.pos_ in ("VERB", "AUX"):
                     carrier = token  # "He sued Swift, claiming ...": the suer claims
                 if token.lemma_.lower() in self.config.reporting_verbs:
-                    found = clauses.subject_of(token)
+                    found = _subject(token)
                     if found is not None:
                         return found
             if carrier is not None and clauses.subject_of(carrier) is not None:
@@ -657,6 +659,11 @@ _MUTE = frozenset(
         "operation",
     }
 )
+
+
+def _subject(verb: Any) -> Any | None:
+    """A verb's subject, or the name before the aside the parser took it for."""
+    return clauses.subject_of(verb) or _subject_before_aside(verb)
 
 
 def _subject_before_aside(verb: Any) -> Any | None:
