@@ -2346,3 +2346,26 @@ def test_an_excluded_party_rules_out_only_its_own_acts(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # welcoming the ceasefire itself says there is one
+        (
+            "China welcomes the ceasefire between Russia and Ukraine and is willing to take "
+            "part in reconstruction.",
+            {CEASEFIRE: True},
+        ),
+        ("The Pope hailed the truce between Russia and Ukraine.", {CEASEFIRE: True}),
+        # a plan named after it, one that may come, or a welcome denied, says nothing
+        ("Russia welcomed the ceasefire proposal from Ukraine.", {}),
+        ("Moscow would welcome a ceasefire with Ukraine.", {}),
+        ("Kyiv did not welcome the ceasefire with Russia.", {}),
+    ],
+    ids=["welcomes-the-ceasefire", "hailed-the-truce", "a-proposal", "would-welcome", "denied"],
+)
+def test_a_reaction_to_the_thing_itself_says_it_is_there(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

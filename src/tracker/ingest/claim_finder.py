@@ -412,6 +412,20 @@ def _parties(sent: Any, terms: list[str]) -> bool:
     return True
 
 
+# Verbs of a reaction to a thing: what they act on must be the thing itself, not a plan
+# or proposal named after it.
+_REACTIONS = frozenset({"welcome", "hail", "praise", "applaud", "celebrate"})
+
+
+def _named_by_head(noun: Any, rule: QuestionRule) -> bool:
+    """Whether the noun itself is the rule's thing: its head and the words compounded
+    with it end one of the rule's objects ("the ceasefire", "the ceasefire agreement");
+    not a thing about it ("the ceasefire proposal")."""
+    words = [t for t in noun.children if t.dep_ == "compound" and t.i < noun.i]
+    name = " ".join([*(t.text for t in words), noun.text])
+    return any(term.casefold().split()[-1] == noun.lower_ for term in rule.objects.find(name))
+
+
 def _only_ours(token: Any, rule: QuestionRule) -> bool:
     """Whether an act's own words (its clause, and the noun it qualifies) name the rule's
     context and nothing the rule excludes."""
@@ -446,10 +460,14 @@ def _thing_itself(token: Any, rule: QuestionRule) -> bool:
     held = [
         c
         for c in token.children
-        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and rule.objects.find(clauses.phrase(c))
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+        and rule.objects.find(clauses.phrase(c))
+        and (token.lemma_.lower() not in _REACTIONS or _named_by_head(c, rule))
     ]
     if not held:
-        return False  # the hub itself must be visited, not "troops at their base"
+        # the hub itself must be visited, not "troops at their base"; the ceasefire
+        # welcomed, not "the ceasefire proposal"
+        return False
     if any(g.dep_ == "det" and g.lower_ in (*_WHICHEVER, "no") for c in held for g in c.children):
         return False  # "a US role in monitoring any ceasefire": whichever there may be
     things = [clauses.phrase(c) for c in held]
