@@ -2369,3 +2369,33 @@ def test_a_reaction_to_the_thing_itself_says_it_is_there(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "would" in what a past verb of saying reports is the "will" that was said
+        (
+            "Parnell said the United States would back the security guarantees for Ukraine.",
+            {US: True},
+        ),
+        (
+            "Parnell said the United States would continue to support the security "
+            "guarantees for Ukraine.",
+            {US: True},
+        ),
+        # still on a condition; or the speaker's own "would", quoted; or what might have been
+        (
+            "Parnell said the United States would back the security guarantees for Ukraine "
+            "if Europe paid.",
+            {},
+        ),
+        ('"We would back the guarantees for Ukraine," Vance said.', {}),
+        ("Vance said the US would have backed the guarantees for Ukraine.", {}),
+    ],
+    ids=["would-back", "would-continue", "on-a-condition", "quoted-would", "would-have"],
+)
+def test_would_told_in_the_past_is_a_will(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

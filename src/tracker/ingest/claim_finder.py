@@ -191,6 +191,8 @@ class ClaimFinder:
         value = base != (mood.negated or mood.denied)
         # what someone denied is a claim about what is, whatever the mood of the denial
         modality = "actual" if mood.denied and mood.modality != "question" else mood.modality
+        if modality == "modal" and moods.backshifted(token, self.config):
+            modality = "future"  # "said the US would back them": the "will" that was said
         if presupposed and modality in _PRESUPPOSITION_HOLDS and _definite_thing(token, rule):
             # "accused Kyiv of violating the ceasefire", "Moscow would keep to the truce":
             # what the verb does to "the ceasefire" may not be so; that there is one is

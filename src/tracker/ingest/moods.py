@@ -400,6 +400,34 @@ def _auxiliary(token: Any, config: ExtractionConfig) -> Modality | None:
     return None
 
 
+def backshifted(token: Any, config: ExtractionConfig) -> bool:
+    """Whether a verb's own "would" is the "will" of what a verb of saying in the past
+    reports: "Parnell said the US would back them"."""
+    while token.dep_ == "xcomp" and token.head.i != token.i:
+        token = token.head  # "would continue to support them"
+    if "would" not in _aux_words(token) or "have" in _aux_words(token):
+        return False
+    if any(
+        c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in config.conditional_marks for m in c.children)
+        for c in token.children
+    ):
+        return False  # "would back them if Europe paid": on a condition still
+    clause = token
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    reporter = clause.head
+    doc = token.doc
+    return (
+        clause.dep_ == "ccomp"
+        and reporter.tag_ == "VBD"
+        and reporter.lemma_.lower() in config.reporting_verbs
+        # told after the verb in the reporter's words, not quoted in the speaker's own
+        and clause.left_edge.i > reporter.i
+        and not any(t.is_quote for t in doc[reporter.i : token.i])
+    )
+
+
 def _governor(token: Any, verb: Any, config: ExtractionConfig) -> tuple[Modality | None, Any]:
     """When a clause's own words say nothing: its mood, or the clause whose mood it takes,
     or neither when it stands on its own (it happened)."""
