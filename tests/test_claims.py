@@ -2399,3 +2399,22 @@ def test_would_told_in_the_past_is_a_will(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what an act is "without" is not what it acts on
+        (
+            "Talks between Russia and Ukraine concluded in Abu Dhabi on Thursday without "
+            "agreement on a ceasefire, although the sides agreed to exchange prisoners.",
+            {CEASEFIRE: False},
+        ),
+        ("Russia and Ukraine signed a ceasefire without preconditions.", {CEASEFIRE: True}),
+    ],
+    ids=["concluded-without", "signed-without-preconditions"],
+)
+def test_what_an_act_is_without(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

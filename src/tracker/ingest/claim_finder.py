@@ -363,9 +363,10 @@ def _clause_about(token: Any, rule: QuestionRule, title: str) -> str | None:
     time), with the thing named around when the clause only points to it; else None."""
     clause, timed = outside_time(token, clauses.argument_text(token))
     for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ == "as":
+        if prep.dep_ == "prep" and prep.lower_ in ("as", "without"):
             # "a warning officials dismissed as an attempt to relitigate the truce": what
-            # the thing acted on is called is not the thing
+            # the thing acted on is called is not the thing; "talks concluded without
+            # agreement on a ceasefire" did not conclude one
             clause = clause.replace(" ".join(t.text for t in prep.subtree), " ")
     if rule.objects.find(timed) and not rule.objects.find(clause):
         return None  # "construction has not begun, two weeks after the ceasefire"
