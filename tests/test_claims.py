@@ -2418,3 +2418,44 @@ def test_what_an_act_is_without(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an act still in progress is not done
+        (
+            "British and French engineers are still building the first of the two military "
+            "hubs in western Ukraine.",
+            {},
+        ),
+        ("The British military hub in Lviv is being set up.", {}),
+        ("The Bundestag is ratifying Germany's security commitments to Ukraine.", {}),
+        # a state told in the progressive is so
+        ("The British military hub near Lviv is operating.", {UK_HUBS: True}),
+        # "are to open": arranged, still to come
+        ("France and the United Kingdom are to open military hubs in Ukraine.", {}),
+        (
+            "The military hubs that France and the United Kingdom are to open in Ukraine "
+            "have not yet been set up.",
+            {UK_HUBS: False, FR_HUBS: False},
+        ),
+        # what a debate or a vote is on may not happen
+        ("The debate on the deployment of French troops to Ukraine was suspended.", {}),
+        ("Protests over the deployment of French troops in Odesa grew.", {TROOPS: True}),
+    ],
+    ids=[
+        "still-building",
+        "being-set-up",
+        "is-ratifying",
+        "is-operating",
+        "are-to-open",
+        "the-hubs-they-are-to-open",
+        "debate-on",
+        "protests-over",
+    ],
+)
+def test_what_is_under_way_arranged_or_debated_is_not_done(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

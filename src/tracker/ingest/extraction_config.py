@@ -100,6 +100,7 @@ def load_extraction_config(
         unsure_nouns=mood.lemmas("unsure_nouns"),
         confirm_verbs=mood.lemmas("confirm_verbs"),
         habitual=mood.lemmas("habitual"),
+        under_way=mood.lemmas("under_way"),
         negators=mood.lemmas("negators"),
         rules=tuple(rules),
         holidays={str(k).lower(): str(v) for k, v in holidays.items()},

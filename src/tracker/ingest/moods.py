@@ -140,6 +140,8 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality:
     found = _of_gerund(verb, sentence, config) or _of_infinitive(verb)
     if found is not None:
         return found
+    if _under_way(verb, config):
+        return "planned"  # "engineers are still building the hub": not built yet
     if _imperative(verb):
         return "planned"  # "Opinion: send the French troops now": a call
     if _in_fiction(verb, config):
@@ -147,6 +149,20 @@ def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality:
     if _whatever_might(verb) or _waits_on(verb, config):
         return "conditional"
     return _through_clauses(verb, config)
+
+
+def _under_way(verb: Any, config: ExtractionConfig) -> bool:
+    """An act told in its progressive whose progress means it is not done: "are still
+    building", "is being set up"; not "is operating", which says it is."""
+    if verb.lemma_.lower() not in config.under_way:
+        return False
+    words = _aux_words(verb)
+    if verb.tag_ == "VBG":
+        return any(w in _BE_FORMS for w in words)
+    return verb.tag_ == "VBN" and "being" in words
+
+
+_BE_FORMS = frozenset({"is", "are", "was", "were", "am", "'s", "'re", "be", "been"})
 
 
 def _waits_on(verb: Any, config: ExtractionConfig) -> bool:
@@ -279,6 +295,14 @@ def _of_infinitive(verb: Any) -> Modality | None:
         return "future"  # a headline's "UK, France to set up hubs": what is to come
     if still_to(verb):
         return "actual"  # "still to open": a state now, not a plan
+    if (
+        verb.dep_ == "xcomp"
+        and verb.tag_ == "VB"
+        and verb.head.lemma_ == "be"
+        and verb.head.pos_ == "AUX"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    ):
+        return "future"  # "France and Britain are to open hubs": what is arranged to come
     return None
 
 

@@ -343,6 +343,8 @@ def _aimed_at(prep: Any) -> bool:
         return True
     if prep.lower_ == "before" or (prep.lower_ == "of" and prep.head.lower_ == "ahead"):
         return not _told_as_past(prep)
+    if prep.lower_ in ("on", "over", "about") and prep.head.lemma_.lower() in _DEBATED:
+        return True  # "the debate on the deployment of French troops": still a question
     if prep.lower_ != "for":
         return False
     # "pressure for the ratification", "arrangements for the arrival", "cleared the way
@@ -350,6 +352,13 @@ def _aimed_at(prep: Any) -> bool:
     if prep.head.pos_ in ("NOUN", "PROPN"):
         return prep.head.lemma_.lower() not in _MARKING
     return any(c.dep_ == "dobj" and c.lemma_.lower() in _PREPARED for c in prep.head.children)
+
+
+# Nouns of a question still open: what they are "on" or "about" may not happen.
+_DEBATED = frozenset(
+    {"debate", "vote", "talks", "discussion", "discussions", "negotiations", "decision",
+     "referendum", "consultation", "consultations", "hearing", "deliberations"}
+)  # fmt: skip
 
 
 def _told_as_past(token: Any) -> bool:

@@ -205,6 +205,7 @@ class ExtractionConfig:
     confirm_verbs: frozenset[str]
     habitual: frozenset[str]
     negators: frozenset[str]
+    under_way: frozenset[str]
     rules: tuple[QuestionRule, ...]
     holidays: dict[str, str]
     version: str
