@@ -2459,3 +2459,23 @@ def test_what_is_under_way_arranged_or_debated_is_not_done(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a rule of how talks go is no news of the ceasefire
+        (
+            '"Nothing is agreed until everything is agreed," a Ukrainian official said of '
+            "the ceasefire talks with Russia.",
+            {},
+        ),
+        # naming the thing, it answers
+        ("No ceasefire is agreed until Russia and Ukraine sign it.", {CEASEFIRE: False}),
+    ],
+    ids=["maxim", "names-the-thing"],
+)
+def test_a_maxim_is_no_news(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

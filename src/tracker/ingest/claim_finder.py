@@ -175,6 +175,8 @@ class ClaimFinder:
         clause = _clause_about(token, rule, title)
         if clause is None or _acts_on_a_reply(token, self.config.reaction_nouns):
             return None
+        if _a_maxim(token, rule):
+            return None  # "nothing is agreed until everything is agreed"
         if base is None and not _thing_itself(token, rule):
             return None
         if not self._done_by(token, rule, clause, previous):
@@ -381,6 +383,29 @@ def _clause_about(token: Any, rule: QuestionRule, title: str) -> str | None:
             return None
         clause = f"{clause} {' '.join(rule.objects.find(title))}"
     return clause
+
+
+def _a_maxim(verb: Any, rule: QuestionRule) -> bool:
+    """A rule of how things go, not news: a verb in the present that names none of the
+    rule's things, with an "until" or "unless" clause ("nothing is agreed until
+    everything is agreed")."""
+    words = set(_aux_words(verb))
+    present = verb.tag_ in ("VBZ", "VBP") or (
+        verb.tag_ == "VBN" and bool(words) and words <= {"is", "are"}
+    )
+    return (
+        present
+        and not rule.objects.find(clauses.argument_text(verb))
+        and any(
+            c.dep_ == "advcl"
+            and any(g.dep_ == "mark" and g.lower_ in ("until", "unless") for g in c.children)
+            for c in verb.children
+        )
+    )
+
+
+def _aux_words(verb: Any) -> list[str]:
+    return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
 
 
 def _on_condition(verb: Any) -> bool:
