@@ -2479,3 +2479,29 @@ def test_a_maxim_is_no_news(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a sentence says came later is the news, however each is dated
+        (
+            "The Russian embassy in Paris declined to comment on Tuesday on the Paris "
+            "summit. Later in the day, in a post on Telegram, the embassy said any French "
+            'contingent on Ukrainian soil would be "a party to the conflict".',
+            {MOSCOW: True},
+        ),
+        # without it, the day-dated silence stands
+        (
+            "The Russian embassy in Paris declined to comment on Tuesday on the Paris "
+            "summit. In a post on Telegram, the embassy said any French contingent on "
+            'Ukrainian soil would be "a party to the conflict".',
+            {MOSCOW: False},
+        ),
+    ],
+    ids=["later-in-the-day", "undated"],
+)
+def test_what_came_later_is_the_news(
+    extractor: RuleExtractor, text: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, text) == expected

@@ -70,6 +70,13 @@ class Verdict:
         mine = (self.precision == "day", not self.headline)
         theirs = (other.precision == "day", not other.headline)
         if (
+            self.value != other.value
+            and not other.headline
+            and self.index > other.index
+            and _LATER.match(self.sentence)
+        ):
+            return True  # "Later in the day, the embassy said ...": what came after
+        if (
             self.rule.kind == "event"
             and self.value != other.value
             and not self.headline
@@ -86,6 +93,12 @@ class Verdict:
         if self.value == other.value:
             return self.moment < other.moment
         return (self.moment, self.index) > (other.moment, other.index)
+
+
+# A sentence that opens by telling what came after the one before it.
+_LATER = re.compile(
+    r"\W*(?:later|hours later|shortly after(?:wards)?|afterwards|subsequently)\b", re.IGNORECASE
+)
 
 
 def said_findings(rule: QuestionRule, said: list[Said], text: str, title: str) -> list[Finding]:
