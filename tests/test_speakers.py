@@ -1649,3 +1649,20 @@ def test_the_name_before_an_aside_speaks(
         if e.type == "StatementReported"
     ]
     assert found == expected
+
+
+def test_a_second_verb_of_saying_after_an_event_told_is_the_speakers(
+    extractor: RuleExtractor,
+) -> None:
+    """ "said the arrival of French soldiers violated the agreements and warned ...": an
+    arrival warns no one; the ministry does."""
+    text = (
+        "The Russian foreign ministry said on Tuesday that the arrival of French soldiers "
+        "violated the agreements and warned Paris that it would bear responsibility."
+    )
+    found = [
+        (e.data["speaker_name"], e.data["verb"])
+        for e in extractor.extract(doc(text))
+        if e.type == "StatementReported"
+    ]
+    assert found == [("Russian foreign ministry", "say"), ("Russian foreign ministry", "warn")]

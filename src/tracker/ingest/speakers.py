@@ -496,7 +496,10 @@ class StatementFinder:
             for c in clause.children
         )
         # "said the meeting ended without result and warned": an event or a thing
-        mute = subject is not None and subject.lemma_.lower() in _MUTE
+        mute = subject is not None and (
+            subject.lemma_.lower() in _MUTE
+            or subject.lemma_.lower() in self.config.facts.event_nouns
+        )
         return (
             # the tense of the verb of saying: "warns that use of the nets may reduce
             # protection, and calls for research"
@@ -657,6 +660,13 @@ _MUTE = frozenset(
         "trip",
         "exercise",
         "operation",
+        "arrival",
+        "presence",
+        "decision",
+        "move",
+        "announcement",
+        "declaration",
+        "proposal",
     }
 )
 
