@@ -27,6 +27,15 @@ def said(extractor: RuleExtractor, text: str, title: str = "") -> list[tuple[str
     ]
 
 
+def spoken(extractor: RuleExtractor, text: str, *fields: str) -> list[tuple[object, ...]]:
+    """The given fields of each statement found in ``text``."""
+    return [
+        tuple(e.data[f] for f in fields)
+        for e in extractor.extract(doc(text))
+        if e.type == "StatementReported"
+    ]
+
+
 def answers(extractor: RuleExtractor, text: str, title: str = "") -> list[object]:
     return [
         e.data["value"]
@@ -1643,12 +1652,7 @@ def test_a_voice_speaks_for_the_side_whose_seat_it_is_in(
 def test_the_name_before_an_aside_speaks(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
 ) -> None:
-    found = [
-        (e.data["speaker_name"], e.data["content"])
-        for e in extractor.extract(doc(text))
-        if e.type == "StatementReported"
-    ]
-    assert found == expected
+    assert spoken(extractor, text, "speaker_name", "content") == expected
 
 
 def test_a_second_verb_of_saying_after_an_event_told_is_the_speakers(
@@ -1660,9 +1664,7 @@ def test_a_second_verb_of_saying_after_an_event_told_is_the_speakers(
         "The Russian foreign ministry said on Tuesday that the arrival of French soldiers "
         "violated the agreements and warned Paris that it would bear responsibility."
     )
-    found = [
-        (e.data["speaker_name"], e.data["verb"])
-        for e in extractor.extract(doc(text))
-        if e.type == "StatementReported"
+    assert spoken(extractor, text, "speaker_name", "verb") == [
+        ("Russian foreign ministry", "say"),
+        ("Russian foreign ministry", "warn"),
     ]
-    assert found == [("Russian foreign ministry", "say"), ("Russian foreign ministry", "warn")]
