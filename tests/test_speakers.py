@@ -1668,3 +1668,22 @@ def test_a_second_verb_of_saying_after_an_event_told_is_the_speakers(
         ("Russian foreign ministry", "say"),
         ("Russian foreign ministry", "warn"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Erdogan expressed his sadness over the health problem of the Emirati leader.",
+            [("Erdogan", "express")],
+        ),
+        ("Macron voiced his sympathy over the deaths of the soldiers.", [("Macron", "voice")]),
+        # a thing given is no statement
+        ("Britain offered three warships to the mission.", []),
+    ],
+    ids=["expressed-sadness", "voiced-sympathy", "offered-warships"],
+)
+def test_feelings_voiced_are_statements(
+    extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert spoken(extractor, text, "speaker_name", "verb") == expected
