@@ -389,7 +389,7 @@ def _a_maxim(verb: Any, rule: QuestionRule) -> bool:
     """A rule of how things go, not news: a verb in the present that names none of the
     rule's things, with an "until" or "unless" clause ("nothing is agreed until
     everything is agreed")."""
-    words = set(_aux_words(verb))
+    words = set(moods.aux_words(verb))
     present = verb.tag_ in ("VBZ", "VBP") or (
         verb.tag_ == "VBN" and bool(words) and words <= {"is", "are"}
     )
@@ -402,10 +402,6 @@ def _a_maxim(verb: Any, rule: QuestionRule) -> bool:
             for c in verb.children
         )
     )
-
-
-def _aux_words(verb: Any) -> list[str]:
-    return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
 
 
 def _on_condition(verb: Any) -> bool:

@@ -30,7 +30,7 @@ from tracker.ingest.parsing import unquoted
 from tracker.ingest.rules import ExtractionConfig, QuestionRule
 from tracker.ingest.said import Said
 from tracker.ingest.speakers import StatementFinder
-from tracker.ingest.verdicts import Verdict, claim_findings, said_findings
+from tracker.ingest.verdicts import Finding, Verdict, claim_findings, said_findings
 from tracker.ingest.voices import Speaker, Voices
 
 
@@ -129,14 +129,25 @@ class DocumentReading:
                 if held is None or found.beats(held):
                     self._verdicts[found.key] = found
 
+    def _claims(self, rule: QuestionRule, sent: Any, title: str, headline: bool) -> list[Finding]:
+        return claim_findings(
+            self.claims,
+            rule,
+            sent,
+            title,
+            self._previous,
+            self.whole,
+            headline,
+            elsewhere=rule.id in self._elsewhere,
+        )
+
     def _without_marks(self, index: int, sent: Any) -> Any | None:
         """The sentence parsed again without the marks of its quoted words, or None when
         it has none; parsed once."""
         if index not in self._unquoted:
-            plain = unquoted(sent.text) if self._reparse is not None else None
-            self._unquoted[index] = (
-                self._reparse(plain) if self._reparse is not None and plain else None
-            )
+            plain = unquoted(sent.text)
+            reparse = self._reparse
+            self._unquoted[index] = reparse(plain) if reparse is not None and plain else None
         return self._unquoted[index]
 
     def _statements(self, said: list[Said], index: int, sentence: str) -> None:
@@ -180,24 +191,11 @@ class DocumentReading:
         else:
             # the sentence as written first; without the marks of its quoted words only
             # when that finds nothing (the parse of either may be the one that fails)
-            found = []
-            for parsed in (sent, None):
-                if parsed is None:
-                    if found or not rule.objects.find(title):
-                        break
-                    parsed = self._without_marks(index, sent)
-                    if parsed is None:
-                        break
-                found = claim_findings(
-                    self.claims,
-                    rule,
-                    parsed,
-                    title,
-                    self._previous,
-                    self.whole,
-                    headline,
-                    elsewhere=rule.id in self._elsewhere,
-                )
+            found = self._claims(rule, sent, title, headline)
+            if not found and rule.objects.find(title):
+                plain = self._without_marks(index, sent)
+                if plain is not None:
+                    found = self._claims(rule, plain, title, headline)
         verdicts = []
         for value, tense, _modality, quote, keys, how, own, dated in found:
             if in_years_past(dated, published=self.document.published_at, since=rule.since):

@@ -99,7 +99,7 @@ def _alleged(token: Any, config: ExtractionConfig) -> bool:
 
 
 def tense(verb: Any, config: ExtractionConfig) -> str:
-    if any(w in config.future_aux for w in _aux_words(verb)):
+    if any(w in config.future_aux for w in aux_words(verb)):
         return "future"
     return "past" if verb.tag_ in ("VBD", "VBN") else "present"
 
@@ -120,10 +120,11 @@ def habitual(verb: Any, config: ExtractionConfig) -> bool:
 
 def told_in_past(verb: Any) -> bool:
     """Whether a verb tells of the past: "signed", "had signed", "was signed"."""
-    return verb.tag_ == "VBD" or bool({"had", "was", "were", "did"} & set(_aux_words(verb)))
+    return verb.tag_ == "VBD" or bool({"had", "was", "were", "did"} & set(aux_words(verb)))
 
 
-def _aux_words(verb: Any) -> list[str]:
+def aux_words(verb: Any) -> list[str]:
+    """The words of a verb's auxiliaries and modals: "would", "has", "been"."""
     return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD"]
 
 
@@ -156,7 +157,7 @@ def _under_way(verb: Any, config: ExtractionConfig) -> bool:
     building", "is being set up"; not "is operating", which says it is."""
     if verb.lemma_.lower() not in config.under_way:
         return False
-    words = _aux_words(verb)
+    words = aux_words(verb)
     if verb.tag_ == "VBG":
         return any(w in _BE_FORMS for w in words)
     return verb.tag_ == "VBN" and "being" in words
@@ -168,7 +169,7 @@ _BE_FORMS = frozenset({"is", "are", "was", "were", "am", "'s", "'re", "be", "bee
 def _waits_on(verb: Any, config: ExtractionConfig) -> bool:
     """ "The guarantees count as ratified only once all 35 have done so": a verb not told
     in the past with an "only if", "only once" clause of its own holds only then."""
-    if told_in_past(verb) or {"has", "have"} & set(_aux_words(verb)):
+    if told_in_past(verb) or {"has", "have"} & set(aux_words(verb)):
         return False
     if verb.lemma_.lower() in config.reporting_verbs:
         return False  # "Moscow warns it will respond if ...": the warning is made
@@ -317,7 +318,7 @@ def _whatever_might(verb: Any) -> bool:
     if verb.dep_ == "relcl" and _defines(verb.head):
         return True
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    done = verb.tag_ in ("VBD", "VBN") and bool({"has", "have", "had"} & set(_aux_words(verb)))
+    done = verb.tag_ in ("VBD", "VBN") and bool({"has", "have", "had"} & set(aux_words(verb)))
     return subject is not None and any(
         c.dep_ == "det" and (c.lower_ == "any" or (c.lower_ in _GENERIC and not done))
         for c in subject.children
@@ -407,7 +408,7 @@ def _marked(token: Any, config: ExtractionConfig) -> Modality | None:
 
 
 def _auxiliary(token: Any, config: ExtractionConfig) -> Modality | None:
-    words = _aux_words(token)
+    words = aux_words(token)
     if token.tag_ == "VBG" and any(
         c.dep_ == "aux" and c.lemma_.lower() in (config.not_done_verbs | config.stance_verbs)
         for c in token.children
@@ -429,7 +430,7 @@ def backshifted(token: Any, config: ExtractionConfig) -> bool:
     reports: "Parnell said the US would back them"."""
     while token.dep_ == "xcomp" and token.head.i != token.i:
         token = token.head  # "would continue to support them"
-    if "would" not in _aux_words(token) or "have" in _aux_words(token):
+    if "would" not in aux_words(token) or "have" in aux_words(token):
         return False
     if any(
         c.dep_ == "advcl"
@@ -617,7 +618,7 @@ def _wanted(token: Any, config: ExtractionConfig) -> Modality | None:
 
 def _unrealised(verb: Any, config: ExtractionConfig) -> bool:
     """Whether a verb is a future or a modal: what waits on an "until" clause has not come."""
-    return bool(set(_aux_words(verb)) & (config.future_aux | config.modal_aux))
+    return bool(set(aux_words(verb)) & (config.future_aux | config.modal_aux))
 
 
 def _imperative(verb: Any) -> bool:
