@@ -17,6 +17,7 @@ from tracker import app
 from tracker.app import Tracker
 from tracker.domain.feeds import normalise_link
 from tracker.errors import InputError
+from tracker.ingest.parse import parse_feed
 from tracker.store.schema import documents, events
 
 SHARED_FILES = sorted(p.name for p in FEEDS.iterdir() if p.name != "MANIFEST.txt")
@@ -76,6 +77,25 @@ def test_every_shared_feed_file_is_ingested_with_its_entries_counted(
     again = app.poll(tracker)
     assert tracker.log.last_position() == before
     assert {r["outcome"] for r in again if r["feed"].startswith("news-")} == {"not_modified"}
+
+
+def test_content_a_feed_carries_twice_is_read_once() -> None:
+    # NDTV's feed carries each story's text as its description and again as
+    # content:encoded; feedparser hands both over as content parts.
+    body = (Path(__file__).parents[1] / "bench/data/feeds/news-ndtv-2026-02-17.xml").read_bytes()
+    entry = parse_feed(body, {"content-type": "application/xml"}).entries[0]
+    said = "Rights advocates and multiple Democrats on Tuesday condemned"
+    assert len(feedparser.parse(body).entries[0].content) == 2
+    assert entry.content.count(said) == 1
+    # parts that differ are both kept, in order
+    two = (
+        b'<?xml version="1.0"?><rss version="2.0" '
+        b'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title>'
+        b"<item><title>a</title><content:encoded>First part.</content:encoded>"
+        b"<content:encoded>Second part.</content:encoded></item></channel></rss>"
+    )
+    parts = parse_feed(two, {"content-type": "application/xml"}).entries[0].content
+    assert parts.index("First part.") < parts.index("Second part.")
 
 
 def test_reused_guids_and_tracking_links_neither_merge_nor_duplicate(

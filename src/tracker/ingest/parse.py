@@ -104,9 +104,16 @@ def _when(entry: Mapping[str, Any]) -> datetime | None:
 
 
 def _content(entry: Mapping[str, Any]) -> str:
+    """The text of an entry's content parts, each once: a feed may carry the same text
+    as two parts (NDTV's description and content:encoded), and a statement read twice
+    would be counted twice."""
     parts = entry.get("content") or []
-    texts = [html_to_text(str(p.get("value", ""))) for p in parts if isinstance(p, Mapping)]
-    return "\n\n".join(t for t in texts if t)
+    texts: dict[str, str] = {}
+    for part in parts:
+        if isinstance(part, Mapping):
+            text = html_to_text(str(part.get("value", "")))
+            texts.setdefault(" ".join(text.split()), text)
+    return "\n\n".join(t for t in texts.values() if t)
 
 
 def parse_feed(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
