@@ -9,6 +9,7 @@ from support.trackers import article
 
 from tracker.domain.events import DocumentIngested
 from tracker.ingest.extract import RuleExtractor
+from tracker.ingest.parsing import sentence_cased
 from tracker.ingest.reading import reading
 
 THURSDAY = datetime(2026, 1, 8, 15, 0, tzinfo=UTC)
@@ -1687,3 +1688,149 @@ def test_feelings_voiced_are_statements(
     extractor: RuleExtractor, text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert spoken(extractor, text, "speaker_name", "verb") == expected
+
+
+def titled(extractor: RuleExtractor, title: str, text: str = "") -> list[tuple[str, str, str]]:
+    """Each statement of a document with this headline: speaker, verb and content."""
+    return [
+        (e.data["speaker_name"], e.data["verb"], e.data["content"])
+        for e in extractor.extract(doc(text, title))
+        if e.type == "StatementReported"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # "Warn" read as a proper noun of "Pilots Warn": read again with it in lower case;
+        # the words stay as the headline wrote them
+        (
+            "Kenya: Pilots Warn of Fatigue Amid Ongoing Airport Staff Go-Slow",
+            [("Pilots", "warn", "of Fatigue Amid Ongoing Airport Staff Go-Slow")],
+        ),
+        (
+            "In Hungary, Marco Rubio Stresses Trump's Support for Viktor Orban",
+            [("Marco Rubio", "stress", "Trump's Support for Viktor Orban")],
+        ),
+        (
+            "The United States Warns Of New Sanctions On Iran",
+            [("United States", "warn", "Of New Sanctions On Iran")],
+        ),
+        # a Title Case headline with no verb of saying stays silent, and a plural noun
+        # that is a verb's form as well keeps its capital
+        ("Iran Temporarily Closes Strait Of Hormuz Amid US Nuclear Talks", []),
+        ("Trump's New Arms Rules Will Hit Southeast Asia", []),
+        ("Botswana: Malaria Claims One As Cases Rise", []),
+    ],
+)
+def test_a_headline_in_title_case_is_read_with_its_verbs_in_lower_case(
+    extractor: RuleExtractor, title: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert titled(extractor, title) == expected
+
+
+def test_a_title_case_headline_is_recognised_by_its_capitals() -> None:
+    words = frozenset({"of", "amid", "for"})
+    verbs = frozenset({"warn", "call", "say", "deny"})
+    assert sentence_cased("Traders Warn of Risks, Calls for Talks", words, verbs) == (
+        "Traders warn of Risks, calls for Talks"
+    )
+    assert sentence_cased("Witness Denies Claims, Police Say", words, verbs) == (
+        "Witness denies Claims, Police say"
+    )
+    # a past participle is a headline's passive: "Government Urged to Review Subsidies"
+    assert sentence_cased("Government Urged to Review Subsidies", words, verbs) is None
+    # the first word keeps its capital, and so do names in capitals and "Mc" names
+    assert sentence_cased("Says EFCC McDonald Of Probe", words, verbs) == (
+        "Says EFCC McDonald of Probe"
+    )
+    # a headline in sentence case is left as it is
+    assert sentence_cased("Pilots warn of fatigue amid a go-slow", words, verbs) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            'Iran Has Not Agreed To All Trump\'s "Red Lines": JD Vance After Geneva Talks',
+            [("JD Vance", "headline", 'Iran Has Not Agreed To All Trump\'s "Red Lines"')],
+        ),
+        (
+            "18-Year-Old Man Arrested After Running Toward US Capitol With Shotgun: Cops",
+            [
+                (
+                    "Cops",
+                    "headline",
+                    "18-Year-Old Man Arrested After Running Toward US Capitol With Shotgun",
+                )
+            ],
+        ),
+        # what follows the colon must be a person or a voice
+        ("Qatar PM arrives in Venezuela on first trip since the ouster: What to know", []),
+        ("A winter path in England takes a modern victim: An Amazon Van", []),
+    ],
+)
+def test_a_person_or_a_voice_after_a_headlines_colon_speaks(
+    extractor: RuleExtractor, title: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert titled(extractor, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # a headline's "Turkey's Erdogan" is the person the body names in full
+        (
+            "Turkey's Erdogan says Israel's recognition of Somaliland benefits nobody",
+            "Turkish President Tayyip Erdogan said on Tuesday that the recognition would not "
+            "benefit the region.",
+            ["Tayyip Erdogan", "Tayyip Erdogan"],
+        ),
+        # letters a body goes by, behind its country's possessive
+        (
+            "Britain's TUC calls a general strike for the day of the debate",
+            "The Trades Union Congress (TUC) said on Monday that the strike would be nationwide.",
+            ["Trades Union Congress", "Trades Union Congress"],
+        ),
+    ],
+)
+def test_a_name_given_with_its_country_is_the_one_the_body_names(
+    extractor: RuleExtractor, title: str, text: str, expected: list[str]
+) -> None:
+    assert [name for name, _verb, _content in titled(extractor, title, text)] == expected
+
+
+def test_a_body_named_by_its_kind_goes_by_its_full_name(extractor: RuleExtractor) -> None:
+    text = (
+        "The Council on American-Islamic Relations (CAIR) condemned the post. CAIR said the "
+        "lawmaker had labelled the identity as evil. The group warned the remarks could "
+        "contribute to discrimination."
+    )
+    assert [name for name, _side in said(extractor, text)] == [
+        "Council on American-Islamic Relations",
+        "Council on American-Islamic Relations",
+        "Council on American-Islamic Relations",
+    ]
+
+
+def test_a_verdict_is_no_statement_but_a_finding_that_is(extractor: RuleExtractor) -> None:
+    text = (
+        "The NT Supreme Court found Matt Wright guilty of attempting to pervert the course of "
+        "justice. The court found that Wright had lied. Peskov declared the plan unacceptable."
+    )
+    assert spoken(extractor, text, "verb", "content") == [
+        ("find", "that Wright had lied"),
+        ("declare", "the plan unacceptable"),
+    ]
+
+
+def test_a_description_speaks_by_the_name_set_beside_it(extractor: RuleExtractor) -> None:
+    text = (
+        "Argentina's main labor umbrella, the General Confederation of Labor (CGT), confirmed "
+        "on Monday it will stage a 24-hour nationwide strike."
+    )
+    assert spoken(extractor, text, "speaker_name", "verb") == [
+        ("General Confederation of Labor", "confirm")
+    ]
+    # a description with no name beside it is no one
+    assert spoken(extractor, "The main umbrella confirmed it will strike.", "verb") == []

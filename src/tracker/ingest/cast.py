@@ -61,6 +61,14 @@ def _named_by(phrase: str, short: str) -> str | None:
     return None
 
 
+def _after_place(name: str, voices: Voices) -> str:
+    """A name without the place it is given as belonging to: "Erdogan" of a headline's
+    "Turkey's Erdogan", the surname the body gives in full ("Tayyip Erdogan")."""
+    owner, mark, rest = name.replace("\u2019", "'").partition("'s ")
+    place = voices.side_in(owner) is not None or owner.casefold() in voices.config.place_labels
+    return rest if mark and rest and place else name
+
+
 def _in_main_clause(token: Any) -> bool:
     """Whether a noun is among the main verb's own words (its subject, objects and their
     phrases), with no clause between."""
@@ -213,12 +221,13 @@ class Cast:
             return self._pronoun(speaker, index, phrase.start_char)
         if speaker.actor is not None:
             return self._by_role_given(speaker, phrase, index)
-        if speaker.name in self.acronyms:
-            full = self.acronyms[speaker.name]
+        short = _after_place(speaker.name, self.voices)
+        if short in self.acronyms:
+            full = self.acronyms[short]
             actor = self.voices.actor_named(full)
             side = (actor.group if actor else None) or self.voices.side_in(full) or speaker.side
             return Speaker(full, actor.id if actor else None, side)
-        fuller = self._fuller(speaker.name)
+        fuller = self._fuller(short)
         if fuller is not None:
             return self._as(fuller, speaker.side)
         head = phrase.root
@@ -309,9 +318,13 @@ class Cast:
         return min(after, key=lambda b: (b.sentence, b.at)) if after else None
 
     def _as_body(self, body: _Body, speaker: Speaker) -> Speaker:
-        actor = self.voices.actor_named(body.name)
-        side = (actor.group if actor else None) or self.voices.side_in(body.name) or speaker.side
-        return Speaker(body.name, actor.id if actor else None, side)
+        # "the Council on American-Islamic Relations (CAIR)", then "CAIR said ...", then
+        # "The group warned ...": the council, by its name
+        name = body.name.split(" (")[0].strip()
+        name = self.acronyms.get(name, name)
+        actor = self.voices.actor_named(name)
+        side = (actor.group if actor else None) or self.voices.side_in(name) or speaker.side
+        return Speaker(name, actor.id if actor else None, side)
 
     def _pronoun(self, speaker: Speaker, index: int, at: int) -> Speaker:
         """ "He" after a speaker that is a person is that person; after a team or a ministry,

@@ -26,7 +26,7 @@ from tracker.ingest.document_events import (
     statement_event,
 )
 from tracker.ingest.facts import FactReader
-from tracker.ingest.parsing import unquoted
+from tracker.ingest.parsing import sentence_cased, unquoted
 from tracker.ingest.rules import ExtractionConfig, QuestionRule
 from tracker.ingest.said import Said
 from tracker.ingest.speakers import StatementFinder
@@ -105,15 +105,14 @@ class DocumentReading:
         around = " ".join(
             [title] + [s.text for s, _ in self.sentences[max(0, index - 1) : index + 2]]
         )
-        said = [
-            replace(item, speaker=self.cast.resolve(item.speaker, _phrase(sent, item), index))
-            for item in self.statements.find(
-                sent,
-                self._previous,
-                headline=headline,
-                narrated=None if self._previous else self.cast.subject_before(index),
-            )
-        ]
+        said = self._said(sent, index, headline)
+        if not said and headline:
+            cased = self._sentence_cased(sent)
+            if cased is not None:
+                said = [
+                    _as_written(i, cased.text, sent.text)
+                    for i in self._said(cased, index, headline)
+                ]
         for item in said:
             self.cast.learn(item.speaker)
         self._statements(said, index, sentence)
@@ -128,6 +127,27 @@ class DocumentReading:
                 held = self._verdicts.get(found.key)
                 if held is None or found.beats(held):
                     self._verdicts[found.key] = found
+
+    def _said(self, sent: Any, index: int, headline: bool) -> list[Said]:
+        return [
+            replace(item, speaker=self.cast.resolve(item.speaker, _phrase(sent, item), index))
+            for item in self.statements.find(
+                sent,
+                self._previous,
+                headline=headline,
+                narrated=None if self._previous else self.cast.subject_before(index),
+            )
+        ]
+
+    def _sentence_cased(self, sent: Any) -> Any | None:
+        """A headline In Title Case parsed again with its small words and verbs of saying
+        in lower case, or None when it is not in Title Case."""
+        config = self.config
+        verbs = config.reporting_verbs - config.title_case_unsure
+        cased = sentence_cased(sent.text, config.title_case_words, verbs)
+        if cased is None or self._reparse is None:
+            return None
+        return self._reparse(cased)
 
     def _claims(self, rule: QuestionRule, sent: Any, title: str, headline: bool) -> list[Finding]:
         return claim_findings(
@@ -223,6 +243,21 @@ class DocumentReading:
                     )
                 )
         return verdicts
+
+
+def _as_written(item: Said, cased: str, written: str) -> Said:
+    """A statement read from a headline's lower-cased words, with its words as written."""
+
+    def back(words: str) -> str:
+        at = cased.find(words)
+        return written[at : at + len(words)] if at >= 0 else words
+
+    return replace(
+        item,
+        content=back(item.content),
+        quote=back(item.quote) if item.quote else item.quote,
+        when_text=back(item.when_text),
+    )
 
 
 def _phrase(sent: Any, item: Said) -> Any:

@@ -20,6 +20,8 @@ _QUOTED = re.compile(
 )
 # "Russia, Ukraine conclude ceasefire agreement - Russian delegation"
 _TRAILING = re.compile("^(.{8,}?)\\s+[-\u2013\u2014]\\s+([^-\u2013\u2014]{2,50})$")
+# "18-Year-Old Man Arrested After Running Toward US Capitol: Cops"
+_TRAILING_COLON = re.compile("^(.{8,}?):\\s+([^:]{2,50})$")
 _ON = frozenset({"on", "over", "about"})
 _TOPIC = re.compile(r"\s(?:on|over|about)\s")
 _LIVE = re.compile(r"[-\u2013\u2014]\s*(live|as it happened)\W*$", re.IGNORECASE)
@@ -161,8 +163,12 @@ class HeadlineSpeakers:
         ]
 
     def _trailing_headline(self, sent: Any, previous: Speaker | None) -> list[Said]:
-        """ "Ceasefire agreed - Russian delegation": a voice after a closing dash."""
+        """ "Ceasefire agreed - Russian delegation": a voice after a closing dash; "Iran
+        has not agreed to all red lines: JD Vance", a person or a voice after a colon."""
         match = _TRAILING.match(sent.text)
+        colon = match is None
+        if colon:
+            match = _TRAILING_COLON.match(sent.text)
         if match is None or len(match.group(2).split()) > 5:
             return []
         start = sent.start_char + match.start(2)
@@ -172,6 +178,10 @@ class HeadlineSpeakers:
         heads = [t for t in tail if t.head.i == t.i or t.head.idx < start]
         if len(heads) != 1 or heads[0].pos_ not in ("NOUN", "PROPN"):
             return []
+        if colon and not (
+            heads[0].ent_type_ == "PERSON" or heads[0].lemma_.lower() in self.config.voices
+        ):
+            return []  # "... Claims a Modern Victim: An Amazon Van" names no one speaking
         speaker = self.voices.resolve(heads[0], previous)
         if speaker is None:
             return []

@@ -175,6 +175,53 @@ def unquoted(text: str) -> str | None:
     return None if plain == text else plain
 
 
+# A headline In Title Case: most of its longer words capitalised. The parser reads its
+# verbs as names ("Pilots Warn of Fatigue", with "Warn" a proper noun).
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_TITLE_SHARE = 0.8
+# A headline tells in the present; its past participles are passives ("Government Urged
+# to Review Subsidies", "Putin Said to Weigh ...") and keep their capitals.
+_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""))
+_SEGMENT_ENDS = (":", ".", "?", "!", "-", "\u2013", "\u2014", '"', "\u201c", "'", "\u2018")
+
+
+def sentence_cased(text: str, small: frozenset[str], verbs: frozenset[str]) -> str | None:
+    """A headline In Title Case with its small words (``small``: "of", "after", "may")
+    and its verbs of saying (present forms of ``verbs``' lemmas) in lower case, letter for
+    letter in place; None when the headline is not in Title Case or nothing changes.
+    Names keep their capitals: "Oromo Liberation Front Warns of Growing War Risks" is
+    read as "Oromo Liberation Front warns of Growing War Risks"."""
+    words = list(_WORD.finditer(text))
+    longer = [m.group() for m in words if len(m.group()) > 3]
+    if len(words) < 4 or not longer:
+        return None
+    if sum(w[0].isupper() for w in longer) < _TITLE_SHARE * len(longer):
+        return None
+    letters = list(text)
+    for m in words:
+        word = m.group()
+        first = word[0].lower()
+        if not word[0].isupper() or len(first) != 1 or not word[1:].islower():
+            continue  # "EFCC", "McDonald", or a letter whose small form is longer
+        if not text[: m.start()].strip() or text[: m.start()].rstrip().endswith(_SEGMENT_ENDS):
+            continue  # the first word of the headline or of a part of it
+        low = word.lower()
+        if low in small or _saying(low, verbs):
+            letters[m.start()] = first
+    cased = "".join(letters)
+    return None if cased == text else cased
+
+
+def _saying(word: str, verbs: frozenset[str]) -> bool:
+    """Whether ``word`` is a present form of one of ``verbs``: "warn", "warns", "denies"."""
+    if word in verbs:
+        return True
+    return any(
+        word.endswith(end) and word[: len(word) - len(end)] + stem in verbs
+        for end, stem in _ENDINGS
+    )
+
+
 def parse_one(nlp: Any, text: str) -> Any:
     """One text parsed whole, entities and all, as a single span."""
     return _whole_names(nlp(text))[:]

@@ -57,6 +57,17 @@ def _says_through_object(verb: Any, objects: frozenset[str]) -> bool:
     return False
 
 
+def _verdict(verb: Any) -> bool:
+    """Whether a verb gives its object a state with a bare adjective, not a clause: "found
+    Matt Wright guilty", "deemed the bid invalid"."""
+    return any(
+        child.dep_ in ("oprd", "ccomp", "xcomp")
+        and child.pos_ == "ADJ"
+        and not any(c.dep_ in ("aux", "auxpass", "cop", "mark") for c in child.children)
+        for child in verb.children
+    )
+
+
 def _set_against(verb: Any) -> bool:
     """ "..., while the Kremlin said it saw no grounds for optimism": a report set against
     the one before it, with a subject of its own, is not inside it."""
@@ -255,6 +266,8 @@ class StatementFinder:
             return None  # "before saying goodbye" reports no clause
         if token.dep_ == "acl" and token.tag_ == "VBN":
             return None  # "the force proposed by Macron": what a noun is, not what was said
+        if lemma in self.config.verdict_verbs and _verdict(token):
+            return None  # "the court found Wright guilty": a verdict, not words
         if (
             token.dep_ == "advcl"
             and token.tag_ == "VBN"

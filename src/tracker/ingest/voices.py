@@ -144,7 +144,7 @@ class Voices:
             if owners:
                 return Speaker(_ARTICLE.sub("", core), owners[-1].id, owners[-1].group)
         if not (is_voice or subject.ent_type_ in NAMED or subject.pos_ == "PROPN"):
-            return None
+            return self._apposed(subject, own, previous)
         if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
             return None
         name = _ARTICLE.sub("", core)
@@ -178,6 +178,19 @@ class Voices:
         ):
             side = "other"  # "Turkish officials": a side, not one the story follows
         return Speaker(name, None, side, self.official(own))
+
+    def _apposed(self, subject: Any, own: str, previous: Speaker | None) -> Speaker | None:
+        """ "Argentina's main labor umbrella, the General Confederation of Labor, confirmed
+        ...": a description that speaks by the name set beside it."""
+        name = next(
+            (
+                c
+                for c in subject.children
+                if c.dep_ == "appos" and c.i > subject.i and c.ent_type_ in ("ORG", "PERSON")
+            ),
+            None,
+        )
+        return None if name is None else self._unlisted(name, _core(name), own, previous)
 
     def _seat(self, subject: Any) -> str | None:
         """ "officials in Washington", "the foreign ministry in Kyiv": the side whose seat
