@@ -1834,3 +1834,21 @@ def test_a_description_speaks_by_the_name_set_beside_it(extractor: RuleExtractor
     ]
     # a description with no name beside it is no one
     assert spoken(extractor, "The main umbrella confirmed it will strike.", "verb") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # people in the plural who report a clause speak, whatever their trade
+        ('"This is the only hustle we know," miners tell the BBC.', ["miners"]),
+        ("Rights advocates said the comments were hateful.", ["Rights advocates"]),
+        # not what things show or suggest, nor a plural that reports no clause
+        ("These shots show he has reined that in.", []),
+        ("Prices suggest that demand is weak.", []),
+        ("Brokers said nothing.", []),
+    ],
+)
+def test_people_in_the_plural_speak(
+    extractor: RuleExtractor, text: str, expected: list[str]
+) -> None:
+    assert [name for name, _side in said(extractor, text)] == expected

@@ -13,6 +13,7 @@ from tracker.domain.story import Actor
 from tracker.ingest.rules import ExtractionConfig, Terms
 
 NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+_DEMONSTRATIVES = frozenset({"these", "those"})
 PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
@@ -143,6 +144,16 @@ class Voices:
             owners = self.actors_in(before)
             if owners:
                 return Speaker(_ARTICLE.sub("", core), owners[-1].id, owners[-1].group)
+        # "miners tell the BBC ...", "rights advocates said ...": people in the plural who
+        # report a clause speak, whatever their trade
+        # (not what things show or suggest: "these shots show he has reined that in")
+        is_voice = is_voice or (
+            subject.tag_ == "NNS"
+            and subject.dep_ == "nsubj"
+            and subject.head.lemma_.lower() not in self.config.clause_verbs
+            and not any(c.lower_ in _DEMONSTRATIVES for c in subject.children)
+            and any(c.dep_ == "ccomp" for c in subject.head.children)
+        )
         if not (is_voice or subject.ent_type_ in NAMED or subject.pos_ == "PROPN"):
             return self._apposed(subject, own, previous)
         if subject.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
