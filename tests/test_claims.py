@@ -2505,3 +2505,31 @@ def test_what_came_later_is_the_news(
     extractor: RuleExtractor, text: str, expected: dict[str, object]
 ) -> None:
     assert facts(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # headlines In Title Case, read with the words of the questions' rules in lower case
+        (
+            "Russia, Ukraine Sign Ceasefire Deal In Istanbul",
+            {"russia-ukraine/signed/ceasefire": True},
+        ),
+        ("First French Troops Arrive In Ukraine", {"france/deployed-troops-to/ukraine": True}),
+        (
+            "US Withdraws Backing For Ukraine Security Guarantees",
+            {"united-states/backs/security-guarantees": False},
+        ),
+        (
+            "Parliaments Ratify Ukraine Security Guarantees",
+            {"participating-countries/ratified/security-guarantees": True},
+        ),
+        # and still answer nothing for a question, or for another war
+        ("Will Russia And Ukraine Sign A Ceasefire?", {}),
+        ("Israel And Hamas Sign Ceasefire In Cairo", {}),
+    ],
+)
+def test_a_title_case_headline_answers_as_its_sentence_case_would(
+    extractor: RuleExtractor, title: str, expected: dict[str, object]
+) -> None:
+    assert facts(extractor, "", title) == expected

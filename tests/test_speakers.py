@@ -1852,3 +1852,15 @@ def test_people_in_the_plural_speak(
     extractor: RuleExtractor, text: str, expected: list[str]
 ) -> None:
     assert [name for name, _side in said(extractor, text)] == expected
+
+
+def test_a_speaker_named_after_the_clause_joined_to_another(extractor: RuleExtractor) -> None:
+    # the parser hangs "say" on the second clause and reads "experts" as its object
+    text = (
+        "India has signed a string of trade deals recently, but export growth will require "
+        "deeper reforms, say experts."
+    )
+    # (a statement is kept only when its saying is told as done)
+    assert spoken(extractor, text, "speaker_name", "content") == [
+        ("experts", "export growth will require deeper reforms")
+    ]

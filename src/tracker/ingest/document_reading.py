@@ -56,6 +56,7 @@ class DocumentReading:
         # rules, when one is needed
         self._reparse = reparse
         self._unquoted: dict[int, Any] = {}
+        self._cased: dict[int, Any] = {}
         self.config = config
         self.statements = statements
         self.claims = claims
@@ -161,6 +162,21 @@ class DocumentReading:
             elsewhere=rule.id in self._elsewhere,
         )
 
+    def _rules_cased(self, index: int, sent: Any) -> Any | None:
+        """A headline In Title Case parsed again with its small words, verbs of saying and
+        the words of the questions' rules (their actions, objects and topics) in lower
+        case; None when it is not in Title Case. Parsed once."""
+        if index not in self._cased:
+            config = self.config
+            words = config.title_case_words | _rule_words(config.rules, self.cast.voices)
+            verbs = (config.reporting_verbs - config.title_case_unsure) | frozenset(
+                action for rule in config.rules for action in rule.actions + rule.negative_actions
+            )
+            cased = sentence_cased(sent.text, words, verbs, past=True)
+            reparse = self._reparse
+            self._cased[index] = reparse(cased) if reparse is not None and cased else None
+        return self._cased[index]
+
     def _without_marks(self, index: int, sent: Any) -> Any | None:
         """The sentence parsed again without the marks of its quoted words, or None when
         it has none; parsed once."""
@@ -216,6 +232,12 @@ class DocumentReading:
                 plain = self._without_marks(index, sent)
                 if plain is not None:
                     found = self._claims(rule, plain, title, headline)
+            if not found and headline and rule.objects.find(sent.text):
+                # "First French Troops Arrive In Ukraine": read with the words of the
+                # questions' rules in lower case
+                cased = self._rules_cased(index, sent)
+                if cased is not None:
+                    found = self._claims(rule, cased, title, headline)
         verdicts = []
         for value, tense, _modality, quote, keys, how, own, dated in found:
             if in_years_past(dated, published=self.document.published_at, since=rule.since):
@@ -243,6 +265,23 @@ class DocumentReading:
                     )
                 )
         return verdicts
+
+
+def _rule_words(rules: tuple[QuestionRule, ...], voices: Voices) -> frozenset[str]:
+    """The single words of the rules' objects and topics that are no place, side or actor:
+    "troops", "ceasefire", "guarantees"; not "Ukraine" or "Kremlin"."""
+    words = {
+        word
+        for rule in rules
+        for terms in (rule.objects, rule.topics)
+        for phrase in terms.words
+        for word in phrase.casefold().split()
+    }
+    return frozenset(
+        w
+        for w in words
+        if w.isalpha() and voices.side_in(w.title()) is None and voices.actor_named(w) is None
+    )
 
 
 def _as_written(item: Said, cased: str, written: str) -> Said:

@@ -182,10 +182,14 @@ _TITLE_SHARE = 0.8
 # A headline tells in the present; its past participles are passives ("Government Urged
 # to Review Subsidies", "Putin Said to Weigh ...") and keep their capitals.
 _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""))
+# what a headline tells as done: "Ceasefire Signed In Istanbul", "Guarantees Ratified"
+_PAST = (("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""))
 _SEGMENT_ENDS = (":", ".", "?", "!", "-", "\u2013", "\u2014", '"', "\u201c", "'", "\u2018")
 
 
-def sentence_cased(text: str, small: frozenset[str], verbs: frozenset[str]) -> str | None:
+def sentence_cased(
+    text: str, small: frozenset[str], verbs: frozenset[str], *, past: bool = False
+) -> str | None:
     """A headline In Title Case with its small words (``small``: "of", "after", "may")
     and its verbs of saying (present forms of ``verbs``' lemmas) in lower case, letter for
     letter in place; None when the headline is not in Title Case or nothing changes.
@@ -206,19 +210,20 @@ def sentence_cased(text: str, small: frozenset[str], verbs: frozenset[str]) -> s
         if not text[: m.start()].strip() or text[: m.start()].rstrip().endswith(_SEGMENT_ENDS):
             continue  # the first word of the headline or of a part of it
         low = word.lower()
-        if low in small or _saying(low, verbs):
+        if low in small or _saying(low, verbs, past):
             letters[m.start()] = first
     cased = "".join(letters)
     return None if cased == text else cased
 
 
-def _saying(word: str, verbs: frozenset[str]) -> bool:
-    """Whether ``word`` is a present form of one of ``verbs``: "warn", "warns", "denies"."""
+def _saying(word: str, verbs: frozenset[str], past: bool = False) -> bool:
+    """Whether ``word`` is a present form of one of ``verbs`` ("warn", "warns", "denies"),
+    or with ``past`` a past one too ("signed", "ratified")."""
     if word in verbs:
         return True
     return any(
         word.endswith(end) and word[: len(word) - len(end)] + stem in verbs
-        for end, stem in _ENDINGS
+        for end, stem in _ENDINGS + (_PAST if past else ())
     )
 
 

@@ -57,6 +57,20 @@ def _says_through_object(verb: Any, objects: frozenset[str]) -> bool:
     return False
 
 
+def _named_after(verb: Any) -> Any | None:
+    """ "..., but export growth will require deeper reforms, say experts.": a verb of saying
+    after a comma that ends the sentence with the one who says it, parsed as its object."""
+    if verb.i == 0 or verb.doc[verb.i - 1].text != ",":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "ccomp") for c in verb.children):
+        return None
+    named = [c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i]
+    if len(named) != 1 or named[0].pos_ not in ("NOUN", "PROPN"):
+        return None
+    rest = verb.doc[named[0].right_edge.i + 1 : verb.sent.end]
+    return named[0] if all(t.is_punct for t in rest) else None
+
+
 def _verdict(verb: Any) -> bool:
     """Whether a verb gives its object a state with a bare adjective, not a clause: "found
     Matt Wright guilty", "deemed the bid invalid"."""
@@ -140,6 +154,11 @@ class StatementFinder:
             # clause the parser joined the second verb to
             made = self._reporter_of(token)
         mood = moods.mood(made if made is not None else token, sent, self.config)
+        trailing = token.dep_ == "conj" and _named_after(token) is not None
+        if trailing:
+            # "..., but growth will require reforms, say experts": the saying is told as
+            # it is; the clause it was joined to has the "will"
+            mood = replace(mood, modality="actual", negated=False)
         if mood.modality == "possible" and moods.under_allegation(token, self.config):
             mood = replace(mood, modality="actual")  # an allegation's claims, not its voices
         if mood.negated and self._says_none(token):
@@ -162,6 +181,11 @@ class StatementFinder:
             self._second_report,
             attributes=_trailing(token) and not self._voiced_report(token.head),
         )
+        if trailing:
+            start = token.head.left_edge
+            if start.dep_ == "cc":
+                start = start.doc[start.i + 1]
+            clause = start.doc[start.i : token.i].text.strip(" ,")
         called = _what_called(token)
         if called is not None:
             clause = sent.doc[called.left_edge.i : called.right_edge.i + 1].text
@@ -454,6 +478,9 @@ class StatementFinder:
                         if above is not None and self.voices.resolve(above, None) is not None:
                             return above
                 return subject
+        trailing = _named_after(verb)
+        if trailing is not None:
+            return trailing
         aside = _subject_before_aside(verb)
         if aside is not None:
             return aside
