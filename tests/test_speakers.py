@@ -1716,6 +1716,11 @@ def titled(extractor: RuleExtractor, title: str, text: str = "") -> list[tuple[s
             "The United States Warns Of New Sanctions On Iran",
             [("United States", "warn", "Of New Sanctions On Iran")],
         ),
+        # a name the parse took with its verb ("Witkoff Tells") is read again
+        (
+            "'We Are With You': Witkoff Tells Kyiv US Guarantees Commitment Stands",
+            [("Witkoff", "tell", "We Are With You'")],
+        ),
         # a Title Case headline with no verb of saying stays silent, and a plural noun
         # that is a verb's form as well keeps its capital
         ("Iran Temporarily Closes Strait Of Hormuz Amid US Nuclear Talks", []),

@@ -26,7 +26,7 @@ from tracker.ingest.document_events import (
     statement_event,
 )
 from tracker.ingest.facts import FactReader
-from tracker.ingest.parsing import sentence_cased, unquoted
+from tracker.ingest.parsing import said_word, sentence_cased, unquoted
 from tracker.ingest.rules import ExtractionConfig, QuestionRule
 from tracker.ingest.said import Said
 from tracker.ingest.speakers import StatementFinder
@@ -107,13 +107,15 @@ class DocumentReading:
             [title] + [s.text for s, _ in self.sentences[max(0, index - 1) : index + 2]]
         )
         said = self._said(sent, index, headline)
-        if not said and headline:
+        if headline and not any(self._well_named(item) for item in said):
+            # nothing said, or said by a name with a verb in it ("Witkoff Tells Kyiv ..."):
+            # a Title Case headline, read again in sentence case
             cased = self._sentence_cased(sent)
             if cased is not None:
                 said = [
                     _as_written(i, cased.text, sent.text)
                     for i in self._said(cased, index, headline)
-                ]
+                ] or said
         for item in said:
             self.cast.learn(item.speaker)
         self._statements(said, index, sentence)
@@ -139,6 +141,15 @@ class DocumentReading:
                 narrated=None if self._previous else self.cast.subject_before(index),
             )
         ]
+
+    def _well_named(self, item: Said) -> bool:
+        """Whether a statement's speaker has a name with no verb of saying in it."""
+        config = self.config
+        verbs = config.reporting_verbs - config.title_case_unsure
+        return not any(
+            word[:1].isupper() and said_word(word.casefold(), verbs)
+            for word in item.speaker.name.split()[1:]
+        )
 
     def _sentence_cased(self, sent: Any) -> Any | None:
         """A headline In Title Case parsed again with its small words and verbs of saying

@@ -210,13 +210,13 @@ def sentence_cased(
         if not text[: m.start()].strip() or text[: m.start()].rstrip().endswith(_SEGMENT_ENDS):
             continue  # the first word of the headline or of a part of it
         low = word.lower()
-        if low in small or _saying(low, verbs, past):
+        if low in small or said_word(low, verbs, past):
             letters[m.start()] = first
     cased = "".join(letters)
     return None if cased == text else cased
 
 
-def _saying(word: str, verbs: frozenset[str], past: bool = False) -> bool:
+def said_word(word: str, verbs: frozenset[str], past: bool = False) -> bool:
     """Whether ``word`` is a present form of one of ``verbs`` ("warn", "warns", "denies"),
     or with ``past`` a past one too ("signed", "ratified")."""
     if word in verbs:
