@@ -2526,6 +2526,10 @@ def test_what_came_later_is_the_news(
         ),
         # and still answer nothing for a question, or for another war
         ("Will Russia And Ukraine Sign A Ceasefire?", {}),
+        # a question that ends inside the headline asks its first part
+        ("Is Washington Still Behind The Ukraine Guarantees? Senators Want Answers", {}),
+        # what is so "or not" is not told
+        ("Ratified Or Not, The Guarantees Are 'Not Worth The Paper'", {}),
         ("Israel And Hamas Sign Ceasefire In Cairo", {}),
     ],
 )

@@ -70,6 +70,8 @@ class Headlines:
             following = tokens[at + 1 : at + 3]
             if following and following[0].lower_ == "to" and following[-1].pos_ == "VERB":
                 return []  # "agrees to ratify"
+            if [t.lower_ for t in following] == ["or", "not"]:
+                return []  # "Ratified Or Not, Paris Guarantees Are 'Not Worth The Paper'"
             if any(t.lower_ in STILL_TO_COME for t in tokens[at + 1 :]):
                 return []  # "Canadian vote on Ukraine commitments expected by spring"
             if not self._fits(rule, tokens, at, text):

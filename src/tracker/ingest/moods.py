@@ -4,7 +4,7 @@ on a condition.
 Read from spaCy's dependency parse (``aux``, ``mark``, ``xcomp``, ``acl``) with the word
 lists in config as the vocabulary, not the mechanism: "will sign" is future; "could be
 deployed" modal; "plans to deploy" planned; "if a ceasefire is agreed" conditional; a
-sentence ending in "?" a question.
+clause whose first stop after it is a "?" a question.
 """
 
 from __future__ import annotations
@@ -123,6 +123,18 @@ def told_in_past(verb: Any) -> bool:
     return verb.tag_ == "VBD" or bool({"had", "was", "were", "did"} & set(aux_words(verb)))
 
 
+def _asked(verb: Any, sentence: Any) -> bool:
+    """Whether a verb is in a question: the first stop after it is a question mark. "Is
+    Washington Still Behind The Guarantees? Senators Want Answers" asks its first part and
+    tells its last; "Moscow rejects plan. Will Kyiv sign?" tells its first."""
+    for token in sentence.doc[verb.i : sentence.end]:
+        if token.text == "?":
+            return True
+        if token.text in (".", "!"):
+            return False
+    return False
+
+
 def aux_words(verb: Any) -> list[str]:
     """The words of a verb's auxiliaries and modals: "would", "has", "been"."""
     return [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass") or c.tag_ == "MD"]
@@ -136,7 +148,7 @@ _GENERIC = ("any", "every", "each")
 
 def modality(verb: Any, sentence: Any, config: ExtractionConfig) -> Modality:
     """actual | future | modal | planned | conditional | question | nominal."""
-    if sentence.text.strip().rstrip("\"'\u201d\u2019 ").endswith("?"):
+    if _asked(verb, sentence):
         return "question"
     found = _of_gerund(verb, sentence, config) or _of_infinitive(verb)
     if found is not None:
