@@ -10,7 +10,7 @@ where its context may be.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tracker.domain.events import DocumentIngested, FactAsserted
@@ -49,6 +49,7 @@ class DocumentReading:
         model: str,
         open_facts: bool,
         reparse: Callable[[str], Any] | None = None,
+        title_case: TitleCase | None = None,
     ) -> None:
         self.document = document
         self.sentences = sentences
@@ -58,6 +59,7 @@ class DocumentReading:
         self._unquoted: dict[int, Any] = {}
         self._cased: dict[int, Any] = {}
         self.config = config
+        self.title_case = title_case or TitleCase.of(config, voices)
         self.statements = statements
         self.claims = claims
         self.producer = {"config_version": config.version, "model": model}
@@ -144,8 +146,7 @@ class DocumentReading:
 
     def _well_named(self, item: Said) -> bool:
         """Whether a statement's speaker has a name with no verb of saying in it."""
-        config = self.config
-        verbs = config.reporting_verbs - config.title_case_unsure
+        verbs = self.title_case.said_verbs
         return not any(
             word[:1].isupper() and said_word(word.casefold(), verbs)
             for word in item.speaker.name.split()[1:]
@@ -154,9 +155,8 @@ class DocumentReading:
     def _sentence_cased(self, sent: Any) -> Any | None:
         """A headline In Title Case parsed again with its small words and verbs of saying
         in lower case, or None when it is not in Title Case."""
-        config = self.config
-        verbs = config.reporting_verbs - config.title_case_unsure
-        cased = sentence_cased(sent.text, config.title_case_words, verbs)
+        words = self.title_case
+        cased = sentence_cased(sent.text, words.said_words, words.said_verbs)
         if cased is None or self._reparse is None:
             return None
         return self._reparse(cased)
@@ -178,12 +178,8 @@ class DocumentReading:
         the words of the questions' rules (their actions, objects and topics) in lower
         case; None when it is not in Title Case. Parsed once."""
         if index not in self._cased:
-            config = self.config
-            words = config.title_case_words | _rule_words(config.rules, self.cast.voices)
-            verbs = (config.reporting_verbs - config.title_case_unsure) | frozenset(
-                action for rule in config.rules for action in rule.actions + rule.negative_actions
-            )
-            cased = sentence_cased(sent.text, words, verbs, past=True)
+            words = self.title_case
+            cased = sentence_cased(sent.text, words.rule_words, words.rule_verbs, past=True)
             reparse = self._reparse
             self._cased[index] = reparse(cased) if reparse is not None and cased else None
         return self._cased[index]
@@ -276,6 +272,31 @@ class DocumentReading:
                     )
                 )
         return verdicts
+
+
+@dataclass(frozen=True, slots=True)
+class TitleCase:
+    """The words a headline In Title Case is read again with, in lower case: for its
+    statements, the small words and the verbs of saying; for the questions' rules, those
+    and the rules' own actions and words. Built once per configuration."""
+
+    said_words: frozenset[str]
+    said_verbs: frozenset[str]
+    rule_words: frozenset[str]
+    rule_verbs: frozenset[str]
+
+    @classmethod
+    def of(cls, config: ExtractionConfig, voices: Voices) -> TitleCase:
+        verbs = config.reporting_verbs - config.title_case_unsure
+        actions = frozenset(
+            action for rule in config.rules for action in rule.actions + rule.negative_actions
+        )
+        return cls(
+            said_words=config.title_case_words,
+            said_verbs=verbs,
+            rule_words=config.title_case_words | _rule_words(config.rules, voices),
+            rule_verbs=verbs | actions,
+        )
 
 
 def _rule_words(rules: tuple[QuestionRule, ...], voices: Voices) -> frozenset[str]:

@@ -28,7 +28,7 @@ from tracker.config import Story
 from tracker.domain.events import DocumentIngested, FactAsserted, new_event
 from tracker.domain.log import NewEvent
 from tracker.ingest.claim_finder import ClaimFinder
-from tracker.ingest.document_reading import DocumentReading
+from tracker.ingest.document_reading import DocumentReading, TitleCase
 from tracker.ingest.extraction_config import EXTRACTION_FILE, load_extraction_config
 from tracker.ingest.parsing import load_model, parse, parse_one, readable, sentences
 from tracker.ingest.reading import reading
@@ -93,6 +93,7 @@ class RuleExtractor:
         self.voices = Voices(story.actors, config)
         self.statements = StatementFinder(self.voices, config)
         self.claims = ClaimFinder(self.voices, config)
+        self.title_case = TitleCase.of(config, self.voices)
         self._model_name: str | None = None
         # lemmas that make a text worth its entities: someone speaking or keeping silent
         # (a claim's places and agents fall back to the words when no entity is found)
@@ -208,6 +209,7 @@ class RuleExtractor:
             claims=self.claims,
             model=model,
             open_facts=facts is not None,
+            title_case=self.title_case,
         )
         events = document_reading.read()
         if facts is not None:
